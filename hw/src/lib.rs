@@ -1,0 +1,4 @@
+//! Synthesizable rust-hdl description of the NTX near-memory training
+//! accelerator and its cluster. See `../shared/ntx-spec.md` and README.md.
+
+pub mod params;

@@ -1,0 +1,80 @@
+//! Architectural parameters of NTX, in one place (spec sections 2-5).
+//!
+//! Every block takes its widths and counts from here; nothing else repeats
+//! these numbers.
+
+/// Number of nested hardware loops (loop 0 is innermost).
+pub const N_LOOPS: usize = 5;
+/// Width of a loop counter / LOOP_END register.
+pub const LOOP_WIDTH: usize = 16;
+/// Number of address generators (AGU0, AGU1 read operands, AGU2 writes).
+pub const N_AGUS: usize = 3;
+/// Width of an AGU word address (bits 19:2 of a byte address, 1 MiB).
+pub const AGU_ADDR_WIDTH: usize = 18;
+/// TCDM data width in bits.
+pub const DATA_WIDTH: usize = 32;
+/// TCDM byte address width.
+pub const ADDR_WIDTH: usize = 32;
+/// Byte enables per TCDM word.
+pub const BE_WIDTH: usize = 4;
+/// Register-port word address width (a 0x80-byte window = 32 words; 7 bits as the reference).
+pub const REG_ADDR_WIDTH: usize = 7;
+/// Width of the MAXMIN / MASK counters (`cnt`, `idx`).
+pub const CNT_WIDTH: usize = 16;
+/// Width of the 284-bit NTX accumulator: 1 sign + 256 range + 23 mantissa
+/// + 4 overflow guard bits.
+pub const ACC_WIDTH: usize = 284;
+/// Accumulator segment width in the RTL (rust-hdl simulates <= 32 bits fast).
+pub const ACC_SEG_WIDTH: usize = 32;
+/// Number of 32-bit accumulator segments (9 x 32 = 288 >= 284).
+pub const ACC_SEGS: usize = 9;
+/// Width of the sideband tag carried through the FMAC pipeline with each
+/// operation (the NTX uses it for the writeback address and flags).
+pub const FMAC_TAG_WIDTH: usize = 24;
+
+/// Register word offsets (spec section 3).
+pub mod regs {
+    /// STATUS (RO): bit0 queue empty, bit1 FPU pipeline empty, bit2 controller idle,
+    /// bit3 invalid command seen, bit4 staging area committed.
+    pub const STATUS: u32 = 0x00;
+    /// CTRL (RW): bit0 soft clear, bits 2:1 TCDM priority, bit3 IEEE mode (ours).
+    pub const CTRL: u32 = 0x01;
+    /// CMD (WO): commits the staging area plus the command word as one job.
+    pub const CMD: u32 = 0x02;
+    /// IRQ (RW1C): bit0 writeback-done, bit1 command-done.
+    pub const IRQ: u32 = 0x03;
+    /// LOOP_END[0..5].
+    pub const LOOP_END: u32 = 0x04;
+    /// AGU0 base; the five strides follow.
+    pub const AGU0_BASE: u32 = 0x09;
+    /// AGU1 base; the five strides follow.
+    pub const AGU1_BASE: u32 = 0x0F;
+    /// AGU2 (write address) base; the five strides follow.
+    pub const AGU2_BASE: u32 = 0x15;
+    /// Last word of the staging area.
+    pub const STAGING_LAST: u32 = 0x1A;
+    /// STATUS value of an idle, healthy NTX.
+    pub const STATUS_IDLE: u32 = 0b00111;
+}
+
+/// Opcodes of the command word (spec section 4).
+pub mod opcode {
+    pub const MAC: u32 = 0;
+    pub const VADDSUB: u32 = 1;
+    pub const VMULT: u32 = 2;
+    pub const OUTERP: u32 = 3;
+    pub const MAXMIN: u32 = 4;
+    pub const THTST: u32 = 5;
+    pub const MASK: u32 = 6;
+    pub const MASKMAC: u32 = 7;
+    pub const COPY: u32 = 8;
+    /// Number of valid opcodes (9-15 are invalid).
+    pub const COUNT: u32 = 9;
+}
+
+/// Register base of NTX `i` in the reference cluster's address map.
+pub const fn ntx_base_addr(i: u32) -> u32 {
+    0x1020_4800 + i * 0x80
+}
+/// Broadcast alias: a write here goes to every NTX of the cluster.
+pub const NTX_BROADCAST_ADDR: u32 = 0x1020_4C00;
