@@ -1,0 +1,210 @@
+//! The open-source tool flow around the generated Verilog: writing one file
+//! per block with a proper module name, Yosys synthesis figures, Verilator
+//! lint and an Icarus compile check.
+//!
+//! Tools are never optional: a missing tool is an error that says how to
+//! install it (`scripts/install-tools`), not a skipped check.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Verilator warnings we waive, and why: rust-hdl writes every literal as a
+/// 32-bit constant (WIDTH), and one file holds all modules of a block
+/// (DECLFILENAME). Everything else of `-Wall` stays on.
+pub const VERILATOR_WAIVERS: &[&str] = &["-Wno-WIDTH", "-Wno-DECLFILENAME"];
+
+/// Error of the tool flow: which tool failed and what it printed.
+#[derive(Debug)]
+pub struct FlowError(pub String);
+
+impl std::fmt::Display for FlowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for FlowError {}
+
+/// Rename rust-hdl's top module (`top`, with submodules `top$x`) to `name`.
+pub fn rename_top(verilog: &str, name: &str) -> String {
+    verilog
+        .replace("module top(", &format!("module {name}("))
+        .replace("module top (", &format!("module {name} ("))
+        .replace("// top\n", &format!("// {name}\n"))
+        .replace("top$", &format!("{name}$"))
+}
+
+/// Directory for generated flow files (`target/flow` of the workspace, or
+/// `$NTX_FLOW_DIR`).
+pub fn flow_dir() -> PathBuf {
+    let dir = std::env::var_os("NTX_FLOW_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join("target")
+                .join("flow")
+        });
+    std::fs::create_dir_all(&dir).expect("cannot create the flow directory");
+    dir
+}
+
+/// Write `verilog` (as produced by `generate_verilog`) to `dir/name.v` with
+/// the top module renamed to `name`. Returns the path.
+pub fn write_verilog(dir: &Path, name: &str, verilog: &str) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(format!("{name}.v"));
+    std::fs::write(&path, rename_top(verilog, name))?;
+    Ok(path)
+}
+
+fn run(tool: &str, args: &[&str], cwd: &Path) -> Result<String, FlowError> {
+    let out = Command::new(tool)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .map_err(|e| {
+            FlowError(format!(
+                "cannot run `{tool}` ({e}); install the tools with scripts/install-tools \
+                 (apt-get install -y yosys verilator iverilog)"
+            ))
+        })?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if !out.status.success() {
+        return Err(FlowError(format!(
+            "`{tool} {}` failed ({}):\n{text}",
+            args.join(" "),
+            out.status
+        )));
+    }
+    Ok(text)
+}
+
+/// Figures of a Yosys `synth -flatten` run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SynthReport {
+    /// Total cells after `synth -flatten -top X` (generic gate library).
+    pub cells: u64,
+    /// Flip-flop cells among them.
+    pub flip_flops: u64,
+    /// Latch cells (must be 0).
+    pub latches: u64,
+    /// Longest topological path reported by `ltp -noff`.
+    pub longest_path: u64,
+}
+
+/// Synthesize `file` with Yosys as spec section 9 prescribes
+/// (`synth -flatten -top top; stat; ltp -noff`).
+pub fn yosys_synth(file: &Path, top: &str) -> Result<SynthReport, FlowError> {
+    let script = format!(
+        "read_verilog -sv {}; synth -flatten -top {top}; stat; ltp -noff",
+        file.display()
+    );
+    let log = run(
+        "yosys",
+        &["-p", &script],
+        file.parent().unwrap_or(Path::new(".")),
+    )?;
+    parse_yosys(&log).ok_or_else(|| FlowError(format!("cannot parse the Yosys log:\n{log}")))
+}
+
+fn parse_yosys(log: &str) -> Option<SynthReport> {
+    // Use the last statistics block (the one printed by our `stat`).
+    let stat = &log[log.rfind("Printing statistics")?..];
+    let mut rep = SynthReport::default();
+    for line in stat.lines() {
+        let t = line.trim();
+        if let Some(n) = t.strip_prefix("Number of cells:") {
+            rep.cells = n.trim().parse().ok()?;
+        } else if t.starts_with('$') {
+            let mut it = t.split_whitespace();
+            let (cell, n) = (it.next()?, it.next()?.parse::<u64>().ok()?);
+            let lc = cell.to_ascii_lowercase();
+            if lc.contains("latch") {
+                rep.latches += n;
+            } else if lc.contains("dff") {
+                rep.flip_flops += n;
+            }
+        }
+        if t.starts_with("Longest topological path") {
+            break;
+        }
+    }
+    let ltp = &log[log.rfind("Longest topological path")?..];
+    let len = ltp.split("length=").nth(1)?;
+    rep.longest_path = len[..len.find(')')?].parse().ok()?;
+    Some(rep)
+}
+
+/// `verilator --lint-only -Wall` with only the documented waivers.
+pub fn verilator_lint(file: &Path, top: &str) -> Result<String, FlowError> {
+    let f = file.display().to_string();
+    let mut args = vec!["--lint-only", "-Wall"];
+    args.extend_from_slice(VERILATOR_WAIVERS);
+    args.extend_from_slice(&["--top-module", top, &f]);
+    run("verilator", &args, file.parent().unwrap_or(Path::new(".")))
+}
+
+/// Icarus Verilog compile check (`iverilog -Wall`), no simulation.
+pub fn iverilog_compile(file: &Path, top: &str) -> Result<String, FlowError> {
+    let f = file.display().to_string();
+    let out = std::env::temp_dir().join(format!("ntx-iverilog-{top}-{}.vvp", std::process::id()));
+    let o = out.display().to_string();
+    let r = run(
+        "iverilog",
+        &["-Wall", "-o", &o, "-s", top, &f],
+        file.parent().unwrap_or(Path::new(".")),
+    );
+    let _ = std::fs::remove_file(&out);
+    r
+}
+
+/// Run the whole flow on one block: write, lint (Verilator, Icarus) and
+/// synthesize. Fails if any tool fails or Yosys infers a latch.
+pub fn check_block(name: &str, verilog: &str) -> Result<SynthReport, FlowError> {
+    let path = write_verilog(&flow_dir(), name, verilog)
+        .map_err(|e| FlowError(format!("cannot write Verilog for {name}: {e}")))?;
+    verilator_lint(&path, name)?;
+    iverilog_compile(&path, name)?;
+    let rep = yosys_synth(&path, name)?;
+    if rep.latches != 0 {
+        return Err(FlowError(format!(
+            "{name}: Yosys inferred {} latches",
+            rep.latches
+        )));
+    }
+    Ok(rep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_yosys_log() {
+        let log = "2.26. Printing statistics.\n   Number of cells:  10\n     $_AND_   4\n \
+                   $_DFF_P_  3\n  $_DLATCH_P_ 1\n\n3. Printing statistics.\n   Number of cells:  12\n \
+                   $_AND_   5\n   $_SDFFE_PP0P_  6\n   $_DFF_P_ 1\nLongest topological path in x (length=34):\n";
+        let r = parse_yosys(log).unwrap();
+        assert_eq!(
+            r,
+            SynthReport {
+                cells: 12,
+                flip_flops: 7,
+                latches: 0,
+                longest_path: 34
+            }
+        );
+    }
+
+    #[test]
+    fn renames_the_top_module() {
+        let v = "module top(a);\nendmodule // top\nmodule top$x(b);\nendmodule // top$x\n";
+        let r = rename_top(v, "dag");
+        assert!(r.contains("module dag(a)") && r.contains("module dag$x(b)"));
+        assert!(!r.contains("top"));
+    }
+}
