@@ -78,3 +78,38 @@ pub const fn ntx_base_addr(i: u32) -> u32 {
 }
 /// Broadcast alias: a write here goes to every NTX of the cluster.
 pub const NTX_BROADCAST_ADDR: u32 = 0x1020_4C00;
+
+/// Cluster architecture (spec sections 1-3, 9): counts, address map and the
+/// interconnect's master numbering. Blocks take their sizes as const
+/// generics; the defaults of the reference cluster live here.
+pub mod cluster {
+    /// NTX co-processors per cluster.
+    pub const N_NTX: usize = 8;
+    /// TCDM master ports per NTX (operand A = port 0, operand B = port 1).
+    pub const NTX_PORTS: usize = 2;
+    /// TCDM banks (word interleaved; a power of two).
+    pub const N_BANKS: usize = 32;
+    /// log2 of `N_BANKS`.
+    pub const LOG2_BANKS: usize = 5;
+    /// Interconnect masters: the NTX ports first (NTX i port p = 2i+p), then
+    /// the control core, then the DMA.
+    pub const N_MASTERS: usize = N_NTX * NTX_PORTS + 2;
+    /// Master index of the control core's TCDM port.
+    pub const CORE_MASTER: usize = N_NTX * NTX_PORTS;
+    /// Master index of the DMA's TCDM port.
+    pub const DMA_MASTER: usize = N_NTX * NTX_PORTS + 1;
+    /// Words per bank of the default cluster: 512 KiB of TCDM as the reference
+    /// (128 Ki words over 32 banks).
+    pub const BANK_WORDS_LOG2: usize = 12;
+    /// Byte base address of the TCDM in the cluster address map (PULP).
+    pub const TCDM_BASE: u32 = 0x1000_0000;
+    /// Byte base of the DMA's register window (PULP cluster peripherals).
+    pub const DMA_BASE: u32 = 0x1020_0400;
+    /// Arbitration levels of an interconnect master (2-bit level, highest wins).
+    pub const PRIO_LEVEL_WIDTH: usize = 2;
+    /// Level of the control core and the DMA: NTX ports above it (NTX
+    /// priority mode 00), equal (01), or below it one cycle in eight (10).
+    pub const CORE_LEVEL: u32 = 1;
+    /// Cycles per NTX-priority window in mode 10 (7 NTX cycles, 1 core cycle).
+    pub const PRIO_WINDOW: u32 = 8;
+}

@@ -2,3 +2,5 @@
 //! reference job files, simulation backends, the tool flow and the `ntx` CLI.
 
 pub mod flow;
+pub mod model;
+pub mod traffic;

@@ -1,0 +1,3 @@
+//! Golden models (behavioural twins of the RTL blocks).
+
+pub mod xbar;
