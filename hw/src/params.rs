@@ -113,3 +113,51 @@ pub mod cluster {
     /// Cycles per NTX-priority window in mode 10 (7 NTX cycles, 1 core cycle).
     pub const PRIO_WINDOW: u32 = 8;
 }
+
+/// DMA engine (2-D transfers between external memory and the TCDM).
+pub mod dma {
+    /// Register word offsets from `cluster::DMA_BASE`.
+    pub mod regs {
+        /// External (HMC vault) byte address of the first word.
+        pub const EXT_ADDR: u32 = 0;
+        /// TCDM byte address (cluster address map) of the first word.
+        pub const TCDM_ADDR: u32 = 1;
+        /// Bytes per row (a multiple of 4, nonzero).
+        pub const ROW_BYTES: u32 = 2;
+        /// Number of rows (nonzero).
+        pub const ROWS: u32 = 3;
+        /// Byte distance between row starts in external memory.
+        pub const EXT_STRIDE: u32 = 4;
+        /// Byte distance between row starts in the TCDM.
+        pub const TCDM_STRIDE: u32 = 5;
+        /// Write: start. bit0 direction (0 external -> TCDM, 1 TCDM ->
+        /// external), bit1 interrupt enable. Reads back the last command.
+        pub const CMD: u32 = 6;
+        /// Read: bit0 busy, bit1 done, bit2 error, bits 6:4 error code.
+        /// Write: bit1 / bit2 set clear done / error (and the interrupt).
+        pub const STATUS: u32 = 7;
+        /// Number of registers (the window is 8 words).
+        pub const COUNT: u32 = 8;
+    }
+    /// Error codes (STATUS bits 6:4).
+    pub mod err {
+        pub const NONE: u32 = 0;
+        /// ROW_BYTES or ROWS is zero.
+        pub const ZERO_SIZE: u32 = 1;
+        /// An address, ROW_BYTES or a stride is not a multiple of 4.
+        pub const UNALIGNED: u32 = 2;
+        /// A TCDM row leaves the TCDM (or wraps around).
+        pub const TCDM_RANGE: u32 = 3;
+        /// An external row leaves the external memory (or wraps around).
+        pub const EXT_RANGE: u32 = 4;
+        /// CMD written while a transfer is running.
+        pub const BUSY: u32 = 5;
+    }
+    /// Register-port word address width (8 registers).
+    pub const REG_ADDR_WIDTH: usize = 3;
+    /// Words of the data FIFO of the default cluster DMA (bounds the reads in
+    /// flight, so it must cover the external latency for full bandwidth).
+    pub const FIFO_DEPTH: usize = 64;
+    /// Size of the external memory the DMA may address (bytes, 256 MiB).
+    pub const EXT_BYTES: u32 = 1 << 28;
+}

@@ -22,7 +22,6 @@ enum Levels {
     Random,
 }
 
-
 trait Clocked: Block {
     fn clk(&mut self) -> &mut Signal<In, Clock>;
 }
@@ -65,14 +64,26 @@ fn run<const M: usize, const B: usize, const N: usize>(
     // Independent scoreboard: a plain word memory updated in grant order.
     let mut shadow = model.mem.clone();
     let mut masters: Vec<Master> = (0..M)
-        .map(|m| Master::new(m, pattern, B, words, idle_permille, seed.wrapping_add(m as u64)))
+        .map(|m| {
+            Master::new(
+                m,
+                pattern,
+                B,
+                words,
+                idle_permille,
+                seed.wrapping_add(m as u64),
+            )
+        })
         .collect();
     let fixed: Vec<u8> = (0..M).map(|_| rng.gen_range(0..4)).collect();
     let equal: u8 = rng.gen_range(0..4);
     // Expected response per master for next cycle: Some(Some(data)) read, Some(None) write.
     let mut expect: Vec<Option<Option<u32>>> = vec![None; M];
     let (mut issued, mut answered) = (vec![0u64; M], vec![0u64; M]);
-    let mut st = Stats { grants: 0, max_wait: 0 };
+    let mut st = Stats {
+        grants: 0,
+        max_wait: 0,
+    };
     uut.clear.next = true;
     cycle(&mut *uut);
     uut.clear.next = false;
@@ -84,7 +95,12 @@ fn run<const M: usize, const B: usize, const N: usize>(
             Levels::Random => (0..M).map(|_| rng.gen_range(0..4)).collect(),
         };
         for m in 0..M {
-            let r = reqs[m].unwrap_or(Req { addr: 0, we: false, be: 0, wdata: 0 });
+            let r = reqs[m].unwrap_or(Req {
+                addr: 0,
+                we: false,
+                be: 0,
+                wdata: 0,
+            });
             uut.m_req[m].next = reqs[m].is_some();
             uut.m_addr[m].next = (r.addr as u64).into();
             uut.m_we[m].next = r.we;
@@ -106,11 +122,18 @@ fn run<const M: usize, const B: usize, const N: usize>(
                 return Err(format!("{}: grant without request", ctx(m)));
             }
             if rvalid != exp.rvalid[m] {
-                return Err(format!("{}: r_valid {rvalid}, model {}", ctx(m), exp.rvalid[m]));
+                return Err(format!(
+                    "{}: r_valid {rvalid}, model {}",
+                    ctx(m),
+                    exp.rvalid[m]
+                ));
             }
             // Scoreboard: a response exactly one cycle after each grant.
             if rvalid != expect[m].is_some() {
-                return Err(format!("{}: r_valid {rvalid} not one cycle after a grant", ctx(m)));
+                return Err(format!(
+                    "{}: r_valid {rvalid} not one cycle after a grant",
+                    ctx(m)
+                ));
             }
             if rvalid {
                 answered[m] += 1;
@@ -142,7 +165,10 @@ fn run<const M: usize, const B: usize, const N: usize>(
             if let Some(w) = masters[m].granted(uut.m_gnt[m].val()) {
                 st.max_wait = st.max_wait.max(w);
                 if matches!(levels, Levels::Equal) && w > (M as u64 - 1) {
-                    return Err(format!("{}: waited {w} cycles > M-1 under round robin", ctx(m)));
+                    return Err(format!(
+                        "{}: waited {w} cycles > M-1 under round robin",
+                        ctx(m)
+                    ));
                 }
             }
         }
@@ -159,7 +185,9 @@ fn run<const M: usize, const B: usize, const N: usize>(
         }
     }
     if issued != answered {
-        return Err(format!("seed {seed:#x}: grants {issued:?} != responses {answered:?}"));
+        return Err(format!(
+            "seed {seed:#x}: grants {issued:?} != responses {answered:?}"
+        ));
     }
     for w in 0..words {
         if uut.peek(w) != model.mem[w] || shadow[w] != model.mem[w] {
@@ -178,7 +206,11 @@ fn pattern_strategy() -> impl Strategy<Value = Pattern> {
     (0..PATTERNS.len()).prop_map(|i| PATTERNS[i])
 }
 fn levels_strategy() -> impl Strategy<Value = Levels> {
-    prop_oneof![Just(Levels::Equal), Just(Levels::Fixed), Just(Levels::Random)]
+    prop_oneof![
+        Just(Levels::Equal),
+        Just(Levels::Fixed),
+        Just(Levels::Random)
+    ]
 }
 
 proptest! {

@@ -20,10 +20,7 @@
 //! `M` request bits into a vector in a loop, so a per-bank arbiter block with
 //! a vector or array input cannot be wired up generically.
 
-use crate::params::{
-    cluster::PRIO_LEVEL_WIDTH,
-    ADDR_WIDTH, BE_WIDTH, DATA_WIDTH,
-};
+use crate::params::{cluster::PRIO_LEVEL_WIDTH, ADDR_WIDTH, BE_WIDTH, DATA_WIDTH};
 use rust_hdl::prelude::*;
 
 /// Width of a master index (M <= 255).
@@ -227,8 +224,7 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
                 if self.gany[b].val() && (self.gidx[b].val() == self.master_idx[m].val()) {
                     self.m_gnt[m].next = true;
                 }
-                if self.gvalid_q[b].q.val() && (self.gnt_q[b].q.val() == self.master_idx[m].val())
-                {
+                if self.gvalid_q[b].q.val() && (self.gnt_q[b].q.val() == self.master_idx[m].val()) {
                     self.m_rvalid[m].next = true;
                     self.m_rdata[m].next = self.b_rdata[b].val();
                 }

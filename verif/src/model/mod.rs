@@ -1,3 +1,5 @@
 //! Golden models (behavioural twins of the RTL blocks).
 
+pub mod dma;
+pub mod hmc;
 pub mod xbar;
