@@ -2,3 +2,4 @@
 //! reference job files, simulation backends, the tool flow and the `ntx` CLI.
 
 pub mod flow;
+pub mod verilator;
