@@ -2,4 +2,5 @@
 //! reference job files, simulation backends, the tool flow and the `ntx` CLI.
 
 pub mod flow;
+pub mod cosim;
 pub mod verilator;

@@ -551,7 +551,9 @@ impl VerilatedModel {
             (self.lib.fns.set64)(self.handle, c as c_int, 1);
             (self.lib.fns.eval)(self.handle);
             if self.tracing {
-                self.time += 5;
+                // Cycle n spans times 10n..10n+10: rising edge at 10n+5,
+                // falling edge at 10n+10; trace_dump uses the times between.
+                self.time = (self.time / 10) * 10 + 5;
                 (self.lib.fns.trace_dump)(self.handle, self.time);
             }
             (self.lib.fns.set64)(self.handle, c as c_int, 0);
