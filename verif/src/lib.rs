@@ -1,6 +1,12 @@
 //! Verification framework of ntx-rs: the bit-exact golden model of NTX,
 //! reference job files, simulation backends, the tool flow and the `ntx` CLI.
 
-pub mod flow;
+pub mod backend;
+pub mod bench;
+pub mod cases;
 pub mod cosim;
+pub mod examples;
+pub mod flow;
+pub mod jobfile;
+pub mod model;
 pub mod verilator;
