@@ -45,7 +45,7 @@ pub struct Dag {
     cnt: [DFF<Bits<LOOP_WIDTH>>; N_LOOPS],
     ptr: [DFF<Bits<AGU_ADDR_WIDTH>>; N_AGUS],
     /// Bit k set when loop k is active (k < outer_level).
-    active: Signal<Local, Bits<8>>,
+    active: Signal<Local, Bits<N_LOOPS>>,
     at_end: [Signal<Local, Bit>; N_LOOPS],
     at_zero: [Signal<Local, Bit>; N_LOOPS],
     lst: [Signal<Local, Bit>; N_LEVELS],
@@ -66,7 +66,8 @@ impl Logic for Dag {
             self.ptr[a].clock.next = self.clock.val();
             self.ptr[a].d.next = self.ptr[a].q.val();
         }
-        self.active.next = (bits::<8>(1) << bit_cast::<8, 3>(self.outer_level.val())) - bits::<8>(1);
+        self.active.next =
+            bit_cast::<5, 8>((bits::<8>(1) << bit_cast::<8, 3>(self.outer_level.val())) - bits::<8>(1));
         // Inactive loops count as being at 0 and at their end.
         for k in 0..5 {
             self.at_end[k].next = (self.cnt[k].q.val() == self.loop_end[k].val())
