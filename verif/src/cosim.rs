@@ -73,14 +73,24 @@ impl FromWords for Clock {
 pub type Drive<B> = fn(&mut B, &str, &[u32]);
 
 /// Writes a [`Drive`] function for a block whose input ports are plain
-/// fields named as in Verilog: `drive_fn!(Counter; clock, en, a)`.
+/// fields named as in Verilog, and arrays of signals (Verilog `name$i`)
+/// after a second `;`: `drive_fn!(Dag; clock, init, step; loop_end, stride)`.
 #[macro_export]
 macro_rules! drive_fn {
-    ($ty:ty; $($field:ident),* $(,)?) => {{
+    ($ty:ty; $($field:ident),* $(,)? $(; $($array:ident),* $(,)?)?) => {{
         fn drive(uut: &mut $ty, port: &str, w: &[u32]) {
             match port {
                 $(stringify!($field) => uut.$field.next = $crate::cosim::FromWords::from_words(w),)*
-                _ => panic!("{}: no input port `{}`", stringify!($ty), port),
+                _ => {
+                    $($(
+                        if let Some(i) = port.strip_prefix(concat!(stringify!($array), "$")) {
+                            let i: usize = i.parse().expect("array index");
+                            uut.$array[i].next = $crate::cosim::FromWords::from_words(w);
+                            return;
+                        }
+                    )*)?
+                    panic!("{}: no input port `{}`", stringify!($ty), port)
+                }
             }
         }
         drive as $crate::cosim::Drive<$ty>
