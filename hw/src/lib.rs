@@ -2,3 +2,4 @@
 //! accelerator and its cluster. See `../shared/ntx-spec.md` and README.md.
 
 pub mod params;
+pub mod fmac;
