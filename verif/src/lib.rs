@@ -1,4 +1,10 @@
 //! Verification framework of ntx-rs: the bit-exact golden model of NTX,
 //! reference job files, simulation backends, the tool flow and the `ntx` CLI.
 
+pub mod backend;
+pub mod bench;
+pub mod cases;
+pub mod examples;
 pub mod flow;
+pub mod jobfile;
+pub mod model;

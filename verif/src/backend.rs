@@ -1,0 +1,203 @@
+//! Simulation backends behind one interface, so that every job, test and
+//! benchmark runs unchanged on the golden model (`model`), the rust-hdl RTL
+//! (`rtl`) or a Verilator model of the generated Verilog (`verilator`).
+//!
+//! A backend holds one NTX plus its TCDM. [`run_job`] drives it as the
+//! control core would: program the staging area, write CMD, poll STATUS.
+
+use crate::model::job::Job;
+use crate::model::mem::Tcdm;
+use crate::model::ntx::{status, NtxModel};
+use ntx_hw::params::regs;
+use std::fmt;
+
+/// A backend error: a timeout, an access fault, a refused write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendError(pub String);
+
+impl fmt::Display for BackendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for BackendError {}
+
+/// One NTX with its memory, as a simulator sees it.
+pub trait Backend {
+    /// Short name (`model`, `rtl`, `verilator`).
+    fn name(&self) -> &'static str;
+    /// Replace the TCDM contents.
+    fn load_mem(&mut self, mem: &Tcdm);
+    /// The current TCDM contents (with any recorded access fault).
+    fn read_mem(&mut self) -> Tcdm;
+    /// Register write through the slave port; waits (bounded) for the grant.
+    fn write_reg(&mut self, word: u32, value: u32) -> Result<(), BackendError>;
+    /// Register read through the slave port.
+    fn read_reg(&mut self, word: u32) -> Result<u32, BackendError>;
+    /// Let `n` clock cycles pass (no-op for untimed backends).
+    fn step(&mut self, n: u64);
+    /// Clock cycles since creation, `None` for untimed backends.
+    fn cycles(&self) -> Option<u64>;
+}
+
+/// The golden model as a backend (untimed: jobs complete on the CMD write).
+pub struct ModelBackend {
+    /// The NTX model.
+    pub ntx: NtxModel,
+    /// Its memory.
+    pub mem: Tcdm,
+}
+
+impl ModelBackend {
+    /// A fresh NTX with `mem`.
+    pub fn new(mem: Tcdm) -> Self {
+        Self {
+            ntx: NtxModel::new(),
+            mem,
+        }
+    }
+}
+
+impl Backend for ModelBackend {
+    fn name(&self) -> &'static str {
+        "model"
+    }
+    fn load_mem(&mut self, mem: &Tcdm) {
+        self.mem = mem.clone();
+    }
+    fn read_mem(&mut self) -> Tcdm {
+        self.mem.clone()
+    }
+    fn write_reg(&mut self, word: u32, value: u32) -> Result<(), BackendError> {
+        if self.ntx.write_reg(&mut self.mem, word, value) {
+            Ok(())
+        } else {
+            Err(BackendError(format!(
+                "register write {word:#04x} not granted: the staging area is frozen and the \
+                 NTX cannot progress (STATUS {:#07b})",
+                self.ntx.status()
+            )))
+        }
+    }
+    fn read_reg(&mut self, word: u32) -> Result<u32, BackendError> {
+        Ok(self.ntx.read_reg(word))
+    }
+    fn step(&mut self, _n: u64) {}
+    fn cycles(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// Limits that keep a job from running away.
+#[derive(Clone, Copy, Debug)]
+pub struct RunLimits {
+    /// Largest accepted job, in execute steps.
+    pub max_steps: u64,
+    /// Cycles allowed per step (plus a fixed allowance) before a timed
+    /// backend is declared hung.
+    pub cycles_per_step: u64,
+}
+
+impl Default for RunLimits {
+    fn default() -> Self {
+        Self {
+            max_steps: 1 << 32,
+            cycles_per_step: 64,
+        }
+    }
+}
+
+/// Outcome of [`run_job`].
+#[derive(Clone, Debug)]
+pub struct RunReport {
+    /// Execute steps of the job.
+    pub steps: u64,
+    /// Cycles from the CMD write until STATUS read idle (timed backends).
+    pub cycles: Option<u64>,
+    /// Final memory.
+    pub mem: Tcdm,
+}
+
+/// Run `job` from the backend's current state on `mem`: program the staging
+/// area, write CMD, poll STATUS until idle. Errors: a job larger than the
+/// limits, an invalid command (STATUS bit3), a hang, an access outside the
+/// TCDM.
+pub fn run_job(
+    be: &mut dyn Backend,
+    job: &Job,
+    mem: &Tcdm,
+    limits: &RunLimits,
+) -> Result<RunReport, BackendError> {
+    let cmd = job.command();
+    let steps = if cmd.is_valid() { job.steps() } else { 0 };
+    if steps > limits.max_steps {
+        return Err(BackendError(format!(
+            "job {:?} has {steps} steps, more than the limit of {} (raise --max-steps)",
+            job.name, limits.max_steps
+        )));
+    }
+    be.load_mem(mem);
+    for (w, v) in job.staging_writes() {
+        be.write_reg(w, v)?;
+    }
+    let start = be.cycles();
+    be.write_reg(regs::CMD, job.cmd)?;
+    let budget = 10_000 + steps.saturating_mul(limits.cycles_per_step);
+    let mut polls = 0u64;
+    loop {
+        let s = be.read_reg(regs::STATUS)?;
+        if s & status::INVALID != 0 {
+            return Err(BackendError(format!(
+                "job {:?}: the NTX flagged command {:#010x} as invalid (opcode {}, levels \
+                 init {} inner {} outer {}: need inner <= init <= outer <= 5 and opcode <= 8)",
+                job.name, job.cmd, cmd.opcode, cmd.init_level, cmd.inner_level, cmd.outer_level
+            )));
+        }
+        if s & 0x1F == regs::STATUS_IDLE {
+            break;
+        }
+        polls += 1;
+        let spent = match (be.cycles(), start) {
+            (Some(c), Some(s0)) => c - s0,
+            _ => polls,
+        };
+        if spent > budget {
+            return Err(BackendError(format!(
+                "job {:?} did not finish within {budget} cycles (STATUS {s:#07b})",
+                job.name
+            )));
+        }
+    }
+    let cycles = match (be.cycles(), start) {
+        (Some(c), Some(s0)) => Some(c - s0),
+        _ => None,
+    };
+    let out = be.read_mem();
+    if let Some(a) = out.fault {
+        return Err(BackendError(format!(
+            "job {:?} accessed byte address {:#x}, outside the {} KiB TCDM",
+            job.name,
+            a as u64 * 4,
+            out.bytes() / 1024
+        )));
+    }
+    Ok(RunReport {
+        steps,
+        cycles,
+        mem: out,
+    })
+}
+
+/// Names accepted by [`create_backend`].
+pub const BACKENDS: &[&str] = &["model"];
+
+/// Create a backend by name with `mem` as its TCDM.
+pub fn create_backend(name: &str, mem: Tcdm) -> Result<Box<dyn Backend>, BackendError> {
+    match name {
+        "model" => Ok(Box::new(ModelBackend::new(mem))),
+        other => Err(BackendError(format!(
+            "unknown backend {other:?}; available: {}",
+            BACKENDS.join(", ")
+        ))),
+    }
+}

@@ -1,0 +1,17 @@
+//! Benchmarks that print figures (`ntx bench <what>`).
+
+pub mod model;
+
+/// Names accepted by [`run`].
+pub const BENCHES: &[&str] = &["model"];
+
+/// Run benchmark `what` and print its figures.
+pub fn run(what: &str) -> Result<(), String> {
+    match what {
+        "model" => model::run(),
+        other => Err(format!(
+            "unknown benchmark {other:?}; available: {}",
+            BENCHES.join(", ")
+        )),
+    }
+}

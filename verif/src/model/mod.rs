@@ -1,0 +1,9 @@
+//! The bit-exact golden model of NTX (pure Rust, no rust-hdl): arithmetic,
+//! loop nest and address generators, TCDM memory and the register-level NTX.
+//! Every hardware block has its twin here and is tested against it.
+
+pub mod arith;
+pub mod dag;
+pub mod job;
+pub mod mem;
+pub mod ntx;

@@ -1,0 +1,432 @@
+//! Register-level golden model of one NTX (spec sections 2-6).
+//!
+//! The model is untimed: a job runs to completion the moment it reaches the
+//! job queue. Registers, staging area, CMD commit, the one-entry job queue,
+//! the freeze rule, STATUS/CTRL/IRQ, soft clear and invalid-command handling
+//! follow the reference; each opcode follows spec section 6 and the
+//! reference's C++ model where the table leaves details open, with the
+//! deviations spec section 6 prescribes (IEEE comparisons, MAXMIN clears idx
+//! at every init).
+
+use super::arith::{fp_eq, fp_ge, fp_gt, relu, Accumulator, FP_ONE};
+use super::dag::{steps, LoopConfig, Step, AGU_MASK};
+use super::job::Command;
+use super::mem::Tcdm;
+use ntx_hw::params::{opcode, regs, N_AGUS, N_LOOPS};
+
+/// STATUS bits.
+pub mod status {
+    /// Job queue empty.
+    pub const QUEUE_EMPTY: u32 = 1 << 0;
+    /// FPU pipeline empty.
+    pub const FPU_EMPTY: u32 = 1 << 1;
+    /// Controller idle.
+    pub const IDLE: u32 = 1 << 2;
+    /// Invalid command seen (halted until soft clear).
+    pub const INVALID: u32 = 1 << 3;
+    /// Staging area committed (cannot take a new command).
+    pub const COMMITTED: u32 = 1 << 4;
+}
+
+/// IRQ register bits.
+pub mod irq {
+    /// Writeback-done interrupt (irq_cfg = 2).
+    pub const WRITEBACK: u32 = 1 << 0;
+    /// Command-done interrupt (irq_cfg = 1), also raised by an invalid command.
+    pub const COMMAND: u32 = 1 << 1;
+}
+
+/// The staging area: LOOP_END and AGU registers as hardware keeps them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Staging {
+    /// 16-bit inclusive loop ends.
+    pub loop_end: [u16; N_LOOPS],
+    /// AGU base word addresses (bits 19:2 of the written byte address).
+    pub base: [u32; N_AGUS],
+    /// AGU word strides (bits 19:2 of the written byte delta).
+    pub stride: [[u32; N_LOOPS]; N_AGUS],
+}
+
+impl Staging {
+    /// Which staging register a word offset names, if any:
+    /// (`None` for loop ends, `Some(agu)`), index within.
+    fn decode(word: u32) -> Option<(Option<usize>, usize)> {
+        match word {
+            w if (regs::LOOP_END..regs::AGU0_BASE).contains(&w) => {
+                Some((None, (w - regs::LOOP_END) as usize))
+            }
+            w if (regs::AGU0_BASE..=regs::STAGING_LAST).contains(&w) => {
+                let off = (w - regs::AGU0_BASE) as usize;
+                Some((Some(off / (N_LOOPS + 1)), off % (N_LOOPS + 1)))
+            }
+            _ => None,
+        }
+    }
+
+    fn write(&mut self, word: u32, value: u32) {
+        match Self::decode(word) {
+            Some((None, k)) => self.loop_end[k] = value as u16,
+            Some((Some(g), 0)) => self.base[g] = (value >> 2) & AGU_MASK,
+            Some((Some(g), k)) => self.stride[g][k - 1] = (value >> 2) & AGU_MASK,
+            None => {}
+        }
+    }
+
+    fn read(&self, word: u32) -> u32 {
+        match Self::decode(word) {
+            Some((None, k)) => self.loop_end[k] as u32,
+            Some((Some(g), 0)) => self.base[g],
+            Some((Some(g), k)) => self.stride[g][k - 1],
+            None => 0,
+        }
+    }
+}
+
+/// A job in the queue: command plus a copy of the staging area.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueuedJob {
+    /// Decoded command word.
+    pub cmd: Command,
+    /// Loop nest and AGU configuration.
+    pub cfg: LoopConfig,
+}
+
+/// Counters of work done, for benchmarks and summaries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Jobs executed.
+    pub jobs: u64,
+    /// Execute steps (innermost iterations).
+    pub steps: u64,
+    /// Results written to memory.
+    pub stores: u64,
+}
+
+/// Datapath state kept across steps (and, as in hardware, across jobs).
+#[derive(Clone, Copy, Debug, Default)]
+struct Datapath {
+    acc: Accumulator,
+    alu: u32,
+    cnt: u16,
+    idx: u16,
+    test: bool,
+    last_a: u32,
+    last_b: u32,
+}
+
+/// Register-level NTX model.
+#[derive(Clone, Debug, Default)]
+pub struct NtxModel {
+    staging: Staging,
+    cmd_reg: u32,
+    ctrl: u32,
+    irq: u32,
+    committed: bool,
+    queue: Option<QueuedJob>,
+    invalid: bool,
+    dp: Datapath,
+    /// Work counters.
+    pub stats: Stats,
+}
+
+impl NtxModel {
+    /// An NTX after reset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Register write at word offset `word`. Returns false when the write is
+    /// not granted (staging area or CMD while frozen); the caller retries.
+    /// Jobs that reach the queue run to completion against `mem`.
+    pub fn write_reg(&mut self, mem: &mut Tcdm, word: u32, value: u32) -> bool {
+        match word {
+            regs::CTRL => {
+                self.ctrl = value & 0x7;
+                if value & 1 != 0 {
+                    self.soft_clear();
+                }
+            }
+            regs::IRQ => self.irq &= !value,
+            regs::STATUS => {}
+            regs::CMD => {
+                if self.committed {
+                    return false;
+                }
+                self.cmd_reg = value;
+                self.committed = true;
+            }
+            w if Staging::decode(w).is_some() => {
+                if self.committed {
+                    return false;
+                }
+                self.staging.write(w, value);
+            }
+            _ => {}
+        }
+        self.advance(mem);
+        true
+    }
+
+    /// Register read at word offset `word` (unmapped words read 0).
+    pub fn read_reg(&self, word: u32) -> u32 {
+        match word {
+            regs::STATUS => self.status(),
+            regs::CTRL => self.ctrl,
+            regs::CMD => self.cmd_reg,
+            regs::IRQ => self.irq,
+            w => self.staging.read(w),
+        }
+    }
+
+    /// STATUS register value.
+    pub fn status(&self) -> u32 {
+        let mut s = status::FPU_EMPTY;
+        if self.queue.is_none() {
+            s |= status::QUEUE_EMPTY | status::IDLE;
+        }
+        if self.invalid {
+            s |= status::INVALID;
+        }
+        if self.committed {
+            s |= status::COMMITTED;
+        }
+        s
+    }
+
+    /// Interrupt output: OR of the IRQ register bits.
+    pub fn irq_line(&self) -> bool {
+        self.irq != 0
+    }
+
+    /// TCDM priority output (CTRL bits 2:1).
+    pub fn priority(&self) -> u32 {
+        (self.ctrl >> 1) & 3
+    }
+
+    /// Soft clear: empties the queue and the pipeline, clears IRQs, the
+    /// invalid flag and CTRL. The staging area (and a committed job in it,
+    /// as in the reference) keeps its values.
+    fn soft_clear(&mut self) {
+        self.queue = None;
+        self.invalid = false;
+        self.irq = 0;
+        self.ctrl = 0;
+        self.dp = Datapath::default();
+    }
+
+    /// Move a committed job into the queue and run queued jobs.
+    fn advance(&mut self, mem: &mut Tcdm) {
+        loop {
+            if self.queue.is_none() && self.committed {
+                self.queue = Some(QueuedJob {
+                    cmd: Command::decode(self.cmd_reg),
+                    cfg: LoopConfig {
+                        loop_end: self.staging.loop_end,
+                        outer_level: Command::decode(self.cmd_reg).outer_level,
+                        base: self.staging.base,
+                        stride: self.staging.stride,
+                    },
+                });
+                self.committed = false;
+            }
+            let Some(job) = self.queue else { return };
+            if self.invalid {
+                return;
+            }
+            if !job.cmd.is_valid() {
+                // Halt with the job in the queue until a soft clear.
+                self.invalid = true;
+                self.irq |= irq::COMMAND;
+                return;
+            }
+            self.execute(mem, &job);
+            self.queue = None;
+            match job.cmd.irq_cfg {
+                1 => self.irq |= irq::COMMAND,
+                2 => self.irq |= irq::WRITEBACK,
+                _ => {}
+            }
+        }
+    }
+
+    /// Run one valid job against `mem` (spec sections 5 and 6).
+    pub fn execute(&mut self, mem: &mut Tcdm, job: &QueuedJob) {
+        let cmd = job.cmd;
+        self.stats.jobs += 1;
+        for step in steps(&job.cfg) {
+            self.stats.steps += 1;
+            if step.is_first(cmd.init_level) {
+                self.init(mem, &cmd, &step);
+            }
+            self.exec(mem, &cmd, &step);
+            if step.is_last(cmd.inner_level) {
+                self.store(mem, &cmd, &step);
+            }
+        }
+    }
+
+    fn init_value(mem: &mut Tcdm, cmd: &Command, step: &Step) -> Option<u32> {
+        (cmd.init_sel < 3).then(|| mem.read(step.addr[cmd.init_sel as usize]))
+    }
+
+    fn init(&mut self, mem: &mut Tcdm, cmd: &Command, step: &Step) {
+        let dp = &mut self.dp;
+        let init = Self::init_value(mem, cmd, step);
+        match cmd.opcode as u32 {
+            opcode::MAC | opcode::VADDSUB => match init {
+                None => dp.acc.clear(),
+                Some(v) => dp
+                    .acc
+                    .load(v, cmd.opcode as u32 == opcode::VADDSUB && cmd.polarity),
+            },
+            opcode::VMULT => {}
+            opcode::OUTERP => {
+                dp.alu = init.unwrap_or(0);
+                dp.acc.clear();
+            }
+            opcode::MAXMIN => {
+                dp.alu = init.unwrap_or(0);
+                dp.cnt = 0;
+                dp.idx = 0;
+            }
+            opcode::THTST => dp.alu = init.unwrap_or(0),
+            opcode::MASK => {
+                dp.alu = init.unwrap_or(0);
+                dp.cnt = 0;
+            }
+            opcode::MASKMAC => {
+                dp.alu = if cmd.init_sel != 3 {
+                    mem.read(step.addr[1])
+                } else {
+                    0
+                };
+                let a = mem.read(step.addr[0]);
+                dp.acc.load(a, false);
+                dp.cnt = 0;
+            }
+            opcode::COPY => {
+                if cmd.aux & 1 == 0 {
+                    dp.alu = init.unwrap_or(0);
+                }
+            }
+            _ => unreachable!("invalid opcodes never execute"),
+        }
+    }
+
+    /// Compare `alu` with `x` as THTST/MASK/MASKMAC do; `mode` is the
+    /// comparison selector (0 eq, 1 gt, 2 ge, 4 counter, others false).
+    fn test(mode: u8, polarity: bool, alu: u32, x: u32, cnt: u16) -> bool {
+        let t = match mode {
+            0 => fp_eq(alu, x),
+            1 => fp_gt(alu, x),
+            2 => fp_ge(alu, x),
+            4 => cnt as u32 == alu,
+            _ => return false,
+        };
+        t ^ polarity
+    }
+
+    fn exec(&mut self, mem: &mut Tcdm, cmd: &Command, step: &Step) {
+        let dp = &mut self.dp;
+        let pol = cmd.polarity;
+        match cmd.opcode as u32 {
+            opcode::MAC => {
+                let (a, b) = (mem.read(step.addr[0]), mem.read(step.addr[1]));
+                dp.acc.mac(a, b, pol);
+            }
+            opcode::VADDSUB => {
+                let a = mem.read(step.addr[0]);
+                dp.acc.mac(a, FP_ONE, false);
+            }
+            opcode::VMULT => {
+                let (a, b) = (mem.read(step.addr[0]), mem.read(step.addr[1]));
+                dp.acc.replace_mul(a, b, pol);
+            }
+            opcode::OUTERP => {
+                let a = mem.read(step.addr[0]);
+                dp.acc.replace_mul(a, dp.alu, pol);
+            }
+            opcode::MAXMIN => {
+                let b = mem.read(step.addr[1]);
+                if fp_gt(dp.alu, b) ^ !pol {
+                    dp.alu = b;
+                    dp.idx = dp.cnt;
+                }
+                dp.cnt = dp.cnt.wrapping_add(1);
+            }
+            opcode::THTST => {
+                let b = mem.read(step.addr[1]);
+                dp.last_b = b;
+                dp.test = Self::test(cmd.aux & 3, pol, dp.alu, b, dp.cnt);
+            }
+            opcode::MASK => {
+                let (a, b) = (mem.read(step.addr[0]), mem.read(step.addr[1]));
+                dp.last_a = a;
+                dp.test = Self::test(cmd.aux, pol, dp.alu, b, dp.cnt);
+                dp.cnt = dp.cnt.wrapping_add(1);
+            }
+            opcode::MASKMAC => {
+                let x = if cmd.aux & 4 != 0 {
+                    mem.read(step.addr[2])
+                } else {
+                    mem.read(step.addr[1])
+                };
+                dp.test = Self::test(cmd.aux, pol, dp.alu, x, dp.cnt);
+                dp.cnt = dp.cnt.wrapping_add(1);
+            }
+            opcode::COPY => {
+                if cmd.aux & 1 != 0 {
+                    dp.alu = mem.read(step.addr[0]);
+                }
+            }
+            _ => unreachable!("invalid opcodes never execute"),
+        }
+    }
+
+    fn store(&mut self, mem: &mut Tcdm, cmd: &Command, step: &Step) {
+        let dp = &mut self.dp;
+        let relu_on = |x: u32| if cmd.aux != 0 { relu(x) } else { x };
+        let value = match cmd.opcode as u32 {
+            opcode::MAC | opcode::VADDSUB | opcode::VMULT | opcode::OUTERP => {
+                relu_on(dp.acc.round())
+            }
+            opcode::MAXMIN => {
+                if cmd.aux != 0 {
+                    dp.idx as u32
+                } else {
+                    dp.alu
+                }
+            }
+            opcode::THTST => match (cmd.aux & 4 != 0, dp.test) {
+                (true, t) => {
+                    if t {
+                        FP_ONE
+                    } else {
+                        0
+                    }
+                }
+                (false, true) => dp.last_b,
+                (false, false) => dp.alu,
+            },
+            opcode::MASK => {
+                if dp.test {
+                    dp.last_a
+                } else {
+                    0
+                }
+            }
+            opcode::MASKMAC => {
+                if !dp.test {
+                    return;
+                }
+                let c = mem.read(step.addr[2]);
+                dp.acc.add(c);
+                dp.acc.round()
+            }
+            opcode::COPY => dp.alu,
+            _ => unreachable!("invalid opcodes never execute"),
+        };
+        self.stats.stores += 1;
+        mem.write(step.addr[2], value);
+    }
+}
