@@ -264,7 +264,10 @@ impl Logic for Align {
                 if self.lseg.val().index() + 1 == i {
                     self.l_r[i].d.next = self.lw1.val();
                 }
-                if self.lseg.val().index() + 1 < i {
+            }
+            // segments above the value: sign fill
+            for i in 2..FULL_SEGS {
+                if self.lseg.val().index() < i - 1 {
                     self.l_r[i].d.next = self.lmask.val();
                 }
             }

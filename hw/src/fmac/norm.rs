@@ -87,7 +87,7 @@ pub struct Norm {
     rs: Signal<Local, Bits<6>>,
     top32: Signal<Local, Bits<32>>,
     expo: Signal<Local, Bits<10>>,
-    packed: Signal<Local, Bits<32>>,
+    fp_word: Signal<Local, Bits<32>>,
 }
 
 impl Default for Norm {
@@ -144,7 +144,7 @@ impl Default for Norm {
             rs: Default::default(),
             top32: Default::default(),
             expo: Default::default(),
-            packed: Default::default(),
+            fp_word: Default::default(),
         }
     }
 }
@@ -262,22 +262,22 @@ impl Logic for Norm {
         self.expo.next = self.eb4.q.val() - bit_cast::<10, 6>(self.lz.val());
         if self.expo.val().get_bit(9) | !self.hi4.q.val().any() {
             // exponent < 0 (or an all-zero accumulator): zero with the acc sign
-            self.packed.next = bits::<32>(0);
+            self.fp_word.next = bits::<32>(0);
         } else if self.expo.val() >= 255 {
-            self.packed.next = bits::<32>(0x7F80_0000);
+            self.fp_word.next = bits::<32>(0x7F80_0000);
         } else {
-            self.packed.next = (bit_cast::<32, 10>(self.expo.val()) << 23)
+            self.fp_word.next = (bit_cast::<32, 10>(self.expo.val()) << 23)
                 | (bit_cast::<32, 23>(bit_cast::<23, 32>(self.top32.val() >> 8)));
         }
         if self.v4.q.val() {
             self.tag5.d.next = self.tag4.q.val();
             if self.sign4.q.val() & !self.relu4.q.val() {
-                self.res5.d.next = self.packed.val() | bits::<32>(0x8000_0000_u64);
+                self.res5.d.next = self.fp_word.val() | bits::<32>(0x8000_0000_u64);
             } else if self.sign4.q.val() {
                 // ReLU: a result with the sign bit set becomes +0.0
                 self.res5.d.next = bits::<32>(0);
             } else {
-                self.res5.d.next = self.packed.val();
+                self.res5.d.next = self.fp_word.val();
             }
         }
         self.out_valid.next = self.v5.q.val();
