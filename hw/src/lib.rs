@@ -3,3 +3,4 @@
 
 pub mod params;
 pub mod dag;
+pub mod fmac;
