@@ -7,6 +7,7 @@ pub mod cases;
 pub mod cosim;
 pub mod examples;
 pub mod flow;
+pub mod flow_blocks;
 pub mod jobfile;
 pub mod model;
 pub mod verilator;
