@@ -2,3 +2,5 @@
 //! accelerator and its cluster. See `../shared/ntx-spec.md` and README.md.
 
 pub mod params;
+pub mod dag;
+pub mod fmac;

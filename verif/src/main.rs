@@ -85,6 +85,12 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write the Verilog of every block (DIR/<block>.v, top module <block>).
+    Verilog {
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print benchmark figures.
     Bench {
         /// What to measure.
@@ -145,6 +151,14 @@ fn run() -> Result<(), String> {
         Cmd::GenExamples { out } => {
             let n = ntx_verif::examples::write_examples(&out).map_err(|e| e.to_string())?;
             println!("wrote {n} example cases to {}", out.display());
+            Ok(())
+        }
+        Cmd::Verilog { out } => {
+            let files =
+                ntx_verif::flow_blocks::write_all_verilog(&out).map_err(|e| e.to_string())?;
+            for f in files {
+                println!("{}", f.display());
+            }
             Ok(())
         }
         Cmd::Bench { what } => ntx_verif::bench::run(&what),

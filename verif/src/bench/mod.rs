@@ -1,14 +1,18 @@
 //! Benchmarks that print figures (`ntx bench <what>`).
 
+pub mod dag;
+pub mod fmac;
 pub mod model;
 
 /// Names accepted by [`run`].
-pub const BENCHES: &[&str] = &["model"];
+pub const BENCHES: &[&str] = &["model", "dag", "fmac"];
 
 /// Run benchmark `what` and print its figures.
 pub fn run(what: &str) -> Result<(), String> {
     match what {
         "model" => model::run(),
+        "dag" => dag::run(),
+        "fmac" => fmac::run(),
         other => Err(format!(
             "unknown benchmark {other:?}; available: {}",
             BENCHES.join(", ")
