@@ -413,3 +413,43 @@ fn random_long_accumulations() {
         assert!(macs >= 100_000, "only {macs} accumulations");
     }
 }
+
+/// Every FMAC sub-block through the tool flow on its own (lint, Icarus,
+/// Yosys without latches), with its longest path.
+#[test]
+fn verilog_flow_sub_blocks() {
+    use ntx_hw::fmac::{accu::Accu, align::Align, align::LoadPrep, mult::Mult, norm::Norm};
+    use ntx_verif::flow::check_block;
+    use rust_hdl::prelude::*;
+    fn flow<B: Block>(name: &str, mut b: B) {
+        b.connect_all();
+        let r = check_block(name, &generate_verilog(&b)).unwrap_or_else(|e| panic!("{e}"));
+        println!("{name}: {r:?}");
+    }
+    flow("fmac_mult", Mult::default());
+    flow("fmac_loadprep", LoadPrep::default());
+    flow("fmac_align", Align::default());
+    flow("fmac_accu", Accu::default());
+    flow("fmac_norm", Norm::default());
+}
+
+/// The generated Verilog (Icarus) behaves cycle by cycle like the rust-hdl
+/// model on a random stream with every feature (and the model checks the
+/// same stream).
+#[test]
+fn icarus_cosimulation() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[7u8; 32]),
+    );
+    let mut items = vec![];
+    for _ in 0..6 {
+        let s = stream(300..301, Mix { load: 40, norm: 150, idle: 60, clear: 5 }, 60);
+        items.extend(s.new_tree(&mut runner).unwrap().current());
+    }
+    run(&items);
+    let n = ntx_verif::bench::fmac::icarus_cosim(&items, "random").unwrap_or_else(|e| panic!("{e}"));
+    println!("co-simulated {n} cycles");
+}
