@@ -1,11 +1,12 @@
 //! Benchmarks that print figures (`ntx bench <what>`).
 
+pub mod cluster;
 pub mod dag;
 pub mod fmac;
 pub mod model;
 
 /// Names accepted by [`run`].
-pub const BENCHES: &[&str] = &["model", "dag", "fmac"];
+pub const BENCHES: &[&str] = &["model", "dag", "fmac", "cluster", "cluster-model"];
 
 /// Run benchmark `what` and print its figures.
 pub fn run(what: &str) -> Result<(), String> {
@@ -13,6 +14,8 @@ pub fn run(what: &str) -> Result<(), String> {
         "model" => model::run(),
         "dag" => dag::run(),
         "fmac" => fmac::run(),
+        "cluster" => cluster::run(),
+        "cluster-model" => cluster::run_model_only(),
         other => Err(format!(
             "unknown benchmark {other:?}; available: {}",
             BENCHES.join(", ")
