@@ -2,6 +2,8 @@
 //! accelerator and its cluster. See `../shared/ntx-spec.md` and README.md.
 
 pub mod cluster;
+pub mod dag;
 pub mod dma;
+pub mod fmac;
 pub mod params;
 pub mod tcdm;
