@@ -153,22 +153,74 @@ impl Logic for RegIf {
         if self.sel.val().get_bit(3) {
             self.rd.next = bit_cast::<32, 2>(self.r_irq.q.val());
         }
-        for k in 0..5 {
-            if self.sel.val().get_bit(k + 4) {
-                self.rd.next = bit_cast::<32, 16>(self.r_loop_end[k].q.val());
-            }
+        if self.sel.val().get_bit(4) {
+            self.rd.next = bit_cast::<32, 16>(self.r_loop_end[0].q.val());
         }
-        for a in 0..3 {
-            if self.sel.val().get_bit(a * 6 + 9) {
-                self.rd.next = bit_cast::<32, 18>(self.r_base[a].q.val());
-            }
+        if self.sel.val().get_bit(5) {
+            self.rd.next = bit_cast::<32, 16>(self.r_loop_end[1].q.val());
         }
-        for a in 0..3 {
-            for k in 0..5 {
-                if self.sel.val().get_bit(a * 6 + k + 10) {
-                    self.rd.next = bit_cast::<32, 18>(self.r_stride[a * 5 + k].q.val());
-                }
-            }
+        if self.sel.val().get_bit(6) {
+            self.rd.next = bit_cast::<32, 16>(self.r_loop_end[2].q.val());
+        }
+        if self.sel.val().get_bit(7) {
+            self.rd.next = bit_cast::<32, 16>(self.r_loop_end[3].q.val());
+        }
+        if self.sel.val().get_bit(8) {
+            self.rd.next = bit_cast::<32, 16>(self.r_loop_end[4].q.val());
+        }
+        if self.sel.val().get_bit(9) {
+            self.rd.next = bit_cast::<32, 18>(self.r_base[0].q.val());
+        }
+        if self.sel.val().get_bit(10) {
+            self.rd.next = bit_cast::<32, 18>(self.r_stride[0].q.val());
+        }
+        if self.sel.val().get_bit(11) {
+            self.rd.next = bit_cast::<32, 18>(self.r_stride[1].q.val());
+        }
+        if self.sel.val().get_bit(12) {
+            self.rd.next = bit_cast::<32, 18>(self.r_stride[2].q.val());
+        }
+        if self.sel.val().get_bit(13) {
+            self.rd.next = bit_cast::<32, 18>(self.r_stride[3].q.val());
+        }
+        if self.sel.val().get_bit(14) {
+            self.rd.next = bit_cast::<32, 18>(self.r_stride[4].q.val());
+        }
+        if self.sel.val().get_bit(15) {
+            self.rd.next = bit_cast::<32, 18>(self.r_base[1].q.val());
+        }
+        if self.sel.val().get_bit(16) {
+            self.rd.next = bit_cast::<32, 18>(self.r_stride[5].q.val());
+        }
+        if self.sel.val().get_bit(17) {
+            self.rd.next = bit_cast::<32, 18>(self.r_stride[6].q.val());
+        }
+        if self.sel.val().get_bit(18) {
+            self.rd.next = bit_cast::<32, 18>(self.r_stride[7].q.val());
+        }
+        if self.sel.val().get_bit(19) {
+            self.rd.next = bit_cast::<32, 18>(self.r_stride[8].q.val());
+        }
+        if self.sel.val().get_bit(20) {
+            self.rd.next = bit_cast::<32, 18>(self.r_stride[9].q.val());
+        }
+        if self.sel.val().get_bit(21) {
+            self.rd.next = bit_cast::<32, 18>(self.r_base[2].q.val());
+        }
+        if self.sel.val().get_bit(22) {
+            self.rd.next = bit_cast::<32, 18>(self.r_stride[10].q.val());
+        }
+        if self.sel.val().get_bit(23) {
+            self.rd.next = bit_cast::<32, 18>(self.r_stride[11].q.val());
+        }
+        if self.sel.val().get_bit(24) {
+            self.rd.next = bit_cast::<32, 18>(self.r_stride[12].q.val());
+        }
+        if self.sel.val().get_bit(25) {
+            self.rd.next = bit_cast::<32, 18>(self.r_stride[13].q.val());
+        }
+        if self.sel.val().get_bit(26) {
+            self.rd.next = bit_cast::<32, 18>(self.r_stride[14].q.val());
         }
         if self.req.val() & !self.we.val() {
             self.r_rdata.d.next = self.rd.val();
