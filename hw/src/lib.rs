@@ -7,3 +7,4 @@ pub mod dma;
 pub mod fmac;
 pub mod params;
 pub mod tcdm;
+pub mod ntx;
