@@ -3,7 +3,7 @@
 //! engine and the control port through which the control core (here: the
 //! testbench) configures everything.
 //!
-//! [`ClusterFabric`] is everything but the NTX: control-port decoding, the
+//! [`Cluster`] is the top. [`ClusterFabric`] is everything but the NTX: control-port decoding, the
 //! NTX priority modes mapped onto interconnect levels, the DMA and the TCDM.
 //! Its NTX-facing ports (register master ports, TCDM slave ports, priority
 //! inputs) are wired to the NTX in the cluster top, or driven directly by a
@@ -25,6 +25,7 @@
 //! of eight and below in the eighth, 11 (reserved) as 01.
 
 use crate::dma::Dma;
+use crate::ntx::Ntx;
 use crate::params::{
     cluster::{
         CORE_LEVEL, CORE_MASTER, DMA_BASE, DMA_MASTER, NTX_MASTERS, NTX_PORTS, N_MASTERS, N_NTX,
@@ -66,7 +67,7 @@ pub struct ClusterFabric<const B: usize, const N: usize> {
     // NTX register ports (the fabric is the master).
     pub ntx_reg_req: [Signal<Out, Bit>; N_NTX],
     pub ntx_reg_we: [Signal<Out, Bit>; N_NTX],
-    /// Byte offset inside the NTX's window.
+    /// Word offset inside the NTX's window.
     pub ntx_reg_addr: [Signal<Out, Bits<REG_ADDR_WIDTH>>; N_NTX],
     pub ntx_reg_wdata: [Signal<Out, Bits<DATA_WIDTH>>; N_NTX],
     pub ntx_reg_gnt: [Signal<In, Bit>; N_NTX],
@@ -120,6 +121,7 @@ pub struct ClusterFabric<const B: usize, const N: usize> {
     bcast_lo: Constant<Bits<ADDR_WIDTH>>,
     win_bytes: Constant<Bits<ADDR_WIDTH>>,
     win_last: Constant<Bits<3>>,
+    win_word_mask: Constant<Bits<REG_ADDR_WIDTH>>,
     lvl_core: Constant<Bits<PRIO_LEVEL_WIDTH>>,
     lvl_hi: Constant<Bits<PRIO_LEVEL_WIDTH>>,
     lvl_lo: Constant<Bits<PRIO_LEVEL_WIDTH>>,
@@ -197,6 +199,7 @@ impl<const B: usize, const N: usize> Default for ClusterFabric<B, N> {
             bcast_lo: k(NTX_BROADCAST_ADDR as u64),
             win_bytes: k(NTX_WINDOW_BYTES as u64),
             win_last: k((PRIO_WINDOW - 1) as u64),
+            win_word_mask: k((NTX_WINDOW_BYTES / 4 - 1) as u64),
             lvl_core: k(CORE_LEVEL as u64),
             lvl_hi: k(CORE_LEVEL as u64 + 1),
             lvl_lo: k(CORE_LEVEL as u64 - 1),
@@ -258,7 +261,8 @@ impl<const B: usize, const N: usize> Logic for ClusterFabric<B, N> {
         self.bc_all.next = true;
         for i in 0..N_NTX {
             self.ntx_reg_we[i].next = self.core_we.val();
-            self.ntx_reg_addr[i].next = self.core_addr.val().get_bits::<REG_ADDR_WIDTH>(0);
+            self.ntx_reg_addr[i].next =
+                self.core_addr.val().get_bits::<REG_ADDR_WIDTH>(2) & self.win_word_mask.val();
             self.ntx_reg_wdata[i].next = self.core_wdata.val();
             self.ntx_reg_req[i].next = self.core_req.val() & self.hit_ntx[i].val();
             if self.bcast_write.val() {
@@ -381,6 +385,115 @@ impl<const B: usize, const N: usize> Logic for ClusterFabric<B, N> {
                 self.tcdm.m_level[2 * i].next = self.lvl_lo.val();
                 self.tcdm.m_level[2 * i + 1].next = self.lvl_lo.val();
             }
+        }
+    }
+}
+
+/// The cluster: [`ClusterFabric`] plus `N_NTX` NTX at the reference
+/// register addresses; `B` banks of `2^N` words.
+#[derive(LogicBlock)]
+pub struct Cluster<const B: usize, const N: usize> {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous clear of the fabric (the NTX are cleared through their
+    /// CTRL registers, e.g. one broadcast write of CTRL = 1).
+    pub clear: Signal<In, Bit>,
+    pub core_req: Signal<In, Bit>,
+    pub core_addr: Signal<In, Bits<ADDR_WIDTH>>,
+    pub core_we: Signal<In, Bit>,
+    pub core_be: Signal<In, Bits<BE_WIDTH>>,
+    pub core_wdata: Signal<In, Bits<DATA_WIDTH>>,
+    pub core_gnt: Signal<Out, Bit>,
+    pub core_rvalid: Signal<Out, Bit>,
+    pub core_rdata: Signal<Out, Bits<DATA_WIDTH>>,
+    pub ext_req: Signal<Out, Bit>,
+    pub ext_we: Signal<Out, Bit>,
+    pub ext_addr: Signal<Out, Bits<ADDR_WIDTH>>,
+    pub ext_wdata: Signal<Out, Bits<DATA_WIDTH>>,
+    pub ext_gnt: Signal<In, Bit>,
+    pub ext_rvalid: Signal<In, Bit>,
+    pub ext_rdata: Signal<In, Bits<DATA_WIDTH>>,
+    pub dma_irq: Signal<Out, Bit>,
+    pub ntx_irq: [Signal<Out, Bit>; N_NTX],
+    pub fabric: ClusterFabric<B, N>,
+    pub ntx: [Ntx; N_NTX],
+}
+
+impl<const B: usize, const N: usize> Default for Cluster<B, N> {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            clear: Default::default(),
+            core_req: Default::default(),
+            core_addr: Default::default(),
+            core_we: Default::default(),
+            core_be: Default::default(),
+            core_wdata: Default::default(),
+            core_gnt: Default::default(),
+            core_rvalid: Default::default(),
+            core_rdata: Default::default(),
+            ext_req: Default::default(),
+            ext_we: Default::default(),
+            ext_addr: Default::default(),
+            ext_wdata: Default::default(),
+            ext_gnt: Default::default(),
+            ext_rvalid: Default::default(),
+            ext_rdata: Default::default(),
+            dma_irq: Default::default(),
+            ntx_irq: arr(),
+            fabric: Default::default(),
+            ntx: arr(),
+        }
+    }
+}
+
+impl<const B: usize, const N: usize> Logic for Cluster<B, N> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.fabric.clock.next = self.clock.val();
+        self.fabric.clear.next = self.clear.val();
+        self.fabric.core_req.next = self.core_req.val();
+        self.fabric.core_addr.next = self.core_addr.val();
+        self.fabric.core_we.next = self.core_we.val();
+        self.fabric.core_be.next = self.core_be.val();
+        self.fabric.core_wdata.next = self.core_wdata.val();
+        self.core_gnt.next = self.fabric.core_gnt.val();
+        self.core_rvalid.next = self.fabric.core_rvalid.val();
+        self.core_rdata.next = self.fabric.core_rdata.val();
+        self.ext_req.next = self.fabric.ext_req.val();
+        self.ext_we.next = self.fabric.ext_we.val();
+        self.ext_addr.next = self.fabric.ext_addr.val();
+        self.ext_wdata.next = self.fabric.ext_wdata.val();
+        self.fabric.ext_gnt.next = self.ext_gnt.val();
+        self.fabric.ext_rvalid.next = self.ext_rvalid.val();
+        self.fabric.ext_rdata.next = self.ext_rdata.val();
+        self.dma_irq.next = self.fabric.dma_irq.val();
+        for i in 0..N_NTX {
+            self.ntx[i].clock.next = self.clock.val();
+            self.ntx[i].reg_req.next = self.fabric.ntx_reg_req[i].val();
+            self.ntx[i].reg_we.next = self.fabric.ntx_reg_we[i].val();
+            self.ntx[i].reg_addr.next = self.fabric.ntx_reg_addr[i].val();
+            self.ntx[i].reg_wdata.next = self.fabric.ntx_reg_wdata[i].val();
+            self.fabric.ntx_reg_gnt[i].next = self.ntx[i].reg_gnt.val();
+            self.fabric.ntx_reg_rdata[i].next = self.ntx[i].reg_rdata.val();
+            self.fabric.ntx_prio[i].next = self.ntx[i].priority.val();
+            self.ntx_irq[i].next = self.ntx[i].irq.val();
+            // port 0 (operand A) = master 2i, port 1 (operand B) = master 2i+1
+            self.fabric.ntx_tcdm_req[2 * i].next = self.ntx[i].tcdm0_req.val();
+            self.fabric.ntx_tcdm_addr[2 * i].next = self.ntx[i].tcdm0_addr.val();
+            self.fabric.ntx_tcdm_we[2 * i].next = self.ntx[i].tcdm0_we.val();
+            self.fabric.ntx_tcdm_be[2 * i].next = self.ntx[i].tcdm0_be.val();
+            self.fabric.ntx_tcdm_wdata[2 * i].next = self.ntx[i].tcdm0_wdata.val();
+            self.ntx[i].tcdm0_gnt.next = self.fabric.ntx_tcdm_gnt[2 * i].val();
+            self.ntx[i].tcdm0_r_valid.next = self.fabric.ntx_tcdm_rvalid[2 * i].val();
+            self.ntx[i].tcdm0_r_rdata.next = self.fabric.ntx_tcdm_rdata[2 * i].val();
+            self.fabric.ntx_tcdm_req[2 * i + 1].next = self.ntx[i].tcdm1_req.val();
+            self.fabric.ntx_tcdm_addr[2 * i + 1].next = self.ntx[i].tcdm1_addr.val();
+            self.fabric.ntx_tcdm_we[2 * i + 1].next = self.ntx[i].tcdm1_we.val();
+            self.fabric.ntx_tcdm_be[2 * i + 1].next = self.ntx[i].tcdm1_be.val();
+            self.fabric.ntx_tcdm_wdata[2 * i + 1].next = self.ntx[i].tcdm1_wdata.val();
+            self.ntx[i].tcdm1_gnt.next = self.fabric.ntx_tcdm_gnt[2 * i + 1].val();
+            self.ntx[i].tcdm1_r_valid.next = self.fabric.ntx_tcdm_rvalid[2 * i + 1].val();
+            self.ntx[i].tcdm1_r_rdata.next = self.fabric.ntx_tcdm_rdata[2 * i + 1].val();
         }
     }
 }

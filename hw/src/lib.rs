@@ -5,6 +5,6 @@ pub mod cluster;
 pub mod dag;
 pub mod dma;
 pub mod fmac;
+pub mod ntx;
 pub mod params;
 pub mod tcdm;
-pub mod ntx;

@@ -353,13 +353,19 @@ fn run_fabric(seed: u64, idle: u32, vault: HmcConfig) -> Result<u64, String> {
         let mut next_rdata: Vec<u32> = slaves.iter().map(|s| s.rdata).collect();
         for i in 0..N_NTX {
             if uut.ntx_reg_req[i].val() && uut.ntx_reg_gnt[i].val() {
-                let off = uut.ntx_reg_addr[i].val().to_u32();
+                // the NTX register port takes word offsets
+                let word = uut.ntx_reg_addr[i].val().to_u32();
+                if word >= 32 {
+                    return Err(format!(
+                        "{ctx}: NTX {i} word offset {word} outside the window"
+                    ));
+                }
                 if uut.ntx_reg_we[i].val() {
                     let v = uut.ntx_reg_wdata[i].val().to_u32();
-                    slaves[i].regs[(off / 4) as usize] = v;
-                    slaves[i].log.push((off, v));
+                    slaves[i].regs[word as usize] = v;
+                    slaves[i].log.push((4 * word, v));
                 } else {
-                    next_rdata[i] = slaves[i].regs[(off / 4) as usize];
+                    next_rdata[i] = slaves[i].regs[word as usize];
                 }
             }
         }
