@@ -13,3 +13,4 @@ pub mod model;
 pub mod rtl;
 pub mod traffic;
 pub mod verilator;
+pub mod cluster_tb;

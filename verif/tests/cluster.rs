@@ -477,43 +477,10 @@ proptest! {
     }
 }
 
-/// Tool flow of a block that composes TCDM masters with the interconnect.
-/// rust-hdl writes one `always @(*)` per module; a master's block reads
-/// `gnt` and writes `req` (logically independent), the interconnect's reads
-/// `req` and writes `gnt`, and Verilator does not always split the master's
-/// block, so it reports UNOPTFLAT (a false combinational loop: a simulation
-/// performance warning, no loop exists in the logic; Yosys finds none).
-/// Until the lead decides (structural split or a waiver), this check runs
-/// the strict lint and accepts UNOPTFLAT as its only complaint, then the
-/// Icarus compile and Yosys synthesis (no latches).
-fn flow_composed(name: &str, verilog: &str) -> ntx_verif::flow::SynthReport {
-    use ntx_verif::flow::*;
-    let path = write_verilog(&flow_dir(), name, verilog).unwrap();
-    if let Err(e) = verilator_lint(&path, name) {
-        let others: Vec<&str> =
-            e.0.lines()
-                .filter(|l| l.starts_with("%Warning-") || l.starts_with("%Error-"))
-                .filter(|l| !l.starts_with("%Warning-UNOPTFLAT"))
-                .collect();
-        assert!(
-            others.is_empty(),
-            "Verilator lint beyond UNOPTFLAT:\n{}",
-            e.0
-        );
-        println!(
-            "{name}: Verilator reports UNOPTFLAT (false loop through a master's always block)"
-        );
-    }
-    iverilog_compile(&path, name).unwrap();
-    let rep = yosys_synth(&path, name).unwrap();
-    assert_eq!(rep.latches, 0);
-    rep
-}
-
 #[test]
 fn flow_fabric() {
     let mut uut: Box<ClusterFabric<4, 3>> = Box::default();
     uut.connect_all();
-    let rep = flow_composed("cluster_fabric", &generate_verilog(&*uut));
+    let rep = ntx_verif::cluster_tb::flow_composed("cluster_fabric", &generate_verilog(&*uut));
     println!("cluster fabric (4 banks x 8 words): {rep:?}");
 }

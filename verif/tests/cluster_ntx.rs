@@ -7,13 +7,13 @@
 //! NTX STATUS/IRQ registers and interrupt lines equal the golden models
 //! (`NtxModel`, the DMA twin).
 
-use ntx_hw::cluster::Cluster;
 use ntx_hw::params::cluster::{DMA_BASE, N_NTX, TCDM_BASE};
 use ntx_hw::params::dma::regs as dregs;
 use ntx_hw::params::{ntx_base_addr, opcode, regs, NTX_BROADCAST_ADDR};
 use ntx_verif::model::dag::steps;
 use ntx_verif::model::dma::{execute, validate, Descriptor, DmaLimits};
-use ntx_verif::model::hmc::{ExtReq, HmcConfig, HmcVault};
+use ntx_verif::cluster_tb::{big_stack, ClusterTb};
+use ntx_verif::model::hmc::HmcConfig;
 use ntx_verif::model::job::{Command, Job};
 use ntx_verif::model::mem::Tcdm as MemModel;
 use ntx_verif::model::ntx::NtxModel;
@@ -30,65 +30,7 @@ const AREA: u32 = 0x2000;
 const DMA_REGION: u32 = REGION * (N_NTX as u32 - 1) + 3 * AREA; // the last NTX region's spare area
 const EXT_BYTES: usize = 1 << 16;
 
-struct Tb {
-    uut: Box<Cluster<B, N>>,
-    hmc: HmcVault,
-    cycles: u64,
-}
-
-impl Tb {
-    fn settle(&mut self) {
-        assert!(simulate(&mut *self.uut, 5000), "no convergence");
-    }
-    /// One cycle with the vault on the external port.
-    fn tick(&mut self) {
-        let ext = self.hmc.outputs();
-        let u = &mut self.uut;
-        u.ext_gnt.next = ext.gnt;
-        u.ext_rvalid.next = ext.rvalid;
-        u.ext_rdata.next = (ext.rdata as u64).into();
-        self.settle();
-        let u = &mut self.uut;
-        let req = u.ext_req.val().then(|| ExtReq {
-            addr: u.ext_addr.val().to_u32(),
-            we: u.ext_we.val(),
-            wdata: u.ext_wdata.val().to_u32(),
-        });
-        self.hmc.edge(req);
-        self.uut.clock.next = Clock { clk: true };
-        self.settle();
-        self.uut.clock.next = Clock { clk: false };
-        self.settle();
-        self.cycles += 1;
-    }
-    /// One control-port access (held until granted); returns the read data.
-    fn access(&mut self, addr: u32, we: bool, wdata: u32) -> u32 {
-        let u = &mut self.uut;
-        u.core_req.next = true;
-        u.core_addr.next = (addr as u64).into();
-        u.core_we.next = we;
-        u.core_be.next = 15.into();
-        u.core_wdata.next = (wdata as u64).into();
-        let mut waited = 0;
-        loop {
-            self.settle();
-            let g = self.uut.core_gnt.val();
-            self.tick();
-            if g {
-                break;
-            }
-            waited += 1;
-            assert!(waited < 100_000, "control access {addr:#x} never granted");
-        }
-        self.uut.core_req.next = false;
-        self.settle();
-        assert!(
-            self.uut.core_rvalid.val(),
-            "no response one cycle after the grant"
-        );
-        self.uut.core_rdata.val().to_u32()
-    }
-}
+type Tb = ClusterTb<B, N>;
 
 fn random_job(rng: &mut StdRng, region: u32) -> Job {
     loop {
@@ -154,20 +96,11 @@ fn random_value(rng: &mut StdRng) -> u32 {
 
 fn run_cluster(seed: u64) -> Result<u64, String> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut tb = Tb {
-        uut: Box::default(),
-        hmc: HmcVault::new(
-            HmcConfig {
-                latency: rng.gen_range(5..60),
-                jitter: 2,
-                bytes_per_cycle: 8,
-            },
-            EXT_BYTES,
-            seed,
-        ),
-        cycles: 0,
-    };
-    tb.uut.connect_all();
+    let mut tb = Tb::new(
+        HmcConfig { latency: rng.gen_range(5..60), jitter: 2, bytes_per_cycle: 8 },
+        EXT_BYTES,
+        seed,
+    );
     tb.hmc.mem.iter_mut().for_each(|w| *w = rng.gen());
     let mut mem = MemModel::new(WORDS * 4, 0);
     for w in 0..WORDS {
@@ -214,9 +147,7 @@ fn run_cluster(seed: u64) -> Result<u64, String> {
     let mut ext_model = tb.hmc.mem.clone();
     execute(&d, &lim, &mut tcdm_words, &mut ext_model);
     // The cluster, driven through the control port only.
-    tb.uut.clear.next = true;
-    tb.tick();
-    tb.uut.clear.next = false;
+    tb.clear();
     tb.access(NTX_BROADCAST_ADDR + 4 * regs::CTRL, true, 1);
     for i in 0..N_NTX {
         tb.access(ntx_base_addr(i as u32) + 4 * regs::CTRL, true, prio[i] << 1);
@@ -310,17 +241,6 @@ fn run_cluster(seed: u64) -> Result<u64, String> {
     Ok(tb.cycles - t_issue)
 }
 
-/// The cluster struct is built on the stack before it is boxed: run on a
-/// thread with a large stack.
-fn big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new()
-        .stack_size(1 << 30)
-        .spawn(f)
-        .unwrap()
-        .join()
-        .unwrap()
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -329,4 +249,19 @@ proptest! {
         let r = big_stack(move || run_cluster(seed));
         prop_assert!(r.is_ok(), "{}", r.err().unwrap());
     }
+}
+
+/// Verilog of the whole cluster (8 NTX): Verilator lint (UNOPTFLAT accepted,
+/// see `flow_composed`), Icarus and Yosys. Minutes of Yosys: on demand,
+/// `cargo test --release -p ntx-verif --test cluster_ntx -- --ignored`.
+#[test]
+#[ignore]
+fn flow_cluster() {
+    let rep = big_stack(|| {
+        let mut uut: Box<ntx_hw::cluster::Cluster<4, 3>> = Box::default();
+        uut.connect_all();
+        let v = generate_verilog(&*uut);
+        ntx_verif::cluster_tb::flow_composed("cluster", &v)
+    });
+    println!("cluster (8 NTX, 4 banks x 8 words): {rep:?}");
 }
