@@ -7,7 +7,7 @@
 //! NTX STATUS/IRQ registers and interrupt lines equal the golden models
 //! (`NtxModel`, the DMA twin).
 
-use ntx_hw::params::cluster::{DMA_BASE, N_NTX, TCDM_BASE};
+use ntx_hw::params::cluster::{BANK_WORDS_LOG2, DMA_BASE, N_BANKS, N_NTX, TCDM_BASE};
 use ntx_hw::params::dma::regs as dregs;
 use ntx_hw::params::{ntx_base_addr, opcode, regs, NTX_BROADCAST_ADDR};
 use ntx_verif::model::dag::steps;
@@ -22,8 +22,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rust_hdl::prelude::*;
 
-const B: usize = 32;
-const N: usize = 12;
+const B: usize = N_BANKS;
+const N: usize = BANK_WORDS_LOG2;
 const WORDS: usize = B << N; // 128 Ki words, 512 KiB as the reference
 const REGION: u32 = 0x8000; // bytes per NTX: areas A, B, C of 8 KiB
 const AREA: u32 = 0x2000;
