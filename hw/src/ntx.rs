@@ -57,7 +57,7 @@ pub struct Ntx {
     pub reg_gnt: Signal<Out, Bit>,
     pub reg_rdata: Signal<Out, Bits<32>>,
     pub irq: Signal<Out, Bit>,
-    pub priority: Signal<Out, Bits<2>>,
+    pub tcdm_prio: Signal<Out, Bits<2>>,
     // TCDM master port 0 (operand A)
     pub tcdm0_req: Signal<Out, Bit>,
     pub tcdm0_addr: Signal<Out, Bits<ADDR_WIDTH>>,
@@ -106,6 +106,8 @@ pub struct Ntx {
     g_op: Signal<Local, Bits<4>>,
     g_sel: Signal<Local, Bits<2>>,
     g_aux: Signal<Local, Bits<3>>,
+    g_fsh: Signal<Local, Bits<6>>,
+    g_lsh: Signal<Local, Bits<6>>,
     g_init: Signal<Local, Bit>,
     g_store: Signal<Local, Bit>,
     g_uses_init: Signal<Local, Bit>,
@@ -183,8 +185,12 @@ impl Logic for Ntx {
         self.reg_gnt.next = self.regif.gnt.val();
         self.reg_rdata.next = self.regif.rdata.val();
         self.irq.next = self.regif.irq.val();
-        self.priority.next = self.regif.priority.val();
-        self.clr.next = self.regif.soft_clear.val();
+        self.tcdm_prio.next = self.regif.tcdm_prio.val();
+        // soft clear: CTRL (word 1) written with bit0 set (CTRL writes are always granted)
+        self.clr.next = self.reg_req.val()
+            & self.reg_we.val()
+            & (self.reg_addr.val() == bits::<REG_ADDR_WIDTH>(1))
+            & self.reg_wdata.val().get_bit(0);
 
         // ---------------- job activation ----------------
         self.take.next = !self.act_valid.q.val()
@@ -204,7 +210,7 @@ impl Logic for Ntx {
         }
         if self.take.val() {
             self.act_valid.d.next = true;
-            self.act_cmd.d.next = self.regif.cmd.val().get_bits::<21>(0);
+            self.act_cmd.d.next = self.regif.cmd.val();
             for k in 0..5 {
                 self.act_loop_end[k].d.next = self.regif.loop_end[k].val();
             }
@@ -224,12 +230,10 @@ impl Logic for Ntx {
         self.g_op.next = self.act_cmd.q.val().get_bits::<4>(0);
         self.g_sel.next = self.act_cmd.q.val().get_bits::<2>(13);
         self.g_aux.next = self.act_cmd.q.val().get_bits::<3>(15);
-        self.g_init.next = (self.dag.first.val()
-            >> bit_cast::<6, 3>(self.act_cmd.q.val().get_bits::<3>(4)))
-        .get_bit(0);
-        self.g_store.next = (self.dag.last.val()
-            >> bit_cast::<6, 3>(self.act_cmd.q.val().get_bits::<3>(7)))
-        .get_bit(0);
+        self.g_fsh.next = bits::<6>(1) << bit_cast::<6, 3>(self.act_cmd.q.val().get_bits::<3>(4));
+        self.g_lsh.next = bits::<6>(1) << bit_cast::<6, 3>(self.act_cmd.q.val().get_bits::<3>(7));
+        self.g_init.next = (self.dag.first.val() & self.g_fsh.val()).any();
+        self.g_store.next = (self.dag.last.val() & self.g_lsh.val()).any();
         // opcodes: 0 MAC 1 VADDSUB 2 VMULT 3 OUTERP 4 MAXMIN 5 THTST 6 MASK 7 MASKMAC 8 COPY
         self.g_mm.next = self.g_op.val() == bits::<4>(7);
         self.g_uses_init.next = (self.g_op.val() == bits::<4>(0))
@@ -268,9 +272,9 @@ impl Logic for Ntx {
         self.push_c1.next =
             self.need_c.val() & self.need_a.val() & (!self.three.val() | self.beat2.q.val());
         self.g_step.next = !self.three.val() | self.beat2.q.val();
-        self.room.next = (!(self.push_a.val() | self.push_c0.val()) | !self.q0.full.val())
-            & (!(self.push_b.val() | self.push_c1.val()) | !self.q1.full.val())
-            & (!self.g_step.val() | !self.ef.full.val())
+        self.room.next = (!(self.push_a.val() | self.push_c0.val()) | !(self.q0.count.val() == bits::<5>(4)))
+            & (!(self.push_b.val() | self.push_c1.val()) | !(self.q1.count.val() == bits::<5>(4)))
+            & (!self.g_step.val() | !(self.ef.count.val() == bits::<5>(16)))
             & (!(self.g_step.val() & self.g_store.val()) | !self.sb.full.val());
         self.sb.q[0].next = self.dag.addr0.val();
         self.sb.q[1].next = self.dag.addr1.val();
@@ -377,7 +381,7 @@ impl Logic for Ntx {
                 & ((self.wq.count.val() + self.fmac_pend.q.val()) < bits::<5>(16)))
             | (!self.e_fmac_op.val()
                 & (self.fmac_pend.q.val() == bits::<5>(0))
-                & !self.wq.full.val());
+                & !(self.wq.count.val() == bits::<5>(16)));
         self.fire.next = self.e_ready.val() & self.e_res_ok.val() & !self.clr.val();
         self.ef.pop.next = self.fire.val();
         self.rf0.pop.next = self.fire.val() & self.e_n0.val();
