@@ -6,6 +6,7 @@
 use ntx_verif::backend::{run_job, RunLimits};
 use ntx_verif::cases::{diff_mem, reference_cycles};
 use ntx_verif::jobfile;
+use ntx_hw::ntx::Ntx;
 use ntx_verif::rtl::RtlBackend;
 use rust_hdl::prelude::Block;
 use std::path::PathBuf;
@@ -236,3 +237,222 @@ proptest! {
         check_jobs(&[j1, j2, j3], &words, [s0 as f64 / 10.0, s1 as f64 / 10.0], seed);
     }
 }
+
+// ---------------------------------------------------------------------------
+// Directed tests
+
+/// Every opcode x aux x polarity x init_sel on small 2-level nests with
+/// varying levels, under random stalls, against the model.
+#[test]
+fn ntx_all_command_combinations() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0x5EED);
+    let palette = [0x3F80_0000u32, 0xC000_0000, 0x0000_0000, 0x8000_0000, 0x7F80_0000, 0x4040_0000, 2, 0x3F00_0000];
+    let mut n = 0;
+    for op in 0u8..9 {
+        for aux in 0u8..8 {
+            for pol in [false, true] {
+                for sel in 0u8..4 {
+                    let outer = 2;
+                    let init = (aux % 3).min(outer);
+                    let inner = (sel % 2).min(init);
+                    let cmd = Command { opcode: op, init_level: init, inner_level: inner, outer_level: outer,
+                        init_sel: sel, aux, irq_cfg: (n % 3) as u8, polarity: pol };
+                    let job = Job {
+                        name: format!("combo_{op}_{aux}_{pol}_{sel}"),
+                        cmd: cmd.encode(),
+                        loop_end: [2, 1, 0, 0, 0],
+                        base: [4000, 4040, 4080],
+                        stride: [[4, 4, 0, 0, 0], [4, -8, 0, 0, 0], [4 * (n % 2) as i32, -4, 0, 0, 0]],
+                    };
+                    let words: Vec<(u32, u32)> = (990..1040)
+                        .map(|a| (a, if rng.gen_bool(0.5) { palette[rng.gen_range(0..8)] } else { rng.gen_range(0x3E00_0000..0x4100_0000) | (rng.gen::<u32>() & 0x8000_0000) }))
+                        .collect();
+                    let stall = [rng.gen_range(0..10) as f64 / 10.0, rng.gen_range(0..10) as f64 / 10.0];
+                    check_jobs(&[job], &words, stall, n as u64);
+                    n += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(n, 576);
+}
+
+/// Stores that alias later reads: VADDSUB C = A + C with a C stride of 0
+/// (every element reads the C the previous one wrote), MAC with init_sel 2,
+/// and a job that reads what the previous job wrote.
+#[test]
+fn ntx_store_read_aliasing() {
+    let words: Vec<(u32, u32)> = (1000..1040).map(|a| (a, 0x3F80_0000 + (a << 12))).collect();
+    let vadd = Job {
+        name: "alias_vaddsub".into(),
+        cmd: Command { opcode: 1, init_sel: 2, ..Command::default() }.encode() | (1 << 10),
+        loop_end: [15, 0, 0, 0, 0],
+        base: [4000, 4040, 4100],
+        stride: [[4, 0, 0, 0, 0], [0; 5], [0; 5]],
+    };
+    let mac = Job {
+        name: "alias_mac".into(),
+        cmd: Command { opcode: 0, init_sel: 2, outer_level: 1, ..Command::default() }.encode(),
+        loop_end: [7, 0, 0, 0, 0],
+        base: [4000, 4100, 4100],
+        stride: [[4, 0, 0, 0, 0], [4, 0, 0, 0, 0], [0; 5]],
+    };
+    for stall in [[0.0, 0.0], [0.5, 0.0], [0.0, 0.7], [0.9, 0.9]] {
+        check_jobs(&[vadd.clone()], &words, stall, 7);
+        check_jobs(&[vadd.clone(), mac.clone(), vadd.clone()], &words, stall, 8);
+    }
+}
+
+/// Invalid opcodes and level orders: STATUS bit3, the command IRQ, nothing
+/// executed, halt until a soft clear; then a valid job runs correctly.
+#[test]
+fn ntx_invalid_command_and_soft_clear() {
+    let words: Vec<(u32, u32)> = (1000..1040).map(|a| (a, 0x4000_0000 | a)).collect();
+    let good = Job {
+        name: "good".into(),
+        cmd: Command { opcode: 8, aux: 1, outer_level: 1, ..Command::default() }.encode(),
+        loop_end: [7, 0, 0, 0, 0],
+        base: [4000, 4000, 4080],
+        stride: [[4, 0, 0, 0, 0], [0; 5], [4, 0, 0, 0, 0]],
+    };
+    let bad_cmds = [
+        Command { opcode: 9, outer_level: 1, ..Command::default() }.encode(),
+        Command { opcode: 15, outer_level: 1, ..Command::default() }.encode(),
+        Command { opcode: 0, inner_level: 1, init_level: 0, outer_level: 1, ..Command::default() }.encode(),
+        Command { opcode: 0, init_level: 2, outer_level: 1, ..Command::default() }.encode(),
+        Command { opcode: 0, outer_level: 6, ..Command::default() }.encode(),
+    ];
+    for bad in bad_cmds {
+        let mem = make_mem(&words);
+        let mut be = RtlBackend::with_stalls(mem.clone(), [0.3, 0.3], 3);
+        let mut mb = ModelBackend::new(mem.clone());
+        let mut bj = good.clone();
+        bj.cmd = bad;
+        for (w, v) in bj.staging_writes() {
+            be.write_reg(w, v).unwrap();
+            mb.write_reg(w, v).unwrap();
+        }
+        be.write_reg(regs::CMD, bad).unwrap();
+        mb.write_reg(regs::CMD, bad).unwrap();
+        be.step(50);
+        let st = be.read_reg(regs::STATUS).unwrap();
+        assert_eq!(st & 0x1F, mb.read_reg(regs::STATUS).unwrap(), "STATUS after invalid cmd {bad:#x}");
+        assert_ne!(st & 0x8, 0);
+        assert_eq!(be.read_reg(regs::IRQ).unwrap(), mb.read_reg(regs::IRQ).unwrap());
+        assert!(be.uut.irq.val());
+        assert!(diff_mem(&be.read_mem(), &mem).is_empty(), "invalid job wrote memory");
+        // halted: a new commit waits in the staging area
+        for (w, v) in good.staging_writes() {
+            be.write_reg(w, v).unwrap();
+            mb.write_reg(w, v).unwrap();
+        }
+        be.write_reg(regs::CMD, good.cmd).unwrap();
+        mb.write_reg(regs::CMD, good.cmd).unwrap();
+        be.step(50);
+        assert!(diff_mem(&be.read_mem(), &mem).is_empty(), "halted NTX ran a job");
+        assert_eq!(be.read_reg(regs::STATUS).unwrap() & 0x1F, 0b11010);
+        // soft clear: the committed good job then runs
+        be.write_reg(regs::CTRL, 1).unwrap();
+        mb.write_reg(regs::CTRL, 1).unwrap();
+        be.wait_idle(5000).unwrap();
+        assert_eq!(be.read_reg(regs::STATUS).unwrap() & 0x1F, regs::STATUS_IDLE);
+        assert_eq!(be.read_reg(regs::IRQ).unwrap(), mb.read_reg(regs::IRQ).unwrap());
+        let d = diff_mem(&be.read_mem(), &mb.read_mem());
+        assert!(d.is_empty(), "after soft clear: {d:x?}");
+        assert!(diff_mem(&be.read_mem(), &mem).len() > 0, "the good job wrote nothing");
+    }
+}
+
+/// Register reads (STATUS, CTRL, CMD, IRQ, staging area) equal the model's
+/// after random writes; RW1C IRQ; priority output follows CTRL bits 2:1.
+#[test]
+fn ntx_register_reads() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    let mem = Tcdm::new(MEM_BYTES, FILL);
+    let mut be = RtlBackend::new(mem.clone());
+    let mut mb = ModelBackend::new(mem);
+    for _ in 0..300 {
+        let w = rng.gen_range(4..=regs::STAGING_LAST);
+        let v = rng.gen::<u32>();
+        be.write_reg(w, v).unwrap();
+        mb.write_reg(w, v).unwrap();
+    }
+    let ctrl = 0b110;
+    be.write_reg(regs::CTRL, ctrl).unwrap();
+    mb.write_reg(regs::CTRL, ctrl).unwrap();
+    assert_eq!(be.uut.tcdm_prio.val().to_u32(), 3);
+    for w in 0..32 {
+        if w == regs::CMD {
+            continue;
+        }
+        assert_eq!(be.read_reg(w).unwrap(), mb.read_reg(w).unwrap(), "register {w:#x}");
+    }
+    assert_eq!(be.read_reg(regs::STATUS).unwrap(), regs::STATUS_IDLE);
+    // a MAC job with the command IRQ, then RW1C
+    let job = Job {
+        name: "irq".into(),
+        cmd: Command { opcode: 0, outer_level: 1, irq_cfg: 1, ..Command::default() }.encode(),
+        loop_end: [3, 0, 0, 0, 0],
+        base: [0, 16, 32],
+        stride: [[4, 0, 0, 0, 0], [4, 0, 0, 0, 0], [0; 5]],
+    };
+    for (w, v) in job.staging_writes() {
+        be.write_reg(w, v).unwrap();
+    }
+    be.write_reg(regs::CMD, job.cmd).unwrap();
+    assert_eq!(be.read_reg(regs::CMD).unwrap(), job.cmd);
+    be.wait_idle(1000).unwrap();
+    assert_eq!(be.read_reg(regs::IRQ).unwrap(), 0b10);
+    assert!(be.uut.irq.val());
+    be.write_reg(regs::IRQ, 0b01).unwrap();
+    assert_eq!(be.read_reg(regs::IRQ).unwrap(), 0b10);
+    be.write_reg(regs::IRQ, 0b10).unwrap();
+    assert_eq!(be.read_reg(regs::IRQ).unwrap(), 0);
+    assert!(!be.uut.irq.val());
+}
+
+fn mac_job(len: u16, base: u32) -> Job {
+    Job {
+        name: "mac".into(),
+        cmd: Command { opcode: 0, init_level: 1, inner_level: 1, outer_level: 1, init_sel: 3, ..Command::default() }.encode(),
+        loop_end: [len - 1, 0, 0, 0, 0],
+        base: [base, base + 4 * len as u32, base + 8 * len as u32],
+        stride: [[4, 0, 0, 0, 0], [4, 0, 0, 0, 0], [0; 5]],
+    }
+}
+
+/// Back-to-back jobs: the core stages job N+1 while job N runs. Prints the
+/// gap between jobs: cycles of two queued jobs minus twice one job, and the
+/// longest stretch without any TCDM access between the first and last access.
+#[test]
+fn ntx_back_to_back_gap() {
+    let words: Vec<(u32, u32)> = (0..1200).map(|a| (a, 0x3F80_0000 + (a << 8))).collect();
+    let single = {
+        let mut be = RtlBackend::new(make_mem(&words));
+        rtl_run(&mut be, &[mac_job(200, 0)]).unwrap().2
+    };
+    let jobs = [mac_job(200, 0), mac_job(200, 0)];
+    let mem = make_mem(&words);
+    let mut be = RtlBackend::new(mem.clone());
+    let activity = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let act2 = activity.clone();
+    be.on_cycle = Some(Box::new(move |u: &Ntx, _| {
+        act2.borrow_mut().push(u.tcdm0_req.val() || u.tcdm1_req.val());
+    }));
+    let (got, _, both) = rtl_run(&mut be, &jobs).unwrap();
+    assert!(diff_mem(&got, &model_run(&jobs, &mem).0).is_empty());
+    let act = activity.borrow();
+    let first = act.iter().position(|&a| a).unwrap();
+    let last = act.iter().rposition(|&a| a).unwrap();
+    let (mut gap, mut run) = (0, 0);
+    for &a in &act[first..=last] {
+        run = if a { 0 } else { run + 1 };
+        gap = gap.max(run);
+    }
+    println!("single MAC job of 200: {single} cycles; two back-to-back: {both} cycles; extra {} ; longest idle TCDM gap between first and last access: {gap} cycles", both as i64 - single as i64);
+    assert!(both < 2 * single, "no overlap between jobs");
+    assert!(gap <= 8, "idle gap {gap}");
+}
+
