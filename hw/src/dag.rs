@@ -42,7 +42,8 @@ pub struct Dag {
     pub first: Signal<Out, Bits<N_LEVELS>>,
     pub last: Signal<Out, Bits<N_LEVELS>>,
     pub done: Signal<Out, Bit>,
-    cnt: [DFF<Bits<LOOP_WIDTH>>; N_LOOPS],
+    /// Loop counters (public for waveform probes).
+    pub cnt: [DFF<Bits<LOOP_WIDTH>>; N_LOOPS],
     ptr: [DFF<Bits<AGU_ADDR_WIDTH>>; N_AGUS],
     /// Bit k set when loop k is active (k < outer_level).
     active: Signal<Local, Bits<N_LOOPS>>,

@@ -456,3 +456,140 @@ fn ntx_back_to_back_gap() {
     assert!(gap <= 8, "idle gap {gap}");
 }
 
+
+// ---------------------------------------------------------------------------
+// Waveform of a MAC job
+
+type Getter = Box<dyn Fn(&Ntx) -> u64>;
+
+fn probes() -> Vec<(&'static str, &'static str, u32, Getter)> {
+    fn b(x: bool) -> u64 {
+        x as u64
+    }
+    let mut p: Vec<(&'static str, &'static str, u32, Getter)> = vec![
+        ("regport", "req", 1, Box::new(|u| b(u.reg_req.val()))),
+        ("regport", "we", 1, Box::new(|u| b(u.reg_we.val()))),
+        ("regport", "addr", 7, Box::new(|u| u.reg_addr.val().to_u64())),
+        ("regport", "wdata", 32, Box::new(|u| u.reg_wdata.val().to_u64())),
+        ("regport", "gnt", 1, Box::new(|u| b(u.reg_gnt.val()))),
+        ("regport", "rdata", 32, Box::new(|u| u.reg_rdata.val().to_u64())),
+        ("regport", "irq", 1, Box::new(|u| b(u.irq.val()))),
+        ("tcdm0", "req", 1, Box::new(|u| b(u.tcdm0_req.val()))),
+        ("tcdm0", "gnt", 1, Box::new(|u| b(u.tcdm0_gnt.val()))),
+        ("tcdm0", "we", 1, Box::new(|u| b(u.tcdm0_we.val()))),
+        ("tcdm0", "addr", 32, Box::new(|u| u.tcdm0_addr.val().to_u64())),
+        ("tcdm0", "wdata", 32, Box::new(|u| u.tcdm0_wdata.val().to_u64())),
+        ("tcdm0", "r_valid", 1, Box::new(|u| b(u.tcdm0_r_valid.val()))),
+        ("tcdm0", "r_rdata", 32, Box::new(|u| u.tcdm0_r_rdata.val().to_u64())),
+        ("tcdm1", "req", 1, Box::new(|u| b(u.tcdm1_req.val()))),
+        ("tcdm1", "gnt", 1, Box::new(|u| b(u.tcdm1_gnt.val()))),
+        ("tcdm1", "we", 1, Box::new(|u| b(u.tcdm1_we.val()))),
+        ("tcdm1", "addr", 32, Box::new(|u| u.tcdm1_addr.val().to_u64())),
+        ("tcdm1", "wdata", 32, Box::new(|u| u.tcdm1_wdata.val().to_u64())),
+        ("tcdm1", "r_valid", 1, Box::new(|u| b(u.tcdm1_r_valid.val()))),
+        ("tcdm1", "r_rdata", 32, Box::new(|u| u.tcdm1_r_rdata.val().to_u64())),
+        ("dag", "init", 1, Box::new(|u| b(u.dag.init.val()))),
+        ("dag", "step", 1, Box::new(|u| b(u.dag.step.val()))),
+        ("dag", "first", 6, Box::new(|u| u.dag.first.val().to_u64())),
+        ("dag", "last", 6, Box::new(|u| u.dag.last.val().to_u64())),
+        ("dag", "done", 1, Box::new(|u| b(u.dag.done.val()))),
+        ("dag", "addr0", 18, Box::new(|u| u.dag.addr0.val().to_u64())),
+        ("dag", "addr1", 18, Box::new(|u| u.dag.addr1.val().to_u64())),
+        ("dag", "addr2", 18, Box::new(|u| u.dag.addr2.val().to_u64())),
+        ("fmac", "in_valid", 1, Box::new(|u| b(u.fmac.in_valid.val()))),
+        ("fmac", "op_a", 32, Box::new(|u| u.fmac.op_a.val().to_u64())),
+        ("fmac", "op_b", 32, Box::new(|u| u.fmac.op_b.val().to_u64())),
+        ("fmac", "load", 1, Box::new(|u| b(u.fmac.load.val()))),
+        ("fmac", "norm", 1, Box::new(|u| b(u.fmac.norm.val()))),
+        ("fmac", "out_valid", 1, Box::new(|u| b(u.fmac.out_valid.val()))),
+        ("fmac", "result", 32, Box::new(|u| u.fmac.result.val().to_u64())),
+        ("ctrl", "act_valid", 1, Box::new(|u| b(u.act_valid.q.val()))),
+        ("ctrl", "sb_hit", 1, Box::new(|u| b(u.sb.hit.val()))),
+        ("ctrl", "elem_count", 5, Box::new(|u| u.ef.count.val().to_u64())),
+        ("ctrl", "wq_count", 5, Box::new(|u| u.wq.count.val().to_u64())),
+    ];
+    let cnt: [(&'static str, Getter); 5] = [
+        ("cnt0", Box::new(|u: &Ntx| u.dag.cnt[0].q.val().to_u64())),
+        ("cnt1", Box::new(|u: &Ntx| u.dag.cnt[1].q.val().to_u64())),
+        ("cnt2", Box::new(|u: &Ntx| u.dag.cnt[2].q.val().to_u64())),
+        ("cnt3", Box::new(|u: &Ntx| u.dag.cnt[3].q.val().to_u64())),
+        ("cnt4", Box::new(|u: &Ntx| u.dag.cnt[4].q.val().to_u64())),
+    ];
+    for (n, g) in cnt {
+        p.push(("dag", n, 16, g));
+    }
+    p
+}
+
+/// Writes `waves/ntx_mac.vcd`: reference case job0000 (MAC reduction of
+/// 100) with the register programming, one sample per cycle. Open it with
+/// `gtkwave waves/ntx_mac.vcd waves/ntx.gtkw`.
+#[test]
+fn ntx_mac_vcd() {
+    use std::io::Write;
+    let mut dir = cases_dir();
+    if !dir.exists() {
+        dir = PathBuf::from("/work/shared/ntx-ref-cases");
+    }
+    let job = jobfile::read_job(&dir.join("job0000.txt")).unwrap();
+    let ini = jobfile::read_mem(&dir.join("ini0000.txt"), 512 * 1024, 0x5555_5555).unwrap();
+    let exp = jobfile::read_mem(&dir.join("exp0000.txt"), 512 * 1024, 0x5555_5555).unwrap();
+    let samples = std::rc::Rc::new(std::cell::RefCell::new(Vec::<Vec<u64>>::new()));
+    let pr = probes();
+    let s2 = samples.clone();
+    let pr2 = probes();
+    let mut be = RtlBackend::new(ini.clone());
+    be.on_cycle = Some(Box::new(move |u: &Ntx, _| {
+        s2.borrow_mut().push(pr2.iter().map(|p| (p.3)(u)).collect());
+    }));
+    let rep = run_job(&mut be, &job, &ini, &RunLimits::default()).unwrap();
+    assert!(diff_mem(&rep.mem, &exp).is_empty());
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../waves");
+    std::fs::create_dir_all(&path).unwrap();
+    let file = std::fs::File::create(path.join("ntx_mac.vcd")).unwrap();
+    let mut w = vcd::Writer::new(std::io::BufWriter::new(file));
+    w.timescale(1, vcd::TimescaleUnit::NS).unwrap();
+    w.add_module("ntx").unwrap();
+    let clk = w.add_wire(1, "clock").unwrap();
+    let mut ids = vec![];
+    let mut scope = "";
+    for (s, n, width, _) in &pr {
+        if *s != scope {
+            if !scope.is_empty() {
+                w.upscope().unwrap();
+            }
+            w.add_module(s).unwrap();
+            scope = s;
+        }
+        ids.push(w.add_wire(*width, n).unwrap());
+    }
+    w.upscope().unwrap();
+    w.upscope().unwrap();
+    w.enddefinitions().unwrap();
+    let samples = samples.borrow();
+    let mut prev: Option<&Vec<u64>> = None;
+    for (t, row) in samples.iter().enumerate() {
+        w.timestamp(10 * t as u64).unwrap();
+        w.change_scalar(clk, vcd::Value::V1).unwrap();
+        for (i, v) in row.iter().enumerate() {
+            if prev.map_or(true, |p| p[i] != *v) {
+                let width = pr[i].2;
+                if width == 1 {
+                    w.change_scalar(ids[i], *v != 0).unwrap();
+                } else {
+                    w.change_vector(ids[i], (0..width).rev().map(|k| ((v >> k) & 1 != 0).into()))
+                        .unwrap();
+                }
+            }
+        }
+        prev = Some(row);
+        w.timestamp(10 * t as u64 + 5).unwrap();
+        w.change_scalar(clk, vcd::Value::V0).unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    let text = std::fs::read_to_string(path.join("ntx_mac.vcd")).unwrap();
+    assert!(text.contains("$scope module dag $end") && text.contains("addr0"));
+    let _ = std::io::stdout().flush();
+    println!("wrote waves/ntx_mac.vcd: {} cycles, {} bytes", samples.len(), text.len());
+}
