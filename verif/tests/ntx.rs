@@ -425,7 +425,7 @@ fn mac_job(len: u16, base: u32) -> Job {
 
 /// Back-to-back jobs: the core stages job N+1 while job N runs. Prints the
 /// gap between jobs: cycles of two queued jobs minus twice one job, and the
-/// longest stretch without any TCDM access between the first and last access.
+/// longest stretch without a read request between the first and the last read.
 #[test]
 fn ntx_back_to_back_gap() {
     let words: Vec<(u32, u32)> = (0..1200).map(|a| (a, 0x3F80_0000 + (a << 8))).collect();
@@ -439,7 +439,8 @@ fn ntx_back_to_back_gap() {
     let activity = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let act2 = activity.clone();
     be.on_cycle = Some(Box::new(move |u: &Ntx, _| {
-        act2.borrow_mut().push(u.tcdm0_req.val() || u.tcdm1_req.val());
+        // read requests only: the final write trails the last read by the FMAC latency
+        act2.borrow_mut().push((u.tcdm0_req.val() && !u.tcdm0_we.val()) || (u.tcdm1_req.val() && !u.tcdm1_we.val()));
     }));
     let (got, _, both) = rtl_run(&mut be, &jobs).unwrap();
     assert!(diff_mem(&got, &model_run(&jobs, &mem).0).is_empty());
@@ -451,7 +452,7 @@ fn ntx_back_to_back_gap() {
         run = if a { 0 } else { run + 1 };
         gap = gap.max(run);
     }
-    println!("single MAC job of 200: {single} cycles; two back-to-back: {both} cycles; extra {} ; longest idle TCDM gap between first and last access: {gap} cycles", both as i64 - single as i64);
+    println!("single MAC job of 200: {single} cycles; two back-to-back: {both} cycles; extra {} ; longest stretch without a read request between the first and the last read: {gap} cycles", both as i64 - single as i64);
     assert!(both < 2 * single, "no overlap between jobs");
     assert!(gap <= 8, "idle gap {gap}");
 }
