@@ -4,9 +4,10 @@ pub mod cluster;
 pub mod dag;
 pub mod fmac;
 pub mod model;
+pub mod ntx;
 
 /// Names accepted by [`run`].
-pub const BENCHES: &[&str] = &["model", "dag", "fmac", "cluster", "cluster-model"];
+pub const BENCHES: &[&str] = &["model", "dag", "fmac", "cluster", "cluster-model", "ntx"];
 
 /// Run benchmark `what` and print its figures.
 pub fn run(what: &str) -> Result<(), String> {
@@ -16,6 +17,7 @@ pub fn run(what: &str) -> Result<(), String> {
         "fmac" => fmac::run(),
         "cluster" => cluster::run(),
         "cluster-model" => cluster::run_model_only(),
+        "ntx" => ntx::run(),
         other => Err(format!(
             "unknown benchmark {other:?}; available: {}",
             BENCHES.join(", ")
