@@ -615,3 +615,16 @@ proptest! {
         check_jobs(&[job], &words, [s0 as f64 / 10.0, s1 as f64 / 10.0], seed);
     }
 }
+
+/// Tool flow of the NTX parts on their own (register interface, TCDM port,
+/// store scoreboard, element FIFO).
+#[test]
+fn ntx_part_flows() {
+    for name in ["ntx_regif", "ntx_port", "ntx_scoreboard", "ntx_fifo16x17"] {
+        let v = ntx_verif::flow_blocks::verilog(name).unwrap();
+        let rep = ntx_verif::flow::check_block(name, &v).unwrap();
+        println!("{name}: {rep:?}");
+        assert_eq!(rep.latches, 0);
+        assert!(rep.cells > 0);
+    }
+}
