@@ -19,6 +19,11 @@ pub fn blocks() -> Vec<(&'static str, fn() -> String)> {
     vec![
         ("fmac", verilog_of::<fmac::Fmac> as fn() -> String),
         ("dag", verilog_of::<ntx_hw::dag::Dag>),
+        ("ntx", verilog_of::<ntx_hw::ntx::Ntx>),
+        ("ntx_regif", verilog_of::<ntx_hw::ntx::regif::RegIf>),
+        ("ntx_port", verilog_of::<ntx_hw::ntx::port::Port>),
+        ("ntx_scoreboard", verilog_of::<ntx_hw::ntx::scoreboard::Scoreboard>),
+        ("ntx_fifo16x17", verilog_of::<ntx_hw::ntx::fifo::Fifo16<Bits<17>>>),
         ("fmac_mult", verilog_of::<fmac::mult::Mult>),
         ("fmac_load_prep", verilog_of::<fmac::align::LoadPrep>),
         ("fmac_align", verilog_of::<fmac::align::Align>),

@@ -4,9 +4,10 @@ pub mod cluster;
 pub mod dag;
 pub mod fmac;
 pub mod model;
+pub mod ntx;
 
 /// Names accepted by [`run`].
-pub const BENCHES: &[&str] = &["model", "dag", "fmac", "cluster", "cluster-model", "cluster-ntx"];
+pub const BENCHES: &[&str] = &["model", "dag", "fmac", "ntx", "cluster", "cluster-model", "cluster-ntx"];
 
 /// Run benchmark `what` and print its figures.
 pub fn run(what: &str) -> Result<(), String> {
@@ -17,6 +18,7 @@ pub fn run(what: &str) -> Result<(), String> {
         "cluster" => cluster::run(),
         "cluster-model" => cluster::run_model_only(),
         "cluster-ntx" => cluster::run_ntx(),
+        "ntx" => ntx::run(),
         other => Err(format!(
             "unknown benchmark {other:?}; available: {}",
             BENCHES.join(", ")
