@@ -3,24 +3,30 @@
 //!
 //! * N0 (same edge as the accumulation): remember that the op wants a result.
 //! * N1: snapshot; add each pending carry into the segment above
-//!   (`t0[i] = acc[i] + carry[i-1]`) and note where that overflowed (`g[i]`).
-//! * N2: resolve the segment carry chain (`k[i] = g[i] | t0[i] == ~0 & k[i-1]`)
-//!   and add it: `t` is the accumulator in plain two's complement (284 bits).
-//! * N3: sign (bit 283) and magnitude `|t| = ~t + 1` (the +1 ripples through
-//!   the all-zero low segments).
-//! * N4: pick the highest non-zero segment `hi` and the one below it `lo`.
-//! * N5: leading-zero count of `hi`, the 32 bits from the leading one
-//!   (`(hi << lz) | (lo >> (32 - lz))`), exponent `32 i + 8 - lz`; exponent
-//!   < 0 gives a (signed) zero, >= 255 a signed infinity; the mantissa is the
-//!   23 bits below the leading one, truncated. ReLU turns any result with the
-//!   sign bit set into +0.0.
+//!   (`t0[i] = acc[i] + carry[i-1]`) and note for each segment whether that
+//!   overflowed (`gen`) or whether an incoming carry would ripple through it
+//!   (`prop`: `t0[i]` all ones).
+//! * N2: the segment carry chain `k[i] = gen[i] | prop[i] & k[i-1]` selects
+//!   `t0[i]` or `t0[i] + 1` (carry select): `t` is the accumulator in plain
+//!   two's complement (284 bits); `z[i]`: segment i of `t` is zero.
+//! * N3: sign (bit 283) and magnitude `|t| = ~t + 1`: the +1 reaches
+//!   segment i when all segments below are zero (carry select again).
+//! * N4: per segment a leading-zero count ([`Lzc32`]) in parallel with a
+//!   one-hot choice of the highest non-zero segment `hi`, the one below it
+//!   `lo`, its leading-zero count and the exponent base `32 i + 8`.
+//! * N5: the 32 bits from the leading one `(hi << lz) | (lo >> (32 - lz))`,
+//!   exponent `32 i + 8 - lz`; exponent < 0 gives a (signed) zero, >= 255 a
+//!   signed infinity; the mantissa is the 23 bits below the leading one,
+//!   truncated. ReLU turns any result with the sign bit set into +0.0.
 //!
 //! Room for IEEE round-to-nearest-even (later): in N5 the guard bit is
-//! `top32[7]`, the sticky bit is `top32[6:0]` OR the bits of `lo` shifted out
-//! OR any segment below `lo` (an OR-reduction to add in N4 next to the
-//! segment selection); the increment of `{exponent, mantissa}` fits in a
-//! sixth stage before the output register (FMAC_LATENCY 10).
+//! `top32[7]` and the sticky bit is `top32[6:0]` OR the bits of `lo` shifted
+//! out OR any segment below `lo` (an OR of the one-hot masked segments,
+//! to add in N4 next to the segment selection); the increment of
+//! `{exponent, mantissa}` and the overflow to infinity then go into a sixth
+//! stage between N5 and the output register (FMAC_LATENCY + 1).
 
+use super::lzc::Lzc32;
 use super::{FULL_SEGS, TOP_SEG_WIDTH};
 use crate::params::FMAC_TAG_WIDTH;
 use rust_hdl::prelude::*;
@@ -51,14 +57,22 @@ pub struct Norm {
     tag1: DFF<Bits<FMAC_TAG_WIDTH>>,
     t0: [DFF<Bits<32>>; FULL_SEGS],
     t0_top: DFF<Bits<TOP_SEG_WIDTH>>,
-    g: [DFF<Bit>; FULL_SEGS],
+    /// Segment i+1 overflowed when its pending carry came in.
+    gen: [DFF<Bit>; 7],
+    /// Segment i+1 would pass an incoming carry on (all ones).
+    prop: [DFF<Bit>; 7],
     // N2
     v2: DFF<Bit>,
     relu2: DFF<Bit>,
     tag2: DFF<Bits<FMAC_TAG_WIDTH>>,
     t: [DFF<Bits<32>>; FULL_SEGS],
     t_top: DFF<Bits<TOP_SEG_WIDTH>>,
-    k: [Signal<Local, Bit>; FULL_SEGS],
+    z: [DFF<Bit>; FULL_SEGS],
+    /// Carry out of segment i+1 after resolution.
+    k: [Signal<Local, Bit>; 7],
+    /// t0 + 1 of segments 2..7.
+    t0_inc: [Signal<Local, Bits<32>>; 6],
+    t0_top_inc: Signal<Local, Bits<TOP_SEG_WIDTH>>,
     // N3
     v3: DFF<Bit>,
     relu3: DFF<Bit>,
@@ -68,6 +82,8 @@ pub struct Norm {
     m_top: DFF<Bits<TOP_SEG_WIDTH>>,
     inc: [Signal<Local, Bit>; FULL_SEGS],
     inc_top: Signal<Local, Bit>,
+    neg_inc: [Signal<Local, Bits<32>>; FULL_SEGS],
+    neg_top_inc: Signal<Local, Bits<TOP_SEG_WIDTH>>,
     // N4
     v4: DFF<Bit>,
     relu4: DFF<Bit>,
@@ -75,15 +91,20 @@ pub struct Norm {
     sign4: DFF<Bit>,
     hi4: DFF<Bits<32>>,
     lo4: DFF<Bits<32>>,
+    lz4: DFF<Bits<5>>,
     eb4: DFF<Bits<10>>,
-    hi: Signal<Local, Bits<32>>,
-    lo: Signal<Local, Bits<32>>,
-    ebase: Signal<Local, Bits<10>>,
+    nz4: DFF<Bit>,
+    lzc: [Lzc32; 9],
+    /// Segment i of the magnitude is non-zero.
+    nz: [Signal<Local, Bit>; 9],
+    /// Some segment above i is non-zero.
+    above: [Signal<Local, Bit>; 9],
+    /// All ones for the highest non-zero segment, else zero.
+    sel: [Signal<Local, Bits<32>>; 9],
     // N5 (output registers)
     v5: DFF<Bit>,
     tag5: DFF<Bits<FMAC_TAG_WIDTH>>,
     res5: DFF<Bits<32>>,
-    lz: Signal<Local, Bits<6>>,
     rs: Signal<Local, Bits<6>>,
     top32: Signal<Local, Bits<32>>,
     expo: Signal<Local, Bits<10>>,
@@ -112,13 +133,17 @@ impl Default for Norm {
             tag1: Default::default(),
             t0: std::array::from_fn(|_| Default::default()),
             t0_top: Default::default(),
-            g: std::array::from_fn(|_| Default::default()),
+            gen: std::array::from_fn(|_| Default::default()),
+            prop: std::array::from_fn(|_| Default::default()),
             v2: Default::default(),
             relu2: Default::default(),
             tag2: Default::default(),
             t: std::array::from_fn(|_| Default::default()),
             t_top: Default::default(),
+            z: std::array::from_fn(|_| Default::default()),
             k: std::array::from_fn(|_| Default::default()),
+            t0_inc: std::array::from_fn(|_| Default::default()),
+            t0_top_inc: Default::default(),
             v3: Default::default(),
             relu3: Default::default(),
             tag3: Default::default(),
@@ -127,20 +152,24 @@ impl Default for Norm {
             m_top: Default::default(),
             inc: std::array::from_fn(|_| Default::default()),
             inc_top: Default::default(),
+            neg_inc: std::array::from_fn(|_| Default::default()),
+            neg_top_inc: Default::default(),
             v4: Default::default(),
             relu4: Default::default(),
             tag4: Default::default(),
             sign4: Default::default(),
             hi4: Default::default(),
             lo4: Default::default(),
+            lz4: Default::default(),
             eb4: Default::default(),
-            hi: Default::default(),
-            lo: Default::default(),
-            ebase: Default::default(),
+            nz4: Default::default(),
+            lzc: std::array::from_fn(|_| Default::default()),
+            nz: std::array::from_fn(|_| Default::default()),
+            above: std::array::from_fn(|_| Default::default()),
+            sel: std::array::from_fn(|_| Default::default()),
             v5: Default::default(),
             tag5: Default::default(),
             res5: Default::default(),
-            lz: Default::default(),
             rs: Default::default(),
             top32: Default::default(),
             expo: Default::default(),
@@ -154,17 +183,24 @@ impl Logic for Norm {
     fn update(&mut self) {
         dff_setup!(
             self, clock, v0, relu0, tag0, v1, relu1, tag1, t0_top, v2, relu2, tag2, t_top, v3,
-            relu3, tag3, sign3, m_top, v4, relu4, tag4, sign4, hi4, lo4, eb4, v5, tag5, res5
+            relu3, tag3, sign3, m_top, v4, relu4, tag4, sign4, hi4, lo4, lz4, eb4, nz4, v5, tag5,
+            res5
         );
         for i in 0..FULL_SEGS {
             self.t0[i].clock.next = self.clock.val();
             self.t0[i].d.next = self.t0[i].q.val();
-            self.g[i].clock.next = self.clock.val();
-            self.g[i].d.next = self.g[i].q.val();
             self.t[i].clock.next = self.clock.val();
             self.t[i].d.next = self.t[i].q.val();
+            self.z[i].clock.next = self.clock.val();
+            self.z[i].d.next = self.z[i].q.val();
             self.m[i].clock.next = self.clock.val();
             self.m[i].d.next = self.m[i].q.val();
+        }
+        for i in 0..7 {
+            self.gen[i].clock.next = self.clock.val();
+            self.gen[i].d.next = self.gen[i].q.val();
+            self.prop[i].clock.next = self.clock.val();
+            self.prop[i].d.next = self.prop[i].q.val();
         }
         // ---- valid chain (cleared by clear) ----
         self.v0.d.next = self.start.val() & !self.clear.val();
@@ -183,42 +219,76 @@ impl Logic for Norm {
             self.relu1.d.next = self.relu0.q.val();
             self.tag1.d.next = self.tag0.q.val();
             self.t0[0].d.next = self.acc[0].val();
-            self.g[0].d.next = false;
             for i in 1..FULL_SEGS {
                 self.t0[i].d.next = self.acc[i].val() + self.carry[i - 1].val();
-                self.g[i].d.next = self.carry[i - 1].val() & self.acc[i].val().all();
+                self.gen[i - 1].d.next = self.carry[i - 1].val() & self.acc[i].val().all();
+                if self.carry[i - 1].val() {
+                    self.prop[i - 1].d.next = self.acc[i].val() == 0xFFFF_FFFE_u64;
+                } else {
+                    self.prop[i - 1].d.next = self.acc[i].val().all();
+                }
             }
             self.t0_top.d.next = self.acc_top.val() + self.carry[7].val();
         }
-        // ---- N2: segment carry chain ----
-        self.k[0].next = self.g[0].q.val();
-        for i in 1..FULL_SEGS {
-            self.k[i].next = self.g[i].q.val() | (self.t0[i].q.val().all() & self.k[i - 1].val());
+        // ---- N2: segment carry chain, carry select ----
+        self.k[0].next = self.gen[0].q.val();
+        for i in 1..7 {
+            self.k[i].next = self.gen[i].q.val() | (self.prop[i].q.val() & self.k[i - 1].val());
         }
+        for i in 2..FULL_SEGS {
+            self.t0_inc[i - 2].next = self.t0[i].q.val() + 1;
+        }
+        self.t0_top_inc.next = self.t0_top.q.val() + 1;
         if self.v1.q.val() {
             self.relu2.d.next = self.relu1.q.val();
             self.tag2.d.next = self.tag1.q.val();
+            // segments 0 and 1 receive no resolved carry
             self.t[0].d.next = self.t0[0].q.val();
-            for i in 1..FULL_SEGS {
-                self.t[i].d.next = self.t0[i].q.val() + self.k[i - 1].val();
+            self.z[0].d.next = self.t0[0].q.val() == 0;
+            self.t[1].d.next = self.t0[1].q.val();
+            self.z[1].d.next = self.t0[1].q.val() == 0;
+            for i in 2..FULL_SEGS {
+                if self.k[i - 2].val() {
+                    self.t[i].d.next = self.t0_inc[i - 2].val();
+                    self.z[i].d.next = self.prop[i - 1].q.val();
+                } else {
+                    self.t[i].d.next = self.t0[i].q.val();
+                    self.z[i].d.next = self.t0[i].q.val() == 0;
+                }
             }
-            self.t_top.d.next = self.t0_top.q.val() + self.k[7].val();
+            if self.k[6].val() {
+                self.t_top.d.next = self.t0_top_inc.val();
+            } else {
+                self.t_top.d.next = self.t0_top.q.val();
+            }
         }
         // ---- N3: magnitude ----
         self.inc[0].next = true;
         for i in 1..FULL_SEGS {
-            self.inc[i].next = self.inc[i - 1].val() & (self.t[i - 1].q.val() == 0);
+            self.inc[i].next = self.inc[i - 1].val() & self.z[i - 1].q.val();
         }
-        self.inc_top.next = self.inc[7].val() & (self.t[7].q.val() == 0);
+        self.inc_top.next = self.inc[7].val() & self.z[7].q.val();
+        for i in 0..FULL_SEGS {
+            self.neg_inc[i].next = !self.t[i].q.val() + 1;
+        }
+        self.neg_top_inc.next = !self.t_top.q.val() + 1;
         if self.v2.q.val() {
             self.relu3.d.next = self.relu2.q.val();
             self.tag3.d.next = self.tag2.q.val();
             self.sign3.d.next = self.t_top.q.val().get_bit(27);
             if self.t_top.q.val().get_bit(27) {
                 for i in 0..FULL_SEGS {
-                    self.m[i].d.next = !self.t[i].q.val() + self.inc[i].val();
+                    if self.inc[i].val() {
+                        self.m[i].d.next = self.neg_inc[i].val();
+                    } else {
+                        self.m[i].d.next = !self.t[i].q.val();
+                    }
                 }
-                self.m_top.d.next = !self.t_top.q.val() + self.inc_top.val();
+                if self.inc_top.val() {
+                    self.m_top.d.next = self.neg_top_inc.val();
+                } else {
+                    self.m_top.d.next = !self.t_top.q.val();
+                }
             } else {
                 for i in 0..FULL_SEGS {
                     self.m[i].d.next = self.t[i].q.val();
@@ -226,41 +296,77 @@ impl Logic for Norm {
                 self.m_top.d.next = self.t_top.q.val();
             }
         }
-        // ---- N4: highest non-zero segment ----
-        self.hi.next = self.m[0].q.val();
-        self.lo.next = bits::<32>(0);
-        self.ebase.next = bits::<10>(8);
-        for i in 1..FULL_SEGS {
-            if self.m[i].q.val().any() {
-                self.hi.next = self.m[i].q.val();
-                self.lo.next = self.m[i - 1].q.val();
-                self.ebase.next = (32 * i + 8).to_bits();
-            }
+        // ---- N4: highest non-zero segment (one-hot), its leading zeros ----
+        for i in 0..FULL_SEGS {
+            self.lzc[i].x.next = self.m[i].q.val();
+            self.nz[i].next = self.m[i].q.val().any();
         }
-        if self.m_top.q.val().any() {
-            self.hi.next = bit_cast::<32, TOP_SEG_WIDTH>(self.m_top.q.val());
-            self.lo.next = self.m[7].q.val();
-            self.ebase.next = bits::<10>(264);
+        self.lzc[8].x.next = bit_cast::<32, TOP_SEG_WIDTH>(self.m_top.q.val());
+        self.nz[8].next = self.m_top.q.val().any();
+        // (top down: in the generated Verilog every local must be assigned
+        // before it is read)
+        self.above[8].next = false;
+        self.above[7].next = self.nz[8].val();
+        self.above[6].next = self.above[7].val() | self.nz[7].val();
+        self.above[5].next = self.above[6].val() | self.nz[6].val();
+        self.above[4].next = self.above[5].val() | self.nz[5].val();
+        self.above[3].next = self.above[4].val() | self.nz[4].val();
+        self.above[2].next = self.above[3].val() | self.nz[3].val();
+        self.above[1].next = self.above[2].val() | self.nz[2].val();
+        self.above[0].next = self.above[1].val() | self.nz[1].val();
+        for i in 0..9 {
+            self.sel[i].next = bits::<32>(0);
+            if self.nz[i].val() & !self.above[i].val() {
+                self.sel[i].next = bits::<32>(0xFFFF_FFFF_u64);
+            }
         }
         if self.v3.q.val() {
             self.relu4.d.next = self.relu3.q.val();
             self.tag4.d.next = self.tag3.q.val();
             self.sign4.d.next = self.sign3.q.val();
-            self.hi4.d.next = self.hi.val();
-            self.lo4.d.next = self.lo.val();
-            self.eb4.d.next = self.ebase.val();
+            self.nz4.d.next = self.nz[0].val() | self.above[0].val();
+            self.hi4.d.next = (self.m[0].q.val() & self.sel[0].val())
+                | (self.m[1].q.val() & self.sel[1].val())
+                | (self.m[2].q.val() & self.sel[2].val())
+                | (self.m[3].q.val() & self.sel[3].val())
+                | (self.m[4].q.val() & self.sel[4].val())
+                | (self.m[5].q.val() & self.sel[5].val())
+                | (self.m[6].q.val() & self.sel[6].val())
+                | (self.m[7].q.val() & self.sel[7].val())
+                | (bit_cast::<32, TOP_SEG_WIDTH>(self.m_top.q.val()) & self.sel[8].val());
+            self.lo4.d.next = (self.m[0].q.val() & self.sel[1].val())
+                | (self.m[1].q.val() & self.sel[2].val())
+                | (self.m[2].q.val() & self.sel[3].val())
+                | (self.m[3].q.val() & self.sel[4].val())
+                | (self.m[4].q.val() & self.sel[5].val())
+                | (self.m[5].q.val() & self.sel[6].val())
+                | (self.m[6].q.val() & self.sel[7].val())
+                | (self.m[7].q.val() & self.sel[8].val());
+            self.lz4.d.next = (self.lzc[0].lz.val() & bit_cast::<5, 32>(self.sel[0].val()))
+                | (self.lzc[1].lz.val() & bit_cast::<5, 32>(self.sel[1].val()))
+                | (self.lzc[2].lz.val() & bit_cast::<5, 32>(self.sel[2].val()))
+                | (self.lzc[3].lz.val() & bit_cast::<5, 32>(self.sel[3].val()))
+                | (self.lzc[4].lz.val() & bit_cast::<5, 32>(self.sel[4].val()))
+                | (self.lzc[5].lz.val() & bit_cast::<5, 32>(self.sel[5].val()))
+                | (self.lzc[6].lz.val() & bit_cast::<5, 32>(self.sel[6].val()))
+                | (self.lzc[7].lz.val() & bit_cast::<5, 32>(self.sel[7].val()))
+                | (self.lzc[8].lz.val() & bit_cast::<5, 32>(self.sel[8].val()));
+            // exponent base 32 i + 8 (= position of bit 31 of segment i, minus 23)
+            self.eb4.d.next = (bits::<10>(8) & bit_cast::<10, 32>(self.sel[0].val()))
+                | (bits::<10>(40) & bit_cast::<10, 32>(self.sel[1].val()))
+                | (bits::<10>(72) & bit_cast::<10, 32>(self.sel[2].val()))
+                | (bits::<10>(104) & bit_cast::<10, 32>(self.sel[3].val()))
+                | (bits::<10>(136) & bit_cast::<10, 32>(self.sel[4].val()))
+                | (bits::<10>(168) & bit_cast::<10, 32>(self.sel[5].val()))
+                | (bits::<10>(200) & bit_cast::<10, 32>(self.sel[6].val()))
+                | (bits::<10>(232) & bit_cast::<10, 32>(self.sel[7].val()))
+                | (bits::<10>(264) & bit_cast::<10, 32>(self.sel[8].val()));
         }
-        // ---- N5: leading zeros, shift, pack ----
-        self.lz.next = bits::<6>(0);
-        for j in 0..32 {
-            if self.hi4.q.val().get_bit(j) {
-                self.lz.next = (31 - j).to_bits();
-            }
-        }
-        self.rs.next = bits::<6>(32) - self.lz.val();
-        self.top32.next = (self.hi4.q.val() << self.lz.val()) | (self.lo4.q.val() >> self.rs.val());
-        self.expo.next = self.eb4.q.val() - bit_cast::<10, 6>(self.lz.val());
-        if self.expo.val().get_bit(9) | !self.hi4.q.val().any() {
+        // ---- N5: shift, exponent, pack ----
+        self.rs.next = bits::<6>(32) - bit_cast::<6, 5>(self.lz4.q.val());
+        self.top32.next = (self.hi4.q.val() << self.lz4.q.val()) | (self.lo4.q.val() >> self.rs.val());
+        self.expo.next = self.eb4.q.val() - bit_cast::<10, 5>(self.lz4.q.val());
+        if self.expo.val().get_bit(9) | !self.nz4.q.val() {
             // exponent < 0 (or an all-zero accumulator): zero with the acc sign
             self.fp_word.next = bits::<32>(0);
         } else if self.expo.val() >= 255 {
