@@ -4,7 +4,11 @@
 pub mod backend;
 pub mod bench;
 pub mod cases;
+pub mod cosim;
 pub mod examples;
 pub mod flow;
+pub mod flow_blocks;
 pub mod jobfile;
 pub mod model;
+pub mod traffic;
+pub mod verilator;

@@ -31,7 +31,7 @@ fn parse_mem_size(s: &str) -> Result<usize, String> {
     let n: usize = s
         .parse()
         .map_err(|_| format!("{s:?} is not a byte count"))?;
-    if n == 0 || n % 4 != 0 || n > (1 << 20) {
+    if n == 0 || !n.is_multiple_of(4) || n > (1 << 20) {
         return Err(format!(
             "memory size {n} must be a non-zero multiple of 4 up to 1 MiB"
         ));
@@ -81,6 +81,12 @@ enum Cmd {
     },
     /// Write the project's example jobs (expected memory from the model).
     GenExamples {
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write the Verilog of every block (DIR/<block>.v, top module <block>).
+    Verilog {
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
@@ -145,6 +151,14 @@ fn run() -> Result<(), String> {
         Cmd::GenExamples { out } => {
             let n = ntx_verif::examples::write_examples(&out).map_err(|e| e.to_string())?;
             println!("wrote {n} example cases to {}", out.display());
+            Ok(())
+        }
+        Cmd::Verilog { out } => {
+            let files =
+                ntx_verif::flow_blocks::write_all_verilog(&out).map_err(|e| e.to_string())?;
+            for f in files {
+                println!("{}", f.display());
+            }
             Ok(())
         }
         Cmd::Bench { what } => ntx_verif::bench::run(&what),

@@ -98,7 +98,8 @@ impl Logic for LoadPrep {
         if self.en.val() {
             self.exp1.d.next = self.value.val().get_bits::<8>(23);
             // value sign xor load_neg; a zero (either sign) places nothing
-            self.neg1.d.next = (self.value.val().get_bit(31) ^ self.neg.val()) & !self.is_zero.val();
+            self.neg1.d.next =
+                (self.value.val().get_bit(31) ^ self.neg.val()) & !self.is_zero.val();
             if self.is_zero.val() {
                 self.mant1.d.next = bits::<32>(0);
             } else if self.value.val().get_bits::<8>(23) == 255 {
@@ -118,7 +119,8 @@ impl Logic for LoadPrep {
             self.fill2.d.next = self.neg1.q.val();
             self.seg2.d.next = self.exp1.q.val().get_bits::<3>(5);
             self.off2.d.next = bit_cast::<5, 8>(self.exp1.q.val());
-            self.rsh2.d.next = bits::<6>(32) - bit_cast::<6, 5>(bit_cast::<5, 8>(self.exp1.q.val()));
+            self.rsh2.d.next =
+                bits::<6>(32) - bit_cast::<6, 5>(bit_cast::<5, 8>(self.exp1.q.val()));
         }
         // ---- stage 3: shift to the offset within the segment ----
         self.mask2.next = bits::<32>(0);
@@ -128,8 +130,8 @@ impl Logic for LoadPrep {
         self.en3.d.next = self.en2.q.val();
         if self.en3.q.val() {
             self.w0_3.d.next = self.sm2.q.val() << self.off2.q.val();
-            self.w1_3.d.next = (self.sm2.q.val() >> self.rsh2.q.val())
-                | (self.mask2.val() << self.off2.q.val());
+            self.w1_3.d.next =
+                (self.sm2.q.val() >> self.rsh2.q.val()) | (self.mask2.val() << self.off2.q.val());
             self.seg3.d.next = self.seg2.q.val();
             self.fill3.d.next = self.fill2.q.val();
         }

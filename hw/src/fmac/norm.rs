@@ -364,7 +364,8 @@ impl Logic for Norm {
         }
         // ---- N5: shift, exponent, pack ----
         self.rs.next = bits::<6>(32) - bit_cast::<6, 5>(self.lz4.q.val());
-        self.top32.next = (self.hi4.q.val() << self.lz4.q.val()) | (self.lo4.q.val() >> self.rs.val());
+        self.top32.next =
+            (self.hi4.q.val() << self.lz4.q.val()) | (self.lo4.q.val() >> self.rs.val());
         self.expo.next = self.eb4.q.val() - bit_cast::<10, 5>(self.lz4.q.val());
         if self.expo.val().get_bit(9) | !self.nz4.q.val() {
             // exponent < 0 (or an all-zero accumulator): zero with the acc sign

@@ -209,12 +209,7 @@ pub fn check_stream_results(items: &[Item]) -> Result<(StreamStats, Vec<u32>), S
             Item::Op(op) => {
                 let cycle = drv.cycles;
                 if let Some(want) = model_op(&mut acc, op) {
-                    pending.push_back((
-                        cycle + FMAC_LATENCY as u64,
-                        idx,
-                        want,
-                        op.tag & tag_mask,
-                    ));
+                    pending.push_back((cycle + FMAC_LATENCY as u64, idx, want, op.tag & tag_mask));
                 }
                 stats.ops += 1;
                 stats.macs += op.mul as u64;

@@ -1,16 +1,21 @@
 //! Benchmarks that print figures (`ntx bench <what>`).
 
+pub mod cluster;
+pub mod dag;
 pub mod fmac;
 pub mod model;
 
 /// Names accepted by [`run`].
-pub const BENCHES: &[&str] = &["model", "fmac"];
+pub const BENCHES: &[&str] = &["model", "dag", "fmac", "cluster", "cluster-model"];
 
 /// Run benchmark `what` and print its figures.
 pub fn run(what: &str) -> Result<(), String> {
     match what {
         "model" => model::run(),
+        "dag" => dag::run(),
         "fmac" => fmac::run(),
+        "cluster" => cluster::run(),
+        "cluster-model" => cluster::run_model_only(),
         other => Err(format!(
             "unknown benchmark {other:?}; available: {}",
             BENCHES.join(", ")

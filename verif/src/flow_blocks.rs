@@ -1,0 +1,47 @@
+//! Every synthesizable block of ntx-hw with its Verilog, for the tool flow
+//! scripts (`scripts/synth`, `scripts/lint`, via `ntx verilog --out DIR`).
+//!
+//! Add a block here when it lands; the scripts pick it up from the list.
+
+use crate::flow::write_verilog;
+use rust_hdl::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn verilog_of<B: Block + Default>() -> String {
+    let mut uut = B::default();
+    uut.connect_all();
+    generate_verilog(&uut)
+}
+
+/// (module name, generator) of every block, top-level blocks first.
+pub fn blocks() -> Vec<(&'static str, fn() -> String)> {
+    use ntx_hw::fmac;
+    vec![
+        ("fmac", verilog_of::<fmac::Fmac> as fn() -> String),
+        ("dag", verilog_of::<ntx_hw::dag::Dag>),
+        ("fmac_mult", verilog_of::<fmac::mult::Mult>),
+        ("fmac_load_prep", verilog_of::<fmac::align::LoadPrep>),
+        ("fmac_align", verilog_of::<fmac::align::Align>),
+        ("fmac_accu", verilog_of::<fmac::accu::Accu>),
+        ("fmac_lzc", verilog_of::<fmac::lzc::Lzc32>),
+        ("fmac_norm", verilog_of::<fmac::norm::Norm>),
+        ("wide_adder_284", verilog_of::<fmac::WideAdder>),
+    ]
+}
+
+/// Verilog of block `name` (top module renamed to `name` by the writers).
+pub fn verilog(name: &str) -> Option<String> {
+    blocks()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, g)| g())
+}
+
+/// Write `DIR/<name>.v` for every block (top module named `<name>`);
+/// returns the files in [`blocks`] order.
+pub fn write_all_verilog(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    blocks()
+        .into_iter()
+        .map(|(name, gen)| write_verilog(dir, name, &gen()))
+        .collect()
+}

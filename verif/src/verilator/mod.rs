@@ -1,0 +1,729 @@
+//! Verilator backend: turn the Verilog that rust-hdl generates at run time
+//! into a compiled C++ model and drive it from Rust.
+//!
+//! [`VerilatedModel::build`] runs `verilator --cc -O3`, generates a small C
+//! shim from the model's port table ([`shim`]), compiles everything with the
+//! Makefile Verilator writes (plus `g++ -shared`), and `dlopen`s the result.
+//! Builds are cached under `target/verilator/<name>-<hash>/` keyed by a hash
+//! of the Verilog text, the build options, the shim version and the Verilator
+//! version, so unchanged Verilog is never rebuilt. A build happens in a
+//! private temporary directory that is renamed into place at the end (an
+//! atomic step); a lock file per key makes concurrent test processes wait
+//! for one build instead of duplicating it.
+//!
+//! ```no_run
+//! # use ntx_verif::verilator::VerilatedModel;
+//! # let verilog = String::new();
+//! let mut m = VerilatedModel::build("counter", &verilog).unwrap();
+//! m.set("en", 1);
+//! m.tick();
+//! let count = m.get("count");
+//! ```
+
+mod dl;
+pub mod shim;
+
+use crate::flow::{rename_top, FlowError};
+use dl::Library;
+pub use shim::{Dir, Port};
+use std::collections::HashMap;
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+/// How to build a model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// Build with `--trace` so that [`VerilatedModel::trace_open`] can write
+    /// a VCD (slower model; a separate cache entry).
+    pub trace: bool,
+    /// g++ optimisation for the model's evaluation code (Verilator's `OPT_FAST`).
+    pub opt_fast: String,
+    /// g++ optimisation for construction / initialisation code (`OPT_SLOW`).
+    pub opt_slow: String,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            trace: false,
+            opt_fast: "-O2".into(),
+            opt_slow: "-O1".into(),
+        }
+    }
+}
+
+impl BuildOptions {
+    /// Default options with VCD tracing compiled in.
+    pub fn traced() -> Self {
+        BuildOptions {
+            trace: true,
+            ..Default::default()
+        }
+    }
+}
+
+type FnCreate = unsafe extern "C" fn() -> *mut c_void;
+type FnHandle = unsafe extern "C" fn(*mut c_void);
+type FnSet = unsafe extern "C" fn(*mut c_void, c_int, *const u32);
+type FnGet = unsafe extern "C" fn(*mut c_void, c_int, *mut u32);
+type FnSet64 = unsafe extern "C" fn(*mut c_void, c_int, u64);
+type FnGet64 = unsafe extern "C" fn(*mut c_void, c_int) -> u64;
+type FnTraceOpen = unsafe extern "C" fn(*mut c_void, *const c_char) -> c_int;
+type FnTraceDump = unsafe extern "C" fn(*mut c_void, u64);
+type FnCount = unsafe extern "C" fn() -> c_int;
+type FnName = unsafe extern "C" fn(c_int) -> *const c_char;
+type FnInt = unsafe extern "C" fn(c_int) -> c_int;
+
+struct Fns {
+    create: FnCreate,
+    destroy: FnHandle,
+    eval: FnHandle,
+    set: FnSet,
+    get: FnGet,
+    set64: FnSet64,
+    get64: FnGet64,
+    trace_open: FnTraceOpen,
+    trace_dump: FnTraceDump,
+    trace_close: FnHandle,
+}
+
+/// A loaded model library (shared by all instances of one build).
+struct Loaded {
+    _lib: Library,
+    fns: Fns,
+    ports: Vec<Port>,
+    index: HashMap<String, usize>,
+    dir: PathBuf,
+    traced: bool,
+}
+
+/// Facts about one build, for benchmarks and reports.
+#[derive(Debug, Clone)]
+pub struct BuildInfo {
+    /// Cache directory of the build.
+    pub dir: PathBuf,
+    /// True if this call found the model in the cache.
+    pub cached: bool,
+    /// Wall time of this call (build or cache look-up and load), seconds.
+    pub seconds: f64,
+}
+
+/// A Verilator model of one rust-hdl block, driven port by port.
+pub struct VerilatedModel {
+    lib: Arc<Loaded>,
+    handle: *mut c_void,
+    clock: Option<usize>,
+    time: u64,
+    tracing: bool,
+    info: BuildInfo,
+}
+
+// The model is used by one thread at a time; Verilator models may move
+// between threads.
+unsafe impl Send for VerilatedModel {}
+
+fn err(s: impl Into<String>) -> FlowError {
+    FlowError(s.into())
+}
+
+/// Directory of the build cache (`target/verilator` of the workspace, or
+/// `$NTX_VERILATOR_DIR`).
+pub fn cache_dir() -> PathBuf {
+    std::env::var_os("NTX_VERILATOR_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join("target")
+                .join("verilator")
+        })
+}
+
+fn fnv1a64(seed: u64, parts: &[&[u8]]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
+    for p in parts {
+        for &b in *p {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+fn tool_output(tool: &str, args: &[&str], cwd: &Path) -> Result<String, FlowError> {
+    let out = Command::new(tool)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .map_err(|e| {
+            err(format!(
+                "cannot run `{tool}` ({e}); the Verilator backend needs verilator, g++ and make: \
+                 apt-get install -y verilator g++ make"
+            ))
+        })?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if !out.status.success() {
+        return Err(err(format!(
+            "`{tool} {}` failed ({}) in {}:\n{text}",
+            args.join(" "),
+            out.status,
+            cwd.display()
+        )));
+    }
+    Ok(text)
+}
+
+fn verilator_version() -> Result<String, FlowError> {
+    static V: OnceLock<Result<String, String>> = OnceLock::new();
+    V.get_or_init(|| {
+        tool_output("verilator", &["--version"], Path::new("."))
+            .map(|s| s.trim().to_string())
+            .map_err(|e| e.0)
+    })
+    .clone()
+    .map_err(FlowError)
+}
+
+fn jobs() -> usize {
+    std::env::var("NTX_VERILATOR_JOBS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        })
+}
+
+/// Names listed in `VAR += \` continuation blocks of Verilator's `_classes.mk`.
+fn mk_list(mk: &str, var: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in mk.lines() {
+        let t = line.trim();
+        if t.starts_with(var) && t.contains("+=") {
+            inside = true;
+            continue;
+        }
+        if inside {
+            let name = t.trim_end_matches('\\').trim();
+            if !name.is_empty() {
+                out.push(name.to_string());
+            }
+            if !t.ends_with('\\') {
+                inside = false;
+            }
+        }
+    }
+    out
+}
+
+/// Verilate, compile and link `name.v` in `tmp`; returns the port table.
+fn build_into(
+    tmp: &Path,
+    name: &str,
+    verilog: &str,
+    opts: &BuildOptions,
+) -> Result<Vec<Port>, FlowError> {
+    let vfile = format!("{name}.v");
+    std::fs::write(tmp.join(&vfile), verilog).map_err(|e| err(format!("write {vfile}: {e}")))?;
+    let class = format!("V{name}");
+    let mut log = String::new();
+    let mut args = vec![
+        "--cc",
+        "-O3",
+        "--top-module",
+        name,
+        "--prefix",
+        &class,
+        "-Mdir",
+        "obj",
+        "--no-timing",
+        // Lint is the job of scripts/lint and flow::verilator_lint; here only
+        // errors matter.
+        "-Wno-fatal",
+        "-Wno-lint",
+        "-Wno-style",
+        "--output-split",
+        "20000",
+        "-CFLAGS",
+        "-fPIC -fvisibility=hidden",
+    ];
+    if opts.trace {
+        args.push("--trace");
+    }
+    args.push(&vfile);
+    log += &tool_output("verilator", &args, tmp)?;
+    let obj = tmp.join("obj");
+    let header = std::fs::read_to_string(obj.join(format!("{class}.h")))
+        .map_err(|e| err(format!("read {class}.h: {e}")))?;
+    let ports = shim::parse_verilated_header(&header).map_err(err)?;
+    // Cross-check with the Verilog module header.
+    if let Ok(vports) = shim::parse_verilog_ports(verilog, name) {
+        let mut a: Vec<_> = vports.iter().map(|p| (&p.name, p.width, p.dir)).collect();
+        let mut b: Vec<_> = ports.iter().map(|p| (&p.name, p.width, p.dir)).collect();
+        a.sort();
+        b.sort();
+        if a != b {
+            return Err(err(format!(
+                "port tables differ: Verilog header {a:?}, Verilator header {b:?}"
+            )));
+        }
+    }
+    std::fs::write(obj.join("ntx_shim.cpp"), shim::generate_shim(name, &ports))
+        .map_err(|e| err(format!("write shim: {e}")))?;
+    let classes = std::fs::read_to_string(obj.join(format!("{class}_classes.mk")))
+        .map_err(|e| err(format!("read classes.mk: {e}")))?;
+    let globals: Vec<String> = mk_list(&classes, "VM_GLOBAL_FAST")
+        .into_iter()
+        .chain(mk_list(&classes, "VM_GLOBAL_SLOW"))
+        .map(|g| format!("{g}.o"))
+        .collect();
+    let j = format!("-j{}", jobs());
+    let mkfile = format!("{class}.mk");
+    let all = format!("{class}__ALL.a");
+    let opt_fast = format!("OPT_FAST={}", opts.opt_fast);
+    let opt_slow = format!("OPT_SLOW={}", opts.opt_slow);
+    let mut margs: Vec<&str> = vec![
+        &j,
+        "-f",
+        &mkfile,
+        "VM_PARALLEL_BUILDS=1",
+        &opt_fast,
+        &opt_slow,
+        "OPT_GLOBAL=-O2",
+        &all,
+        "ntx_shim.o",
+    ];
+    margs.extend(globals.iter().map(String::as_str));
+    log += &tool_output("make", &margs, &obj)?;
+    let so = format!("../lib{class}.so");
+    let mut largs: Vec<&str> = vec!["-shared", "-o", &so, "ntx_shim.o", &all];
+    largs.extend(globals.iter().map(String::as_str));
+    largs.extend(["-pthread", "-latomic", "-Wl,-Bsymbolic"]);
+    log += &tool_output("g++", &largs, &obj)?;
+    let _ = std::fs::copy(obj.join("ntx_shim.cpp"), tmp.join("ntx_shim.cpp"));
+    let _ = std::fs::write(tmp.join("build.log"), log);
+    if std::env::var_os("NTX_VERILATOR_KEEP_OBJ").is_none() {
+        let _ = std::fs::remove_dir_all(&obj);
+    }
+    Ok(ports)
+}
+
+/// Build (or find in the cache) the shared library for `name`; returns its
+/// cache directory and whether it was cached.
+fn build_cached(
+    name: &str,
+    verilog: &str,
+    opts: &BuildOptions,
+) -> Result<(PathBuf, bool), FlowError> {
+    let ver = verilator_version()?;
+    let shimv = shim::SHIM_VERSION.to_string();
+    let optkey = format!("{}|{}|{}", opts.trace, opts.opt_fast, opts.opt_slow);
+    let parts: [&[u8]; 5] = [
+        name.as_bytes(),
+        verilog.as_bytes(),
+        optkey.as_bytes(),
+        shimv.as_bytes(),
+        ver.as_bytes(),
+    ];
+    let hash = format!(
+        "{:016x}{:08x}",
+        fnv1a64(0, &parts),
+        fnv1a64(0x9e37_79b9, &parts) as u32
+    );
+    let root = cache_dir();
+    std::fs::create_dir_all(&root).map_err(|e| err(format!("create {}: {e}", root.display())))?;
+    let key = format!("{name}-{hash}{}", if opts.trace { "-trace" } else { "" });
+    let fin = root.join(&key);
+    let lib = fin.join(format!("libV{name}.so"));
+    if lib.exists() {
+        return Ok((fin, true));
+    }
+    // One builder per key at a time (across processes and threads); others
+    // wait and then find the finished build.
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(root.join(format!("{key}.lock")))
+        .map_err(|e| err(format!("lock file: {e}")))?;
+    lock.lock().map_err(|e| err(format!("lock: {e}")))?;
+    if lib.exists() {
+        return Ok((fin, true));
+    }
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let tmp = root.join(format!(
+        ".tmp-{key}-{}-{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).map_err(|e| err(format!("create {}: {e}", tmp.display())))?;
+    let r = build_into(&tmp, name, verilog, opts);
+    if let Err(e) = r {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if let Err(e) = std::fs::rename(&tmp, &fin) {
+        let _ = std::fs::remove_dir_all(&tmp);
+        if !lib.exists() {
+            return Err(err(format!(
+                "rename {} -> {}: {e}",
+                tmp.display(),
+                fin.display()
+            )));
+        }
+    }
+    Ok((fin, false))
+}
+
+fn loaded(
+    name: &str,
+    verilog: &str,
+    opts: &BuildOptions,
+) -> Result<(Arc<Loaded>, BuildInfo), FlowError> {
+    // Libraries stay loaded for the life of the process: one build and one
+    // dlopen per model and test binary.
+    static LIBS: OnceLock<Mutex<HashMap<PathBuf, Arc<Loaded>>>> = OnceLock::new();
+    let t0 = Instant::now();
+    let (dir, cached) = build_cached(name, verilog, opts)?;
+    let mut libs = LIBS.get_or_init(Default::default).lock().unwrap();
+    if let Some(l) = libs.get(&dir) {
+        let info = BuildInfo {
+            dir,
+            cached: true,
+            seconds: t0.elapsed().as_secs_f64(),
+        };
+        return Ok((l.clone(), info));
+    }
+    let path = dir.join(format!("libV{name}.so"));
+    let lib = Library::open(&path).map_err(err)?;
+    macro_rules! sym {
+        ($n:literal, $t:ty) => {{
+            let p = lib.symbol($n).map_err(err)?;
+            // SAFETY: the shim defines the symbol with exactly this signature.
+            unsafe { std::mem::transmute::<*mut c_void, $t>(p) }
+        }};
+    }
+    let fns = Fns {
+        create: sym!("ntx_create", FnCreate),
+        destroy: sym!("ntx_destroy", FnHandle),
+        eval: sym!("ntx_eval", FnHandle),
+        set: sym!("ntx_set", FnSet),
+        get: sym!("ntx_get", FnGet),
+        set64: sym!("ntx_set64", FnSet64),
+        get64: sym!("ntx_get64", FnGet64),
+        trace_open: sym!("ntx_trace_open", FnTraceOpen),
+        trace_dump: sym!("ntx_trace_dump", FnTraceDump),
+        trace_close: sym!("ntx_trace_close", FnHandle),
+    };
+    let count: FnCount = sym!("ntx_port_count", FnCount);
+    let pname: FnName = sym!("ntx_port_name", FnName);
+    let pwidth: FnInt = sym!("ntx_port_width", FnInt);
+    let pdir: FnInt = sym!("ntx_port_dir", FnInt);
+    let mut ports = Vec::new();
+    // SAFETY: the shim's table functions are pure and index-checked.
+    unsafe {
+        for i in 0..count() {
+            let n = CStr::from_ptr(pname(i)).to_string_lossy().into_owned();
+            let dir = Dir::from_code(pdir(i)).ok_or_else(|| err("bad port direction"))?;
+            ports.push(Port {
+                name: n,
+                cname: String::new(),
+                width: pwidth(i) as usize,
+                dir,
+            });
+        }
+    }
+    let index = ports
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.name.clone(), i))
+        .collect();
+    let l = Arc::new(Loaded {
+        _lib: lib,
+        fns,
+        ports,
+        index,
+        dir: dir.clone(),
+        traced: opts.trace,
+    });
+    libs.insert(dir.clone(), l.clone());
+    let info = BuildInfo {
+        dir,
+        cached,
+        seconds: t0.elapsed().as_secs_f64(),
+    };
+    Ok((l, info))
+}
+
+impl VerilatedModel {
+    /// Build (or load from the cache) a model of `verilog` with top module
+    /// `name`. `verilog` may be the raw `generate_verilog` output (top module
+    /// `top`, renamed here) or already renamed.
+    pub fn build(name: &str, verilog: &str) -> Result<Self, FlowError> {
+        Self::build_with(name, verilog, &BuildOptions::default())
+    }
+
+    /// [`Self::build`] with explicit options (e.g. tracing).
+    pub fn build_with(name: &str, verilog: &str, opts: &BuildOptions) -> Result<Self, FlowError> {
+        let renamed;
+        let v = if verilog.contains(&format!("module {name}(")) {
+            verilog
+        } else {
+            renamed = rename_top(verilog, name);
+            &renamed
+        };
+        let (lib, info) = loaded(name, v, opts)?;
+        // SAFETY: create returns a fresh model owned by this struct.
+        let handle = unsafe { (lib.fns.create)() };
+        if handle.is_null() {
+            return Err(err("model creation failed"));
+        }
+        let clock = lib.index.get("clock").copied();
+        let mut m = VerilatedModel {
+            lib,
+            handle,
+            clock,
+            time: 0,
+            tracing: false,
+            info,
+        };
+        m.eval(); // run initial blocks
+        Ok(m)
+    }
+
+    /// Facts about the build behind this model.
+    pub fn build_info(&self) -> &BuildInfo {
+        &self.info
+    }
+
+    /// Port table (Verilog names, widths, directions).
+    pub fn ports(&self) -> &[Port] {
+        &self.lib.ports
+    }
+
+    /// Index of port `name`.
+    pub fn port(&self, name: &str) -> Option<usize> {
+        self.lib.index.get(name).copied()
+    }
+
+    fn idx(&self, name: &str) -> usize {
+        self.port(name)
+            .unwrap_or_else(|| panic!("model in {} has no port `{name}`", self.lib.dir.display()))
+    }
+
+    /// Set input `port` (low 64 bits; wider ports get zero above).
+    pub fn set(&mut self, port: &str, value: u64) {
+        let i = self.idx(port);
+        self.set_idx(i, value)
+    }
+
+    /// Read `port`; panics if it is wider than 64 bits (use [`Self::get_words`]).
+    pub fn get(&self, port: &str) -> u64 {
+        let i = self.idx(port);
+        assert!(
+            self.lib.ports[i].width <= 64,
+            "port {port} is wider than 64 bits; use get_words"
+        );
+        self.get_idx(i)
+    }
+
+    /// Set input `port` from 32-bit words, least significant first.
+    pub fn set_words(&mut self, port: &str, words: &[u32]) {
+        let i = self.idx(port);
+        self.set_words_idx(i, words)
+    }
+
+    /// Read `port` as 32-bit words, least significant first.
+    pub fn get_words(&self, port: &str) -> Vec<u32> {
+        let i = self.idx(port);
+        let mut w = vec![0; self.lib.ports[i].words()];
+        self.get_words_idx(i, &mut w);
+        w
+    }
+
+    /// Set input port number `i` (see [`Self::port`]).
+    #[inline]
+    pub fn set_idx(&mut self, i: usize, value: u64) {
+        assert!(
+            self.lib.ports[i].dir != Dir::Output,
+            "port {} is an output",
+            self.lib.ports[i].name
+        );
+        // SAFETY: valid handle, index checked above.
+        unsafe { (self.lib.fns.set64)(self.handle, i as c_int, value) }
+    }
+
+    /// Low 64 bits of port number `i`.
+    #[inline]
+    pub fn get_idx(&self, i: usize) -> u64 {
+        assert!(i < self.lib.ports.len());
+        // SAFETY: valid handle and index.
+        unsafe { (self.lib.fns.get64)(self.handle, i as c_int) }
+    }
+
+    /// Set input port number `i` from words (missing words are zero).
+    pub fn set_words_idx(&mut self, i: usize, words: &[u32]) {
+        let p = &self.lib.ports[i];
+        assert!(p.dir != Dir::Output, "port {} is an output", p.name);
+        let mut w = vec![0u32; p.words()];
+        let n = w.len().min(words.len());
+        w[..n].copy_from_slice(&words[..n]);
+        // SAFETY: w holds as many words as the port.
+        unsafe { (self.lib.fns.set)(self.handle, i as c_int, w.as_ptr()) }
+    }
+
+    /// Read port number `i` into `out` (at least `ports()[i].words()` long).
+    pub fn get_words_idx(&self, i: usize, out: &mut [u32]) {
+        assert!(out.len() >= self.lib.ports[i].words());
+        // SAFETY: out is long enough.
+        unsafe { (self.lib.fns.get)(self.handle, i as c_int, out.as_mut_ptr()) }
+    }
+
+    /// Evaluate the model (settle combinational logic after input changes).
+    #[inline]
+    pub fn eval(&mut self) {
+        // SAFETY: valid handle.
+        unsafe { (self.lib.fns.eval)(self.handle) }
+    }
+
+    /// Use `name` as the clock for [`Self::tick`] (default: `clock`).
+    pub fn set_clock(&mut self, name: &str) {
+        self.clock = Some(self.idx(name));
+    }
+
+    /// One clock cycle: clock high, eval, clock low, eval (as rust-hdl's
+    /// direct drive). Dumps both edges when tracing.
+    #[inline]
+    pub fn tick(&mut self) {
+        let c = self
+            .clock
+            .expect("model has no `clock` port; call set_clock");
+        // SAFETY: valid handle; the clock is an input port.
+        unsafe {
+            (self.lib.fns.set64)(self.handle, c as c_int, 1);
+            (self.lib.fns.eval)(self.handle);
+            if self.tracing {
+                // Cycle n spans times 10n..10n+10: rising edge at 10n+5,
+                // falling edge at 10n+10; trace_dump uses the times between.
+                self.time = (self.time / 10) * 10 + 5;
+                (self.lib.fns.trace_dump)(self.handle, self.time);
+            }
+            (self.lib.fns.set64)(self.handle, c as c_int, 0);
+            (self.lib.fns.eval)(self.handle);
+            if self.tracing {
+                self.time += 5;
+                (self.lib.fns.trace_dump)(self.handle, self.time);
+            }
+        }
+    }
+
+    /// Start writing a VCD to `path` (the model must be built with
+    /// [`BuildOptions::traced`]).
+    pub fn trace_open(&mut self, path: &Path) -> Result<(), FlowError> {
+        if !self.lib.traced {
+            return Err(err("model was built without --trace"));
+        }
+        let c = CString::new(path.to_string_lossy().as_bytes()).map_err(|e| err(e.to_string()))?;
+        // SAFETY: valid handle and C string.
+        let r = unsafe { (self.lib.fns.trace_open)(self.handle, c.as_ptr()) };
+        if r != 0 {
+            return Err(err(format!("trace_open failed ({r})")));
+        }
+        self.tracing = true;
+        // SAFETY: tracing is open.
+        unsafe { (self.lib.fns.trace_dump)(self.handle, self.time) };
+        Ok(())
+    }
+
+    /// Dump the current values at the current time (e.g. after inputs
+    /// changed between ticks); no-op when not tracing.
+    pub fn trace_dump(&mut self) {
+        if self.tracing {
+            self.time += 1;
+            // SAFETY: valid handle, tracing open.
+            unsafe { (self.lib.fns.trace_dump)(self.handle, self.time) }
+        }
+    }
+
+    /// Flush and close the VCD.
+    pub fn trace_close(&mut self) {
+        if self.tracing {
+            // SAFETY: valid handle.
+            unsafe { (self.lib.fns.trace_close)(self.handle) };
+            self.tracing = false;
+        }
+    }
+}
+
+impl Drop for VerilatedModel {
+    fn drop(&mut self) {
+        // SAFETY: handle from create, destroyed once (closes any open trace).
+        unsafe { (self.lib.fns.destroy)(self.handle) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_make_variables() {
+        let mk = "VM_GLOBAL_FAST += \\\n\tverilated \\\n\tverilated_threads \\\n\nVM_GLOBAL_SLOW += \\\n\n";
+        assert_eq!(
+            mk_list(mk, "VM_GLOBAL_FAST"),
+            vec!["verilated", "verilated_threads"]
+        );
+        assert!(mk_list(mk, "VM_GLOBAL_SLOW").is_empty());
+    }
+
+    const WIDE: &str = "module top(clock,en,a,w,q,count,prod,wide_out);\n\
+        input wire clock;\ninput wire en;\ninput wire [15:0] a;\ninput wire [99:0] w;\n\
+        input wire [39:0] q;\noutput reg [31:0] count;\noutput reg [47:0] prod;\n\
+        output reg [99:0] wide_out;\nreg [31:0] r;\ninitial begin r = 32'd5; end\n\
+        always @(posedge clock) if (en) r <= r + a;\n\
+        always @(*) begin count = r; prod = r * a + q; wide_out = w + {68'd0, r}; end\n\
+        endmodule // top\n";
+
+    #[test]
+    fn builds_and_drives_a_model_with_wide_ports() {
+        let mut m = VerilatedModel::build("unit_wide", WIDE).unwrap();
+        let names: Vec<_> = m
+            .ports()
+            .iter()
+            .map(|p| (p.name.as_str(), p.width, p.dir))
+            .collect();
+        assert!(
+            names.contains(&("w", 100, Dir::Input)) && names.contains(&("prod", 48, Dir::Output))
+        );
+        assert_eq!(m.get("count"), 5, "initial value");
+        m.set("a", 0x1_0003); // masked to 16 bits
+        m.set("en", 1);
+        m.tick();
+        m.tick();
+        assert_eq!(m.get("count"), 11);
+        m.set("q", 1 << 39);
+        assert_eq!(m.get("prod"), 11 * 3, "inputs only settle on eval");
+        m.eval();
+        assert_eq!(m.get("prod"), 11 * 3 + (1 << 39));
+        m.set_words("w", &[0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff]);
+        m.eval();
+        // 2^100 - 1 + 11 wraps to 10
+        assert_eq!(m.get_words("wide_out"), vec![10, 0, 0, 0]);
+        let again = VerilatedModel::build("unit_wide", WIDE).unwrap();
+        assert!(again.build_info().cached);
+        assert_eq!(again.get("count"), 5, "instances are independent");
+    }
+}

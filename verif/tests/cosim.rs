@@ -1,0 +1,414 @@
+//! Lock-step co-simulation: rust-hdl against the Verilator model of the
+//! Verilog it generates, compared on every output port every cycle.
+//!
+//! Run: `cargo test --release -p ntx-verif --test cosim`
+//! (seeds: `NTX_COSIM_SEED`; cycles per block: `NTX_COSIM_CYCLES`).
+
+use ntx_verif::cosim::{cosim, CosimError, RustHdlDut, Sampled, Stim, Testbench};
+use ntx_verif::drive_fn;
+use ntx_verif::verilator::VerilatedModel;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rust_hdl::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+fn seed() -> u64 {
+    std::env::var("NTX_COSIM_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_0001)
+}
+
+fn cycles() -> u64 {
+    std::env::var("NTX_COSIM_CYCLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000)
+}
+
+/// A small multiply-accumulate block to develop the harness on.
+#[derive(LogicBlock, Default)]
+struct MacToy {
+    pub clock: Signal<In, Clock>,
+    pub clear: Signal<In, Bit>,
+    pub en: Signal<In, Bit>,
+    pub a: Signal<In, Bits<16>>,
+    pub b: Signal<In, Bits<16>>,
+    pub acc: Signal<Out, Bits<32>>,
+    pub prod: Signal<Out, Bits<32>>,
+    pub count: Signal<Out, Bits<8>>,
+    pub nonzero: Signal<Out, Bit>,
+    acc_r: DFF<Bits<32>>,
+    cnt_r: DFF<Bits<8>>,
+}
+
+impl Logic for MacToy {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, acc_r, cnt_r);
+        self.prod.next = self.a.val() * self.b.val();
+        if self.clear.val() {
+            self.acc_r.d.next = 0.into();
+            self.cnt_r.d.next = 0.into();
+        } else if self.en.val() {
+            self.acc_r.d.next = self.acc_r.q.val() + self.a.val() * self.b.val();
+            self.cnt_r.d.next = self.cnt_r.q.val() + 1;
+        }
+        self.acc.next = self.acc_r.q.val();
+        self.count.next = self.cnt_r.q.val();
+        self.nonzero.next = self.acc_r.q.val().any();
+    }
+}
+
+/// Same ports, but counts by two when `a` is 0x00FF (an injected bug).
+#[derive(LogicBlock, Default)]
+struct MacToyBuggy {
+    pub clock: Signal<In, Clock>,
+    pub clear: Signal<In, Bit>,
+    pub en: Signal<In, Bit>,
+    pub a: Signal<In, Bits<16>>,
+    pub b: Signal<In, Bits<16>>,
+    pub acc: Signal<Out, Bits<32>>,
+    pub prod: Signal<Out, Bits<32>>,
+    pub count: Signal<Out, Bits<8>>,
+    pub nonzero: Signal<Out, Bit>,
+    acc_r: DFF<Bits<32>>,
+    cnt_r: DFF<Bits<8>>,
+}
+
+impl Logic for MacToyBuggy {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, acc_r, cnt_r);
+        self.prod.next = self.a.val() * self.b.val();
+        if self.clear.val() {
+            self.acc_r.d.next = 0.into();
+            self.cnt_r.d.next = 0.into();
+        } else if self.en.val() {
+            self.acc_r.d.next = self.acc_r.q.val() + self.a.val() * self.b.val();
+            if self.a.val() == 0xFF {
+                self.cnt_r.d.next = self.cnt_r.q.val() + 2;
+            } else {
+                self.cnt_r.d.next = self.cnt_r.q.val() + 1;
+            }
+        }
+        self.acc.next = self.acc_r.q.val();
+        self.count.next = self.cnt_r.q.val();
+        self.nonzero.next = self.acc_r.q.val().any();
+    }
+}
+
+struct ToyTb {
+    rng: StdRng,
+}
+
+impl ToyTb {
+    fn new(seed: u64) -> Self {
+        ToyTb {
+            rng: StdRng::seed_from_u64(seed),
+        }
+    }
+}
+
+impl Testbench for ToyTb {
+    fn inputs(&mut self, _cycle: u64, prev: &Sampled, stim: &mut Stim) {
+        // Clear rarely, and whenever the accumulator got large (exercises
+        // reading the previous cycle's outputs).
+        let clear = self.rng.gen_ratio(1, 200) || prev.get("acc") > 0xF000_0000;
+        stim.set("clear", clear as u64);
+        stim.set("en", self.rng.gen_ratio(3, 4) as u64);
+        // Small values often so that the a == 0xFF corner is hit.
+        let a = if self.rng.gen_bool(0.5) {
+            self.rng.gen_range(0..0x100)
+        } else {
+            self.rng.gen()
+        };
+        stim.set("a", a as u64);
+        stim.set("b", self.rng.gen::<u16>() as u64);
+    }
+}
+
+fn toy() -> RustHdlDut<MacToy> {
+    RustHdlDut::new(MacToy::default(), drive_fn!(MacToy; clock, clear, en, a, b))
+}
+
+#[test]
+fn toy_block_matches_its_verilator_model() {
+    let seed = seed();
+    let verilog = generate_verilog(&toy().uut);
+    let n = cycles();
+    let r = cosim("mac_toy", &verilog, toy, || ToyTb::new(seed), n)
+        .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    assert_eq!((r.cycles, r.outputs), (n, 4));
+    println!(
+        "mac_toy: {n} cycles, rust-hdl {:.2} s, verilator {:.3} s, build {:.1} s (cached: {})",
+        r.rust_hdl_seconds, r.verilator_seconds, r.build.seconds, r.build.cached
+    );
+}
+
+#[test]
+fn an_injected_bug_is_reported_with_waveforms() {
+    let seed = seed();
+    let mut buggy = MacToyBuggy::default();
+    buggy.connect_all();
+    let buggy = generate_verilog(&buggy);
+    let err = cosim("mac_toy_buggy", &buggy, toy, || ToyTb::new(seed), 100_000)
+        .expect_err("the buggy Verilog must not match");
+    // Where must it first show? Run the correct block alone and find the
+    // first cycle whose rising edge has en && !clear && a == 0xFF; the count
+    // differs from the next cycle on.
+    let mut tb = ToyTb::new(seed);
+    let mut dut = toy();
+    let mut prev = Sampled::default();
+    let mut expect = None;
+    for cycle in 0..100_000u64 {
+        let mut stim = Stim::default();
+        tb.inputs(cycle, &prev, &mut stim);
+        let field = |name: &str| stim.get(name).unwrap()[0];
+        if field("en") == 1 && field("clear") == 0 && field("a") == 0xFF {
+            expect = Some(cycle + 1);
+            break;
+        }
+        // Keep the testbench's view of `acc` exact.
+        for (p, w) in stim.items() {
+            dut.set(p, w);
+        }
+        dut.settle();
+        let mut out = Vec::new();
+        dut.outputs(&mut out);
+        prev = Sampled::new(&dut.output_names(), out);
+        dut.tick();
+    }
+    match err {
+        CosimError::Mismatch {
+            cycle,
+            port,
+            rust_hdl,
+            verilator,
+            vcds,
+            ..
+        } => {
+            assert_eq!(Some(cycle), expect, "seed {seed}");
+            assert_eq!(port, "count");
+            assert_eq!(verilator[0], (rust_hdl[0] + 1) & 0xFF);
+            let (a, b) = vcds.expect("waveforms");
+            for f in [a, b] {
+                let text = std::fs::read_to_string(&f).unwrap();
+                assert!(
+                    text.contains("count") && text.contains("$enddefinitions"),
+                    "{}",
+                    f.display()
+                );
+            }
+        }
+        other => panic!("expected a mismatch, got {other}"),
+    }
+}
+
+#[test]
+fn the_verilator_model_is_built_once_and_reused() {
+    let verilog = generate_verilog(&toy().uut);
+    let a = VerilatedModel::build("mac_toy", &verilog).unwrap();
+    let b = VerilatedModel::build("mac_toy", &verilog).unwrap();
+    assert!(b.build_info().cached);
+    assert_eq!(a.build_info().dir, b.build_info().dir);
+    assert!(b.build_info().seconds < 1.0, "{:?}", b.build_info());
+}
+
+// ---------------------------------------------------------------- DAG
+
+use ntx_hw::dag::Dag;
+use ntx_hw::params::{AGU_ADDR_WIDTH, LOOP_WIDTH, N_AGUS, N_LOOPS};
+
+const LOOP_END: [&str; N_LOOPS] = [
+    "loop_end$0",
+    "loop_end$1",
+    "loop_end$2",
+    "loop_end$3",
+    "loop_end$4",
+];
+const BASE: [&str; N_AGUS] = ["base$0", "base$1", "base$2"];
+const STRIDE: [&str; N_AGUS * N_LOOPS] = [
+    "stride$0",
+    "stride$1",
+    "stride$2",
+    "stride$3",
+    "stride$4",
+    "stride$5",
+    "stride$6",
+    "stride$7",
+    "stride$8",
+    "stride$9",
+    "stride$10",
+    "stride$11",
+    "stride$12",
+    "stride$13",
+    "stride$14",
+];
+
+static DAG_DONE: AtomicU64 = AtomicU64::new(0);
+
+/// Random loop nests run to completion (init, then mostly stepping with
+/// random stalls), a new nest whenever one is done, and now and then an init
+/// or a configuration change in the middle of a nest.
+struct DagTb {
+    rng: StdRng,
+    init_next: bool,
+}
+
+impl DagTb {
+    fn new(seed: u64) -> Self {
+        DagTb {
+            rng: StdRng::seed_from_u64(seed),
+            init_next: true,
+        }
+    }
+    fn configure(&mut self, stim: &mut Stim) {
+        let r = &mut self.rng;
+        for p in LOOP_END {
+            // Mostly short loops so that nests finish and carries happen
+            // often; sometimes the extremes.
+            let e: u64 = match r.gen_range(0..40) {
+                0 => (1 << LOOP_WIDTH) - 1,
+                1 => r.gen_range(0..1 << LOOP_WIDTH),
+                2..=9 => 0,
+                _ => r.gen_range(0..5),
+            };
+            stim.set(p, e);
+        }
+        stim.set("outer_level", r.gen_range(0..8)); // 6, 7 out of spec, still must agree
+        for p in BASE.iter().chain(STRIDE.iter()) {
+            stim.set(p, r.gen_range(0..1u64 << AGU_ADDR_WIDTH));
+        }
+    }
+}
+
+impl Testbench for DagTb {
+    fn inputs(&mut self, cycle: u64, prev: &Sampled, stim: &mut Stim) {
+        let done = prev.get("done") == 1;
+        if done {
+            DAG_DONE.fetch_add(1, Ordering::Relaxed);
+        }
+        if cycle == 0 || (done && self.rng.gen_ratio(1, 2)) || self.rng.gen_ratio(1, 1000) {
+            self.configure(stim);
+            self.init_next = true;
+        }
+        let init = self.init_next || self.rng.gen_ratio(1, 5000);
+        self.init_next = false;
+        stim.set("init", init as u64);
+        stim.set("step", self.rng.gen_ratio(7, 8) as u64);
+    }
+}
+
+fn dag() -> RustHdlDut<Dag> {
+    RustHdlDut::new(
+        Dag::default(),
+        drive_fn!(Dag; clock, outer_level, init, step; loop_end, base, stride),
+    )
+}
+
+#[test]
+fn dag_matches_its_verilator_model() {
+    let seed = seed();
+    let verilog = generate_verilog(&dag().uut);
+    let n = cycles();
+    let r = cosim("dag", &verilog, dag, || DagTb::new(seed), n)
+        .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    assert_eq!((r.cycles, r.outputs), (n, 6));
+    // Nests must actually complete (and restart) during the run.
+    let done = DAG_DONE.load(Ordering::Relaxed);
+    println!("dag: {done} cycles with done");
+    assert!(done > n / 1000, "too few nests completed ({done})");
+    println!(
+        "dag: {n} cycles, rust-hdl {:.2} s, verilator {:.3} s, build {:.1} s (cached: {})",
+        r.rust_hdl_seconds, r.verilator_seconds, r.build.seconds, r.build.cached
+    );
+}
+
+// ---------------------------------------------------------------- FMAC
+
+use ntx_hw::fmac::Fmac;
+use ntx_hw::params::FMAC_TAG_WIDTH;
+
+/// Random fp32 operand: special values and extreme exponents often (zeros,
+/// subnormals, infinities, NaN, max), products that under- and overflow.
+fn fp32(r: &mut StdRng) -> u32 {
+    let sign = (r.gen::<bool>() as u32) << 31;
+    let exp = match r.gen_range(0..8) {
+        0 => 0,
+        1 => 255,
+        2 => r.gen_range(0..16),
+        3 => r.gen_range(240..256),
+        4 => 127,
+        _ => r.gen_range(0..256),
+    };
+    let man = match r.gen_range(0..4) {
+        0 => 0,
+        1 => 0x7F_FFFF,
+        _ => r.gen_range(0..1 << 23),
+    };
+    sign | (exp << 23) | man
+}
+
+static FMAC_RESULTS: AtomicU64 = AtomicU64::new(0);
+
+/// Back-to-back random ops (every flag combination, loads, reads with and
+/// without ReLU), idle cycles, rare clears.
+struct FmacTb {
+    rng: StdRng,
+}
+
+impl Testbench for FmacTb {
+    fn inputs(&mut self, _cycle: u64, prev: &Sampled, stim: &mut Stim) {
+        if prev.get("out_valid") == 1 {
+            FMAC_RESULTS.fetch_add(1, Ordering::Relaxed);
+        }
+        let r = &mut self.rng;
+        stim.set("clear", r.gen_ratio(1, 500) as u64);
+        stim.set("in_valid", r.gen_ratio(9, 10) as u64);
+        stim.set("op_a", fp32(r) as u64);
+        stim.set("op_b", fp32(r) as u64);
+        stim.set("load", r.gen_ratio(1, 20) as u64);
+        stim.set("load_value", fp32(r) as u64);
+        stim.set("load_neg", r.gen::<bool>() as u64);
+        stim.set("mul", r.gen_ratio(7, 8) as u64);
+        stim.set("sub", r.gen::<bool>() as u64);
+        stim.set("norm", r.gen_ratio(1, 4) as u64);
+        stim.set("relu", r.gen::<bool>() as u64);
+        stim.set("tag_in", r.gen_range(0..1u64 << FMAC_TAG_WIDTH));
+    }
+}
+
+fn fmac() -> RustHdlDut<Fmac> {
+    RustHdlDut::new(
+        Fmac::default(),
+        drive_fn!(Fmac; clock, clear, in_valid, op_a, op_b, load, load_value, load_neg, mul, sub, norm, relu, tag_in),
+    )
+}
+
+#[test]
+fn fmac_matches_its_verilator_model() {
+    let seed = seed();
+    let verilog = generate_verilog(&fmac().uut);
+    let n = cycles();
+    let r = cosim(
+        "fmac",
+        &verilog,
+        fmac,
+        || FmacTb {
+            rng: StdRng::seed_from_u64(seed),
+        },
+        n,
+    )
+    .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    assert_eq!((r.cycles, r.outputs), (n, 3));
+    // The comparison is only meaningful if results did come out.
+    assert!(
+        FMAC_RESULTS.load(Ordering::Relaxed) > n / 10,
+        "too few results compared"
+    );
+    println!(
+        "fmac: {n} cycles, rust-hdl {:.2} s, verilator {:.3} s, build {:.1} s (cached: {})",
+        r.rust_hdl_seconds, r.verilator_seconds, r.build.seconds, r.build.cached
+    );
+}
