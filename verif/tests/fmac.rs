@@ -302,8 +302,20 @@ fn idle_cycles_change_nothing() {
         Item::Idle(12),
         op(FmacOp::default()), // valid op with neither load, mul nor norm
         rd(false),
+        // in_valid = 0 with everything else asserted
+        Item::Junk(FmacOp {
+            load: true,
+            load_value: f(7.0),
+            mul: true,
+            a: f(3.0),
+            b: f(3.0),
+            norm: true,
+            ..FmacOp::default()
+        }),
+        Item::Junk(FmacOp::mac(INF, INF, true).norm(true)),
+        rd(false),
     ]);
-    assert_eq!(got, vec![f(5.0), f(5.0)]);
+    assert_eq!(got, vec![f(5.0), f(5.0), f(5.0)]);
 }
 
 // ---------------------------------------------------------------- random
@@ -347,10 +359,7 @@ fn item(ca: u32, cb: u32, spread: u32, mix: Mix) -> impl Strategy<Value = Item> 
             if r3 < mix.clear {
                 return Item::Clear;
             }
-            if r3 < mix.clear + mix.idle {
-                return Item::Idle(idle);
-            }
-            Item::Op(FmacOp {
+            let op = FmacOp {
                 load: r1 < mix.load,
                 load_value: lv,
                 load_neg: fl[0],
@@ -361,7 +370,22 @@ fn item(ca: u32, cb: u32, spread: u32, mix: Mix) -> impl Strategy<Value = Item> 
                 norm: r2 < mix.norm,
                 relu: fl[2] && fl[3],
                 tag,
-            })
+            };
+            if r3 < mix.clear + mix.idle {
+                // idle: nothing driven, or in_valid = 0 with junk on the
+                // other inputs (which must change nothing)
+                return if idle == 0 {
+                    Item::Junk(FmacOp {
+                        load: true,
+                        mul: true,
+                        norm: true,
+                        ..op
+                    })
+                } else {
+                    Item::Idle(idle)
+                };
+            }
+            Item::Op(op)
         })
 }
 
