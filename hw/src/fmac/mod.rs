@@ -36,7 +36,7 @@ use rust_hdl::prelude::*;
 
 /// Cycles from the cycle an op is presented to the cycle its result is on
 /// `result` with `out_valid`.
-pub const FMAC_LATENCY: usize = 10;
+pub const FMAC_LATENCY: usize = 9;
 
 /// Full 32-bit accumulator segments (bits 255:0).
 pub const FULL_SEGS: usize = ACC_SEGS - 1;
