@@ -10,12 +10,17 @@
 //! | 1 | S2: carry-save rows, placement (segment, offset); load negation | [`mult::Mult`], [`align::LoadPrep`] |
 //! | 2 | S3: 48-bit product; load value shifted within its segment | [`mult::Mult`], [`align::LoadPrep`] |
 //! | 3 | S4: product and load value placed into 9 segments | [`align::Align`] |
-//! | 4 | S5: accumulate (segmented partial carry-save) | [`accu::Accu`] |
-//! | 5..9 | N1..N5: carry resolve, magnitude, leading zeros, normalise and pack | [`norm::Norm`] |
+//! | 4 | S5: accumulate (segmented partial carry-save); N0: result wanted | [`accu::Accu`], [`norm::Norm`] |
+//! | 5 | N1: carry resolve (carry select) | [`norm::Norm`] |
+//! | 6 | N2: sign and magnitude | [`norm::Norm`] |
+//! | 7 | N3: leading zeros per segment, highest non-zero segment | [`norm::Norm`], [`lzc::Lzc32`] |
+//! | 8 | N4: normalise, exponent, pack, ReLU (output registers) | [`norm::Norm`] |
 //!
-//! The result of a `norm` op is valid in cycle [`FMAC_LATENCY`] = 10. Every
-//! stage is shallower than the accumulation loop (S5), which cannot be
-//! pipelined; S5 itself is a 32-bit segment adder, not a 284-bit one.
+//! The result of a `norm` op is valid in cycle [`FMAC_LATENCY`] = 9 (the
+//! reference needs 10). Every stage is shallower than the accumulation loop
+//! (S5), which cannot be pipelined; S5 itself is a 32-bit segment adder, not
+//! a 284-bit one (Yosys longest path: FMAC 25, plain 284-bit adder 30).
+//! IEEE round-to-nearest-even would add one stage after N4 (see `norm.rs`).
 //!
 //! Semantics per valid op (`in_valid`):
 //! `base = load ? place(+-load_value x 1.0) : acc;

@@ -1,12 +1,12 @@
 //! FMAC stages 1-3: the exact 24x24-bit significand product and the
 //! placement parameters of the product in the accumulator.
 //!
-//! * Stage 1 (inputs -> registers): the nine 8x8 partial products
-//!   `p[3i+j] = a_i * b_j` of the significands split into bytes
-//!   (`a = a2:a1:a0`, hidden one set in `a2`), the biased exponent sum and the
-//!   zero-operand flag.
-//! * Stage 2: the partial products form five 48-bit rows (products of equal
-//!   byte weight that do not overlap share a row); three carry-save adders
+//! * Stage 1 (inputs -> registers): the eighteen 8x4 partial products
+//!   `p[6i+j] = a_i * b_j` of the significands split into bytes
+//!   (`a = a2:a1:a0`) and nibbles (`b = b5:..:b0`), hidden one set in `a2`
+//!   and `b5`, the biased exponent sum and the zero-operand flag.
+//! * Stage 2: the partial products form eight 48-bit rows (products whose
+//!   bits do not overlap share a row); four levels of carry-save adders
 //!   reduce them to a sum and a carry row. Placement of the product:
 //!   exponent e = ea + eb - 127, LSB of the product at accumulator bit
 //!   s = e - 23. We use t = s + 32 (always >= 9 when the product counts) so
@@ -17,8 +17,8 @@
 //!   to a product of 2^46 at exponent 255 (t = 264).
 //! * Stage 3: the carry-propagate addition of the two rows (48 bits).
 //!
-//! Each stage stays below the depth of the accumulator stage: an 8x8
-//! multiplier, three carry-save levels, one 48-bit adder.
+//! Each stage stays below the depth of the accumulator stage: an 8x4
+//! multiplier, four carry-save levels, one 48-bit adder.
 
 use rust_hdl::prelude::*;
 
@@ -47,21 +47,16 @@ pub struct Mult {
     pub none: Signal<Out, Bit>,
     // stage 1
     a_byte: [Signal<Local, Bits<8>>; 3],
-    b_byte: [Signal<Local, Bits<8>>; 3],
-    pp: [DFF<Bits<16>>; 9],
+    b_nib: [Signal<Local, Bits<4>>; 6],
+    /// Partial products a_i * b_j (8x4 bits) at index 6 i + j.
+    pp: [DFF<Bits<12>>; 18],
     esum: DFF<Bits<9>>,
     zero: DFF<Bit>,
     en2: DFF<Bit>,
-    // stage 2
-    row_a: Signal<Local, Bits<48>>,
-    row_b: Signal<Local, Bits<48>>,
-    row_c: Signal<Local, Bits<48>>,
-    row_d: Signal<Local, Bits<48>>,
-    row_e: Signal<Local, Bits<48>>,
-    sum1: Signal<Local, Bits<48>>,
-    cy1: Signal<Local, Bits<48>>,
-    sum2: Signal<Local, Bits<48>>,
-    cy2: Signal<Local, Bits<48>>,
+    // stage 2: eight rows, four levels of carry-save adders
+    row: [Signal<Local, Bits<48>>; 8],
+    csa_s: [Signal<Local, Bits<48>>; 5],
+    csa_c: [Signal<Local, Bits<48>>; 5],
     sat: Signal<Local, Bit>,
     place: Signal<Local, Bits<9>>,
     sum_r: DFF<Bits<48>>,
@@ -96,20 +91,14 @@ impl Default for Mult {
             rsh: Default::default(),
             none: Default::default(),
             a_byte: std::array::from_fn(|_| Default::default()),
-            b_byte: std::array::from_fn(|_| Default::default()),
+            b_nib: std::array::from_fn(|_| Default::default()),
             pp: std::array::from_fn(|_| Default::default()),
             esum: Default::default(),
             zero: Default::default(),
             en2: Default::default(),
-            row_a: Default::default(),
-            row_b: Default::default(),
-            row_c: Default::default(),
-            row_d: Default::default(),
-            row_e: Default::default(),
-            sum1: Default::default(),
-            cy1: Default::default(),
-            sum2: Default::default(),
-            cy2: Default::default(),
+            row: std::array::from_fn(|_| Default::default()),
+            csa_s: std::array::from_fn(|_| Default::default()),
+            csa_c: std::array::from_fn(|_| Default::default()),
             sat: Default::default(),
             place: Default::default(),
             sum_r: Default::default(),
@@ -138,72 +127,128 @@ impl Logic for Mult {
             self, clock, esum, zero, en2, sum_r, cy_r, sat2, none2, seg2, off2, rsh2, en3, lo_r,
             hi_r, seg3, off3, rsh3, none3
         );
-        for i in 0..9 {
+        for i in 0..18 {
             self.pp[i].clock.next = self.clock.val();
             self.pp[i].d.next = self.pp[i].q.val();
         }
-        // ---- stage 1: 8x8 partial products ----------------------------
+        // ---- stage 1: 8x4 partial products ----------------------------
         self.a_byte[0].next = bit_cast::<8, 31>(self.op_a.val());
         self.a_byte[1].next = self.op_a.val().get_bits::<8>(8);
         // significand bits 23:16 with the hidden one (bit 23) set
         self.a_byte[2].next = bit_cast::<8, 7>(self.op_a.val().get_bits::<7>(16)) | bits::<8>(128);
-        self.b_byte[0].next = bit_cast::<8, 31>(self.op_b.val());
-        self.b_byte[1].next = self.op_b.val().get_bits::<8>(8);
-        self.b_byte[2].next = bit_cast::<8, 7>(self.op_b.val().get_bits::<7>(16)) | bits::<8>(128);
+        self.b_nib[0].next = bit_cast::<4, 31>(self.op_b.val());
+        self.b_nib[1].next = self.op_b.val().get_bits::<4>(4);
+        self.b_nib[2].next = self.op_b.val().get_bits::<4>(8);
+        self.b_nib[3].next = self.op_b.val().get_bits::<4>(12);
+        self.b_nib[4].next = self.op_b.val().get_bits::<4>(16);
+        self.b_nib[5].next = bit_cast::<4, 3>(self.op_b.val().get_bits::<3>(20)) | bits::<4>(8);
         self.en2.d.next = self.en.val();
         if self.en.val() {
             // (written out: rust-hdl cannot bit_cast loop-indexed signals)
-            self.pp[0].d.next = bit_cast::<16, 32>(
-                bit_cast::<16, 8>(self.a_byte[0].val()) * bit_cast::<16, 8>(self.b_byte[0].val()),
+            self.pp[0].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[0].val()) * bit_cast::<16, 4>(self.b_nib[0].val()),
             );
-            self.pp[1].d.next = bit_cast::<16, 32>(
-                bit_cast::<16, 8>(self.a_byte[0].val()) * bit_cast::<16, 8>(self.b_byte[1].val()),
+            self.pp[1].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[0].val()) * bit_cast::<16, 4>(self.b_nib[1].val()),
             );
-            self.pp[2].d.next = bit_cast::<16, 32>(
-                bit_cast::<16, 8>(self.a_byte[0].val()) * bit_cast::<16, 8>(self.b_byte[2].val()),
+            self.pp[2].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[0].val()) * bit_cast::<16, 4>(self.b_nib[2].val()),
             );
-            self.pp[3].d.next = bit_cast::<16, 32>(
-                bit_cast::<16, 8>(self.a_byte[1].val()) * bit_cast::<16, 8>(self.b_byte[0].val()),
+            self.pp[3].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[0].val()) * bit_cast::<16, 4>(self.b_nib[3].val()),
             );
-            self.pp[4].d.next = bit_cast::<16, 32>(
-                bit_cast::<16, 8>(self.a_byte[1].val()) * bit_cast::<16, 8>(self.b_byte[1].val()),
+            self.pp[4].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[0].val()) * bit_cast::<16, 4>(self.b_nib[4].val()),
             );
-            self.pp[5].d.next = bit_cast::<16, 32>(
-                bit_cast::<16, 8>(self.a_byte[1].val()) * bit_cast::<16, 8>(self.b_byte[2].val()),
+            self.pp[5].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[0].val()) * bit_cast::<16, 4>(self.b_nib[5].val()),
             );
-            self.pp[6].d.next = bit_cast::<16, 32>(
-                bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 8>(self.b_byte[0].val()),
+            self.pp[6].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[1].val()) * bit_cast::<16, 4>(self.b_nib[0].val()),
             );
-            self.pp[7].d.next = bit_cast::<16, 32>(
-                bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 8>(self.b_byte[1].val()),
+            self.pp[7].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[1].val()) * bit_cast::<16, 4>(self.b_nib[1].val()),
             );
-            self.pp[8].d.next = bit_cast::<16, 32>(
-                bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 8>(self.b_byte[2].val()),
+            self.pp[8].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[1].val()) * bit_cast::<16, 4>(self.b_nib[2].val()),
+            );
+            self.pp[9].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[1].val()) * bit_cast::<16, 4>(self.b_nib[3].val()),
+            );
+            self.pp[10].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[1].val()) * bit_cast::<16, 4>(self.b_nib[4].val()),
+            );
+            self.pp[11].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[1].val()) * bit_cast::<16, 4>(self.b_nib[5].val()),
+            );
+            self.pp[12].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 4>(self.b_nib[0].val()),
+            );
+            self.pp[13].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 4>(self.b_nib[1].val()),
+            );
+            self.pp[14].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 4>(self.b_nib[2].val()),
+            );
+            self.pp[15].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 4>(self.b_nib[3].val()),
+            );
+            self.pp[16].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 4>(self.b_nib[4].val()),
+            );
+            self.pp[17].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 4>(self.b_nib[5].val()),
             );
             self.esum.d.next = bit_cast::<9, 8>(self.op_a.val().get_bits::<8>(23))
                 + bit_cast::<9, 8>(self.op_b.val().get_bits::<8>(23));
             self.zero.d.next = (self.op_a.val() == 0) | (self.op_b.val() == 0);
         }
         // ---- stage 2: rows, carry-save reduction, placement --------------
-        // product a_i*b_j has weight 2^(8(i+j)); rows hold non-overlapping ones
-        self.row_a.next = bit_cast::<48, 16>(self.pp[0].q.val())
-            | (bit_cast::<48, 16>(self.pp[4].q.val()) << 16)
-            | (bit_cast::<48, 16>(self.pp[8].q.val()) << 32);
-        self.row_b.next = (bit_cast::<48, 16>(self.pp[1].q.val()) << 8)
-            | (bit_cast::<48, 16>(self.pp[5].q.val()) << 24);
-        self.row_c.next = (bit_cast::<48, 16>(self.pp[3].q.val()) << 8)
-            | (bit_cast::<48, 16>(self.pp[7].q.val()) << 24);
-        self.row_d.next = bit_cast::<48, 16>(self.pp[2].q.val()) << 16;
-        self.row_e.next = bit_cast::<48, 16>(self.pp[6].q.val()) << 16;
-        self.sum1.next = self.row_a.val() ^ self.row_b.val() ^ self.row_c.val();
-        self.cy1.next = ((self.row_a.val() & self.row_b.val())
-            | (self.row_a.val() & self.row_c.val())
-            | (self.row_b.val() & self.row_c.val()))
+        // a_i * b_j has weight 2^(8i + 4j) and 12 bits; a row holds products
+        // whose weights differ by at least 2^12 (8 rows for 18 products)
+        self.row[0].next = bit_cast::<48, 12>(self.pp[0].q.val())
+            | (bit_cast::<48, 12>(self.pp[3].q.val()) << 12)
+            | (bit_cast::<48, 12>(self.pp[10].q.val()) << 24)
+            | (bit_cast::<48, 12>(self.pp[17].q.val()) << 36);
+        self.row[1].next = (bit_cast::<48, 12>(self.pp[1].q.val()) << 4)
+            | (bit_cast::<48, 12>(self.pp[4].q.val()) << 16)
+            | (bit_cast::<48, 12>(self.pp[11].q.val()) << 28);
+        self.row[2].next = (bit_cast::<48, 12>(self.pp[2].q.val()) << 8)
+            | (bit_cast::<48, 12>(self.pp[5].q.val()) << 20)
+            | (bit_cast::<48, 12>(self.pp[16].q.val()) << 32);
+        self.row[3].next = (bit_cast::<48, 12>(self.pp[6].q.val()) << 8)
+            | (bit_cast::<48, 12>(self.pp[9].q.val()) << 20);
+        self.row[4].next = (bit_cast::<48, 12>(self.pp[7].q.val()) << 12)
+            | (bit_cast::<48, 12>(self.pp[14].q.val()) << 24);
+        self.row[5].next = (bit_cast::<48, 12>(self.pp[8].q.val()) << 16)
+            | (bit_cast::<48, 12>(self.pp[15].q.val()) << 28);
+        self.row[6].next = bit_cast::<48, 12>(self.pp[12].q.val()) << 16;
+        self.row[7].next = bit_cast::<48, 12>(self.pp[13].q.val()) << 20;
+        // 8 -> 6 -> 4 -> 3 -> 2 rows
+        self.csa_s[0].next = self.row[0].val() ^ self.row[1].val() ^ self.row[2].val();
+        self.csa_c[0].next = ((self.row[0].val() & self.row[1].val())
+            | (self.row[0].val() & self.row[2].val())
+            | (self.row[1].val() & self.row[2].val()))
             << 1;
-        self.sum2.next = self.sum1.val() ^ self.cy1.val() ^ self.row_d.val();
-        self.cy2.next = ((self.sum1.val() & self.cy1.val())
-            | (self.sum1.val() & self.row_d.val())
-            | (self.cy1.val() & self.row_d.val()))
+        self.csa_s[1].next = self.row[3].val() ^ self.row[4].val() ^ self.row[5].val();
+        self.csa_c[1].next = ((self.row[3].val() & self.row[4].val())
+            | (self.row[3].val() & self.row[5].val())
+            | (self.row[4].val() & self.row[5].val()))
+            << 1;
+        self.csa_s[2].next = self.csa_s[0].val() ^ self.csa_c[0].val() ^ self.csa_s[1].val();
+        self.csa_c[2].next = ((self.csa_s[0].val() & self.csa_c[0].val())
+            | (self.csa_s[0].val() & self.csa_s[1].val())
+            | (self.csa_c[0].val() & self.csa_s[1].val()))
+            << 1;
+        self.csa_s[3].next = self.csa_c[1].val() ^ self.row[6].val() ^ self.row[7].val();
+        self.csa_c[3].next = ((self.csa_c[1].val() & self.row[6].val())
+            | (self.csa_c[1].val() & self.row[7].val())
+            | (self.row[6].val() & self.row[7].val()))
+            << 1;
+        self.csa_s[4].next = self.csa_s[2].val() ^ self.csa_c[2].val() ^ self.csa_s[3].val();
+        self.csa_c[4].next = ((self.csa_s[2].val() & self.csa_c[2].val())
+            | (self.csa_s[2].val() & self.csa_s[3].val())
+            | (self.csa_c[2].val() & self.csa_s[3].val()))
             << 1;
         // exponent sum 382 = 255 + 127: saturation; below 127: e < 0
         self.sat.next = self.esum.q.val() >= 382;
@@ -215,10 +260,10 @@ impl Logic for Mult {
         }
         self.en3.d.next = self.en2.q.val();
         if self.en2.q.val() {
-            self.sum_r.d.next = self.sum2.val() ^ self.cy2.val() ^ self.row_e.val();
-            self.cy_r.d.next = ((self.sum2.val() & self.cy2.val())
-                | (self.sum2.val() & self.row_e.val())
-                | (self.cy2.val() & self.row_e.val()))
+            self.sum_r.d.next = self.csa_s[4].val() ^ self.csa_c[4].val() ^ self.csa_c[3].val();
+            self.cy_r.d.next = ((self.csa_s[4].val() & self.csa_c[4].val())
+                | (self.csa_s[4].val() & self.csa_c[3].val())
+                | (self.csa_c[4].val() & self.csa_c[3].val()))
                 << 1;
             self.sat2.d.next = self.sat.val();
             self.none2.d.next = self.zero.q.val() | (self.esum.q.val() < 127);
