@@ -1,4 +1,4 @@
-//! FMAC stage 4: the segmented partial-carry-save accumulator.
+//! FMAC stage S5: the segmented partial-carry-save accumulator.
 //!
 //! The 284-bit accumulator is kept as 9 x 32-bit segments `acc[i]` plus one
 //! pending carry bit `carry[i]` out of each segment. Its value is

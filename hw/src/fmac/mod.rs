@@ -6,7 +6,7 @@
 //!
 //! | end of cycle | stage | block |
 //! |---|---|---|
-//! | 0 | S1: 8x8 partial products, exponent sum; load significand | [`mult::Mult`], [`align::LoadPrep`] |
+//! | 0 | S1: 8x4 partial products, exponent sum; load significand | [`mult::Mult`], [`align::LoadPrep`] |
 //! | 1 | S2: carry-save rows, placement (segment, offset); load negation | [`mult::Mult`], [`align::LoadPrep`] |
 //! | 2 | S3: 48-bit product; load value shifted within its segment | [`mult::Mult`], [`align::LoadPrep`] |
 //! | 3 | S4: product and load value placed into 9 segments | [`align::Align`] |
@@ -17,9 +17,10 @@
 //! | 8 | N4: normalise, exponent, pack, ReLU (output registers) | [`norm::Norm`] |
 //!
 //! The result of a `norm` op is valid in cycle [`FMAC_LATENCY`] = 9 (the
-//! reference needs 10). Every stage is shallower than the accumulation loop
-//! (S5), which cannot be pipelined; S5 itself is a 32-bit segment adder, not
-//! a 284-bit one (Yosys longest path: FMAC 25, plain 284-bit adder 30).
+//! reference needs 10). No stage is deeper than the accumulation loop (S5),
+//! which cannot be pipelined; S5 itself is a 32-bit segment adder, not a
+//! 284-bit one (Yosys `ltp -noff`: FMAC 23, plain 284-bit adder
+//! [`WideAdder`] 30).
 //! IEEE round-to-nearest-even would add one stage after N4 (see `norm.rs`).
 //!
 //! Semantics per valid op (`in_valid`):
