@@ -401,11 +401,25 @@ pub fn synth_figures() -> Result<(SynthReport, SynthReport), String> {
     Ok((f, a))
 }
 
+/// User + system CPU seconds of this process (Linux `/proc/self/stat`,
+/// 100 ticks per second), if available.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // fields after the command name (which is in parentheses)
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = f.get(11)?.parse().ok()?;
+    let stime: f64 = f.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 /// Simulated cycles per second of the rust-hdl model (direct drive), one
-/// MAC per cycle with a result every 64 ops.
-pub fn sim_speed(cycles: u64) -> f64 {
+/// MAC per cycle with a result every 64 ops: (per wall-clock second, per
+/// CPU second of this process if known).
+pub fn sim_speed(cycles: u64) -> (f64, Option<f64>) {
     let mut drv = FmacDriver::new();
     let mut x = 0x1234_5678u32;
+    let cpu0 = cpu_seconds();
     let t = Instant::now();
     for i in 0..cycles {
         x ^= x << 13;
@@ -418,14 +432,22 @@ pub fn sim_speed(cycles: u64) -> f64 {
         let op = if i % 64 == 63 { op.norm(false) } else { op };
         drv.cycle(Some(&op), false);
     }
-    cycles as f64 / t.elapsed().as_secs_f64()
+    let wall = cycles as f64 / t.elapsed().as_secs_f64();
+    let cpu = match (cpu0, cpu_seconds()) {
+        (Some(a), Some(b)) if b > a => Some(cycles as f64 / (b - a)),
+        _ => None,
+    };
+    (wall, cpu)
 }
 
 /// Measure and print the FMAC figures.
 pub fn run() -> Result<(), String> {
-    println!("fmac_latency_cycles={FMAC_LATENCY}");
-    let speed = sim_speed(20_000);
-    println!("fmac_sim_cycles_per_s={speed:.0}");
+    println!("fmac_latency_cycles={FMAC_LATENCY} reference_latency_cycles=10");
+    let (wall, cpu) = sim_speed(40_000);
+    println!("fmac_sim_cycles_per_s={wall:.0}");
+    if let Some(cpu) = cpu {
+        println!("fmac_sim_cycles_per_cpu_s={cpu:.0}");
+    }
     let (f, a) = synth_figures()?;
     println!(
         "fmac_yosys_cells={} fmac_yosys_flip_flops={} fmac_yosys_longest_path={}",
