@@ -551,3 +551,25 @@ fn verilog_flow() {
     assert!(f.flip_flops > 2000 && f.latches == 0, "{f:?}");
     assert!(a.cells > 0 && a.flip_flops == 0, "{a:?}");
 }
+
+/// Carries that must ripple through all nine segments while results are
+/// taken back to back (the pending carries are still in flight in the
+/// accumulator when the snapshot is taken).
+#[test]
+fn carry_ripple_through_all_segments() {
+    let mut s = vec![load(SUB_MIN, true)]; // -(2^23 + 1) LSBs: all ones above
+    for i in 0..20u32 {
+        s.push(op(FmacOp::mac(SUB_MIN, ONE, i % 3 == 2).norm(false)));
+        s.push(op(FmacOp::mac(SUB_MIN, ONE, i % 2 == 1).norm(i % 5 == 0)));
+    }
+    // a large value just above and below every segment boundary
+    for e in (0..255).step_by(8) {
+        s.push(load(fp(true, e, 0), false));
+        s.push(op(FmacOp::mac(fp(false, e, 0), ONE, false).norm(false)));
+        s.push(op(FmacOp::mac(SUB_MIN, ONE, false).norm(false)));
+        s.push(op(FmacOp::mac(SUB_MIN, ONE, true).norm(false)));
+        s.push(op(FmacOp::mac(SUB_MIN, ONE, true).norm(false)));
+    }
+    let got = run(&s);
+    assert_eq!(got[0], 0);
+}
