@@ -18,7 +18,11 @@
 //! * Stage 3: the carry-propagate addition of the two rows (48 bits).
 //!
 //! Each stage stays below the depth of the accumulator stage: an 8x4
-//! multiplier, four carry-save levels, one 48-bit adder.
+//! multiplier, four carry-save levels, one 48-bit adder. The rows and the
+//! final adder are 48-bit signals (the only signals above 32 bits in the
+//! FMAC): one carry-propagate adder in the Verilog instead of a 32 + 16-bit
+//! split with a carry between them; rust-hdl simulates them as bit arrays,
+//! which did not measurably slow the model down.
 
 use rust_hdl::prelude::*;
 
