@@ -190,6 +190,11 @@ fn exponent_saturation_and_overflow_to_inf() {
 
 #[test]
 fn long_sums_use_the_guard_bits_and_wrap() {
+    run(&guard_bits_stream());
+}
+
+/// Saturated products filling the guard bits and wrapping the accumulator.
+fn guard_bits_stream() -> Vec<Item> {
     // each saturated product is 2^278; 16 fill the guard bits (inf), 32 wrap
     // to -2^283 (the most negative accumulator), 64 wrap to zero
     let mut s = vec![];
@@ -208,7 +213,7 @@ fn long_sums_use_the_guard_bits_and_wrap() {
         ));
     }
     s.push(rd(false));
-    run(&s);
+    s
 }
 
 #[test]
@@ -535,6 +540,11 @@ fn icarus_cosimulation() {
         );
         items.extend(s.new_tree(&mut runner).unwrap().current());
     }
+    // plus corner cases: saturation, wrap-around, carries through all segments
+    items.push(Item::Clear);
+    items.extend(guard_bits_stream());
+    items.push(Item::Clear);
+    items.extend(carry_ripple_stream());
     run(&items);
     let n =
         ntx_verif::bench::fmac::icarus_cosim(&items, "random").unwrap_or_else(|e| panic!("{e}"));
@@ -557,6 +567,11 @@ fn verilog_flow() {
 /// accumulator when the snapshot is taken).
 #[test]
 fn carry_ripple_through_all_segments() {
+    let got = run(&carry_ripple_stream());
+    assert_eq!(got[0], 0);
+}
+
+fn carry_ripple_stream() -> Vec<Item> {
     let mut s = vec![load(SUB_MIN, true)]; // -(2^23 + 1) LSBs: all ones above
     for i in 0..20u32 {
         s.push(op(FmacOp::mac(SUB_MIN, ONE, i % 3 == 2).norm(false)));
@@ -570,6 +585,5 @@ fn carry_ripple_through_all_segments() {
         s.push(op(FmacOp::mac(SUB_MIN, ONE, true).norm(false)));
         s.push(op(FmacOp::mac(SUB_MIN, ONE, true).norm(false)));
     }
-    let got = run(&s);
-    assert_eq!(got[0], 0);
+    s
 }
