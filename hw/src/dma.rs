@@ -228,6 +228,7 @@ pub struct Dma<const D: usize> {
     state: DFF<Bits<2>>,
     is_idle: Signal<Local, Bit>,
     is_busy: Signal<Local, Bit>,
+    status_word: Signal<Local, Bits<DATA_WIDTH>>,
     is_check: Signal<Local, Bit>,
     is_run: Signal<Local, Bit>,
     st_idle: Constant<Bits<2>>,
@@ -312,6 +313,7 @@ impl<const D: usize> Dma<D> {
             state: Default::default(),
             is_idle: Default::default(),
             is_busy: Default::default(),
+            status_word: Default::default(),
             is_check: Default::default(),
             is_run: Default::default(),
             st_idle: Constant::new(STATE_IDLE.into()),
@@ -350,8 +352,8 @@ impl<const D: usize> Dma<D> {
     }
 }
 
-// The register match below uses literal offsets (rust-hdl writes a constant
-// pattern's name, not its value, into the Verilog); tie them to the map.
+// The register decode below uses literal offsets (rust-hdl writes a
+// constant's name, not its value, into the Verilog); tie them to the map.
 const _: () = assert!(
     regs::EXT_ADDR == 0
         && regs::TCDM_ADDR == 1
@@ -519,65 +521,90 @@ impl<const D: usize> Logic for Dma<D> {
             self.state.d.next = self.st_idle.val();
         }
         // Register writes and reads.
+        // Register writes and reads (if-chains, not `match`: Verilator does
+        // not split an always block with a case statement, which would turn
+        // the gnt -> req independence into a false combinational loop).
         if self.reg_req.val() && self.reg_we.val() {
-            match self.reg_addr.val().index() {
-                0 => self.ext_base.d.next = self.reg_wdata.val(),
-                1 => self.tcdm_base.d.next = self.reg_wdata.val(),
-                2 => self.row_bytes.d.next = self.reg_wdata.val(),
-                3 => self.rows.d.next = self.reg_wdata.val(),
-                4 => self.ext_stride.d.next = self.reg_wdata.val(),
-                5 => self.tcdm_stride.d.next = self.reg_wdata.val(),
-                6 => {
-                    if !self.is_idle.val() {
+            if self.reg_addr.val() == 0 {
+                self.ext_base.d.next = self.reg_wdata.val();
+            }
+            if self.reg_addr.val() == 1 {
+                self.tcdm_base.d.next = self.reg_wdata.val();
+            }
+            if self.reg_addr.val() == 2 {
+                self.row_bytes.d.next = self.reg_wdata.val();
+            }
+            if self.reg_addr.val() == 3 {
+                self.rows.d.next = self.reg_wdata.val();
+            }
+            if self.reg_addr.val() == 4 {
+                self.ext_stride.d.next = self.reg_wdata.val();
+            }
+            if self.reg_addr.val() == 5 {
+                self.tcdm_stride.d.next = self.reg_wdata.val();
+            }
+            if self.reg_addr.val() == 6 {
+                if !self.is_idle.val() {
+                    self.error.d.next = true;
+                    self.code.d.next = self.c_busy.val();
+                } else {
+                    self.cmd.d.next = self.reg_wdata.val().get_bits::<2>(0);
+                    self.done.d.next = false;
+                    self.error.d.next = false;
+                    self.code.d.next = 0.into();
+                    if !self.row_bytes.q.val().any() | !self.rows.q.val().any() {
                         self.error.d.next = true;
-                        self.code.d.next = self.c_busy.val();
+                        self.code.d.next = self.c_zero.val();
+                    } else if self.misaligned.val() {
+                        self.error.d.next = true;
+                        self.code.d.next = self.c_unaligned.val();
                     } else {
-                        self.cmd.d.next = self.reg_wdata.val().get_bits::<2>(0);
-                        self.done.d.next = false;
-                        self.error.d.next = false;
-                        self.code.d.next = 0.into();
-                        if !self.row_bytes.q.val().any() | !self.rows.q.val().any() {
-                            self.error.d.next = true;
-                            self.code.d.next = self.c_zero.val();
-                        } else if self.misaligned.val() {
-                            self.error.d.next = true;
-                            self.code.d.next = self.c_unaligned.val();
-                        } else {
-                            self.state.d.next = self.st_check.val();
-                            self.chk_ext.d.next = self.ext_base.q.val();
-                            self.chk_tcdm.d.next = self.tcdm_base.q.val();
-                            self.chk_row.d.next = 0.into();
-                        }
+                        self.state.d.next = self.st_check.val();
+                        self.chk_ext.d.next = self.ext_base.q.val();
+                        self.chk_tcdm.d.next = self.tcdm_base.q.val();
+                        self.chk_row.d.next = 0.into();
                     }
                 }
-                7 => {
-                    if self.reg_wdata.val().get_bit(1) {
-                        self.done.d.next = false;
-                    }
-                    if self.reg_wdata.val().get_bit(2) {
-                        self.error.d.next = false;
-                        self.code.d.next = 0.into();
-                    }
+            }
+            if self.reg_addr.val() == 7 {
+                if self.reg_wdata.val().get_bit(1) {
+                    self.done.d.next = false;
                 }
-                _ => {}
+                if self.reg_wdata.val().get_bit(2) {
+                    self.error.d.next = false;
+                    self.code.d.next = 0.into();
+                }
             }
         }
+        self.status_word.next = bit_cast::<DATA_WIDTH, 1>(self.is_busy.val().into())
+            | (bit_cast::<DATA_WIDTH, 1>(self.done.q.val().into()) << 1)
+            | (bit_cast::<DATA_WIDTH, 1>(self.error.q.val().into()) << 2)
+            | (bit_cast::<DATA_WIDTH, 3>(self.code.q.val()) << 4);
         if self.reg_req.val() && !self.reg_we.val() {
-            match self.reg_addr.val().index() {
-                0 => self.rdata.d.next = self.ext_base.q.val(),
-                1 => self.rdata.d.next = self.tcdm_base.q.val(),
-                2 => self.rdata.d.next = self.row_bytes.q.val(),
-                3 => self.rdata.d.next = self.rows.q.val(),
-                4 => self.rdata.d.next = self.ext_stride.q.val(),
-                5 => self.rdata.d.next = self.tcdm_stride.q.val(),
-                6 => self.rdata.d.next = bit_cast::<DATA_WIDTH, 2>(self.cmd.q.val()),
-                7 => {
-                    self.rdata.d.next = bit_cast::<DATA_WIDTH, 1>(self.is_busy.val().into())
-                        | (bit_cast::<DATA_WIDTH, 1>(self.done.q.val().into()) << 1)
-                        | (bit_cast::<DATA_WIDTH, 1>(self.error.q.val().into()) << 2)
-                        | (bit_cast::<DATA_WIDTH, 3>(self.code.q.val()) << 4);
-                }
-                _ => self.rdata.d.next = 0.into(),
+            self.rdata.d.next = 0.into();
+            if self.reg_addr.val() == 0 {
+                self.rdata.d.next = self.ext_base.q.val();
+            }
+            if self.reg_addr.val() == 1 {
+                self.rdata.d.next = self.tcdm_base.q.val();
+            }
+            if self.reg_addr.val() == 2 {
+                self.rdata.d.next = self.row_bytes.q.val();
+            }
+            if self.reg_addr.val() == 3 {
+                self.rdata.d.next = self.rows.q.val();
+            }
+            if self.reg_addr.val() == 4 {
+                self.rdata.d.next = self.ext_stride.q.val();
+            }
+            if self.reg_addr.val() == 5 {
+                self.rdata.d.next = self.tcdm_stride.q.val();
+            }
+            if self.reg_addr.val() == 6 {
+                self.rdata.d.next = bit_cast::<DATA_WIDTH, 2>(self.cmd.q.val());
+            }
+            if self.reg_addr.val() == 7 {
+                self.rdata.d.next = self.status_word.val();
             }
         }
         if self.clear.val() {

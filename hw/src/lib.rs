@@ -1,8 +1,10 @@
 //! Synthesizable rust-hdl description of the NTX near-memory training
 //! accelerator and its cluster. See `../shared/ntx-spec.md` and README.md.
 
+pub mod cluster;
 pub mod dag;
 pub mod dma;
 pub mod fmac;
+pub mod ntx;
 pub mod params;
 pub mod tcdm;

@@ -91,6 +91,8 @@ pub mod cluster {
     pub const N_BANKS: usize = 32;
     /// log2 of `N_BANKS`.
     pub const LOG2_BANKS: usize = 5;
+    /// TCDM ports of all NTX together.
+    pub const NTX_MASTERS: usize = N_NTX * NTX_PORTS;
     /// Interconnect masters: the NTX ports first (NTX i port p = 2i+p), then
     /// the control core, then the DMA.
     pub const N_MASTERS: usize = N_NTX * NTX_PORTS + 2;
@@ -160,4 +162,12 @@ pub mod dma {
     pub const FIFO_DEPTH: usize = 64;
     /// Size of the external memory the DMA may address (bytes, 256 MiB).
     pub const EXT_BYTES: u32 = 1 << 28;
+}
+
+/// Cluster address decoding of the control port.
+pub mod cluster_map {
+    /// Bytes of one NTX register window (32 words).
+    pub const NTX_WINDOW_BYTES: u32 = 0x80;
+    /// Bytes of the DMA register window (8 words).
+    pub const DMA_WINDOW_BYTES: u32 = 0x20;
 }

@@ -10,5 +10,7 @@ pub mod flow;
 pub mod flow_blocks;
 pub mod jobfile;
 pub mod model;
+pub mod rtl;
 pub mod traffic;
 pub mod verilator;
+pub mod cluster_tb;

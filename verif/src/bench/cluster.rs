@@ -9,6 +9,12 @@
 //! the interconnect and banks are the rust-hdl RTL ([`Tcdm`]); the
 //! behavioural interconnect twin runs the same traffic as a cross-check
 //! (it must give the same cycle count). Utilisation = MACs / (8 x cycles).
+//!
+//! Measured (2026-11-27): `ntx bench cluster` (traffic model on the RTL
+//! interconnect, ~30 s) 43.5 / 63.5 / 87.7 / 95.4 %; `ntx bench cluster-ntx`
+//! (8 rust-hdl NTX, outputs checked against the golden model, ~20 min at
+//! 170-220 cycles/s) 44.4 / 65.6 / 85.8 / 94.6 %; reference 44.6 / 64.7 /
+//! 85.6 / 92.7 % for 8 / 16 / 32 / 64 banks.
 
 use crate::model::job::{Command, Job};
 use crate::model::xbar::{Req, XbarModel};
@@ -214,6 +220,108 @@ pub fn run_model_only() -> Result<(), String> {
             "B={b} utilisation={:.1}% (ref {reference:.1}%)  ",
             100.0 * m.utilisation
         );
+    }
+    println!("{}", line.trim_end());
+    Ok(())
+}
+
+/// The experiment on the whole RTL cluster: 8 rust-hdl NTX, the RTL
+/// interconnect and banks (`B` banks of `2^N` words), jobs programmed through
+/// the control port (staging areas first, then the eight CMD writes back to
+/// back; cycles counted from the first CMD to the last command-done
+/// interrupt). The outputs are checked against the golden model.
+pub fn run_ntx_rtl<const B: usize, const N: usize>() -> Result<ConvRun, String> {
+    use crate::cluster_tb::ClusterTb;
+    use crate::model::hmc::HmcConfig;
+    use crate::model::mem::Tcdm as MemModel;
+    use crate::model::ntx::NtxModel;
+    use ntx_hw::params::{ntx_base_addr, regs, NTX_BROADCAST_ADDR};
+    use rand::{Rng, SeedableRng};
+    let t0 = Instant::now();
+    let mut tb: ClusterTb<B, N> = ClusterTb::new(HmcConfig::default(), 4096, 1);
+    let words = B << N;
+    let mut mem = MemModel::new(words * 4, 0);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+    for w in 0..(OUT_BASE as usize) {
+        let v = rng.gen_range(-1.0f32..1.0).to_bits();
+        tb.uut.fabric.tcdm.poke(w, v);
+        mem.write(w as u32, v);
+    }
+    let jobs: Vec<Job> = (0..N_NTX as u32)
+        .map(|n| {
+            let mut j = conv_job(n);
+            let mut c = j.command();
+            c.irq_cfg = 1;
+            j.cmd = c.encode();
+            j
+        })
+        .collect();
+    for j in &jobs {
+        let mut m = NtxModel::new();
+        for (w, v) in j.staging_writes() {
+            m.write_reg(&mut mem, w, v);
+        }
+        m.write_reg(&mut mem, regs::CMD, j.cmd);
+    }
+    tb.clear();
+    tb.access(NTX_BROADCAST_ADDR + 4 * regs::CTRL, true, 1);
+    // priority mode 01: round robin between NTX and core, as the experiment
+    tb.access(NTX_BROADCAST_ADDR + 4 * regs::CTRL, true, 1 << 1);
+    for (i, j) in jobs.iter().enumerate() {
+        for (w, v) in j.staging_writes() {
+            tb.access(ntx_base_addr(i as u32) + 4 * w, true, v);
+        }
+    }
+    let start = tb.cycles;
+    for (i, j) in jobs.iter().enumerate() {
+        tb.access(ntx_base_addr(i as u32) + 4 * regs::CMD, true, j.cmd);
+    }
+    let mut done = [false; N_NTX];
+    while !done.iter().all(|&d| d) {
+        tb.tick();
+        for i in 0..N_NTX {
+            done[i] |= tb.uut.ntx_irq[i].val();
+        }
+        if tb.cycles - start > 100 * MACS {
+            return Err("cluster did not finish".into());
+        }
+    }
+    let cycles = tb.cycles - start;
+    for w in OUT_BASE as usize..(OUT_BASE as usize + N_NTX * FILTER_PITCH as usize) {
+        let exp = mem.peek(w as u32).unwrap_or(0);
+        let got = tb.uut.fabric.tcdm.peek(w);
+        if got != exp {
+            return Err(format!("B={B}: output word {w:#x}: {got:#x}, golden model {exp:#x}"));
+        }
+    }
+    Ok(ConvRun {
+        banks: B,
+        cycles,
+        utilisation: MACS as f64 / cycles as f64,
+        seconds: t0.elapsed().as_secs_f64(),
+    })
+}
+
+/// The full-RTL experiment for all four bank counts (slow: minutes).
+pub fn run_ntx() -> Result<(), String> {
+    use crate::cluster_tb::big_stack;
+    println!("cluster conv3x3 on the RTL cluster (8 rust-hdl NTX + interconnect + banks)");
+    let mut line = String::new();
+    for (b, reference) in REFERENCE {
+        let r = big_stack(move || match b {
+            8 => run_ntx_rtl::<8, 12>(),
+            16 => run_ntx_rtl::<16, 11>(),
+            32 => run_ntx_rtl::<32, 10>(),
+            _ => run_ntx_rtl::<64, 9>(),
+        })?;
+        println!(
+            "B={b:2}: {} cycles, utilisation {:.1}% (reference {reference:.1}%), outputs = golden model, rust-hdl {:.0} s ({:.0} cycles/s)",
+            r.cycles,
+            100.0 * r.utilisation,
+            r.seconds,
+            r.cycles as f64 / r.seconds
+        );
+        line += &format!("B={b} utilisation={:.1}% (ref {reference:.1}%)  ", 100.0 * r.utilisation);
     }
     println!("{}", line.trim_end());
     Ok(())

@@ -6,7 +6,7 @@ pub mod fmac;
 pub mod model;
 
 /// Names accepted by [`run`].
-pub const BENCHES: &[&str] = &["model", "dag", "fmac", "cluster", "cluster-model"];
+pub const BENCHES: &[&str] = &["model", "dag", "fmac", "cluster", "cluster-model", "cluster-ntx"];
 
 /// Run benchmark `what` and print its figures.
 pub fn run(what: &str) -> Result<(), String> {
@@ -16,6 +16,7 @@ pub fn run(what: &str) -> Result<(), String> {
         "fmac" => fmac::run(),
         "cluster" => cluster::run(),
         "cluster-model" => cluster::run_model_only(),
+        "cluster-ntx" => cluster::run_ntx(),
         other => Err(format!(
             "unknown benchmark {other:?}; available: {}",
             BENCHES.join(", ")
