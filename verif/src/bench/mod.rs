@@ -3,9 +3,10 @@
 pub mod dag;
 pub mod fmac;
 pub mod model;
+pub mod verilator;
 
 /// Names accepted by [`run`].
-pub const BENCHES: &[&str] = &["model", "dag", "fmac"];
+pub const BENCHES: &[&str] = &["model", "dag", "fmac", "verilator"];
 
 /// Run benchmark `what` and print its figures.
 pub fn run(what: &str) -> Result<(), String> {
@@ -13,6 +14,7 @@ pub fn run(what: &str) -> Result<(), String> {
         "model" => model::run(),
         "dag" => dag::run(),
         "fmac" => fmac::run(),
+        "verilator" => verilator::run(),
         other => Err(format!(
             "unknown benchmark {other:?}; available: {}",
             BENCHES.join(", ")

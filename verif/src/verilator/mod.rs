@@ -44,6 +44,9 @@ pub struct BuildOptions {
     pub opt_fast: String,
     /// g++ optimisation for construction / initialisation code (`OPT_SLOW`).
     pub opt_slow: String,
+    /// Build cache to use instead of [`cache_dir`] (e.g. an empty one to
+    /// measure a fresh build).
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for BuildOptions {
@@ -52,6 +55,7 @@ impl Default for BuildOptions {
             trace: false,
             opt_fast: "-O2".into(),
             opt_slow: "-O1".into(),
+            cache_dir: None,
         }
     }
 }
@@ -325,7 +329,7 @@ fn build_cached(name: &str, verilog: &str, opts: &BuildOptions) -> Result<(PathB
         ver.as_bytes(),
     ];
     let hash = format!("{:016x}{:08x}", fnv1a64(0, &parts), fnv1a64(0x9e37_79b9, &parts) as u32);
-    let root = cache_dir();
+    let root = opts.cache_dir.clone().unwrap_or_else(cache_dir);
     std::fs::create_dir_all(&root).map_err(|e| err(format!("create {}: {e}", root.display())))?;
     let key = format!("{name}-{hash}{}", if opts.trace { "-trace" } else { "" });
     let fin = root.join(&key);
