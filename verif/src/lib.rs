@@ -10,4 +10,5 @@ pub mod flow;
 pub mod flow_blocks;
 pub mod jobfile;
 pub mod model;
+pub mod pins;
 pub mod verilator;

@@ -20,6 +20,7 @@
 //! let count = m.get("count");
 //! ```
 
+pub mod backend;
 mod dl;
 pub mod shim;
 
