@@ -369,7 +369,42 @@ fn build_cached(name: &str, verilog: &str, opts: &BuildOptions) -> Result<(PathB
             return Err(err(format!("rename {} -> {}: {e}", tmp.display(), fin.display())));
         }
     }
+    prune(&root, name, opts.trace);
     Ok((fin, false))
+}
+
+/// Cache entries kept per model name (older Verilog versions are removed).
+pub const KEEP_PER_NAME: usize = 4;
+
+/// Remove all but the newest [`KEEP_PER_NAME`] builds of `name`. A process
+/// that still has a removed library loaded keeps its mapping (Linux unlink
+/// semantics); it would only rebuild on its next load.
+fn prune(root: &Path, name: &str, trace: bool) {
+    let Ok(rd) = std::fs::read_dir(root) else { return };
+    let mut entries: Vec<(std::time::SystemTime, PathBuf)> = rd
+        .flatten()
+        .filter_map(|e| {
+            let f = e.file_name().to_string_lossy().into_owned();
+            let rest = f.strip_prefix(name)?.strip_prefix('-')?;
+            let (hash, is_trace) = match rest.strip_suffix("-trace") {
+                Some(h) => (h, true),
+                None => (rest, false),
+            };
+            let ok = hash.len() == 24 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+            if !ok || is_trace != trace || !e.path().is_dir() {
+                return None;
+            }
+            Some((e.metadata().ok()?.modified().ok()?, e.path()))
+        })
+        .collect();
+    entries.sort();
+    let n = entries.len().saturating_sub(KEEP_PER_NAME);
+    for (_, p) in entries.into_iter().take(n) {
+        let _ = std::fs::remove_dir_all(&p);
+        let mut lock = p.into_os_string();
+        lock.push(".lock");
+        let _ = std::fs::remove_file(lock);
+    }
 }
 
 fn loaded(name: &str, verilog: &str, opts: &BuildOptions) -> Result<(Arc<Loaded>, BuildInfo), FlowError> {
@@ -380,7 +415,7 @@ fn loaded(name: &str, verilog: &str, opts: &BuildOptions) -> Result<(Arc<Loaded>
     let (dir, cached) = build_cached(name, verilog, opts)?;
     let mut libs = LIBS.get_or_init(Default::default).lock().unwrap();
     if let Some(l) = libs.get(&dir) {
-        let info = BuildInfo { dir, cached: true, seconds: t0.elapsed().as_secs_f64() };
+        let info = BuildInfo { dir, cached, seconds: t0.elapsed().as_secs_f64() };
         return Ok((l.clone(), info));
     }
     let path = dir.join(format!("libV{name}.so"));
@@ -624,6 +659,59 @@ mod tests {
         let mk = "VM_GLOBAL_FAST += \\\n\tverilated \\\n\tverilated_threads \\\n\nVM_GLOBAL_SLOW += \\\n\n";
         assert_eq!(mk_list(mk, "VM_GLOBAL_FAST"), vec!["verilated", "verilated_threads"]);
         assert!(mk_list(mk, "VM_GLOBAL_SLOW").is_empty());
+    }
+
+    #[test]
+    fn concurrent_builds_of_one_model_build_once() {
+        // Unique Verilog per run so that the cache is cold.
+        let stamp = format!("{:?}", std::time::SystemTime::now());
+        let v = format!(
+            "// {stamp}\nmodule par(clock, a, y);\ninput wire clock;\ninput wire [7:0] a;\n\
+             output reg [7:0] y;\nalways @(posedge clock) y <= y + a;\nendmodule\n"
+        );
+        let dir = std::env::temp_dir().join(format!("ntx-vl-par-{}", std::process::id()));
+        let opts = BuildOptions { cache_dir: Some(dir.clone()), ..Default::default() };
+        let hs: Vec<_> = (0..3)
+            .map(|_| {
+                let (v, o) = (v.clone(), opts.clone());
+                std::thread::spawn(move || {
+                    let mut m = VerilatedModel::build_with("par", &v, &o).unwrap();
+                    m.set("a", 3);
+                    m.tick();
+                    m.tick();
+                    (m.get("y"), m.build_info().cached, m.build_info().dir.clone())
+                })
+            })
+            .collect();
+        let rs: Vec<_> = hs.into_iter().map(|h| h.join().unwrap()).collect();
+        assert!(rs.iter().all(|r| r.0 == 6 && r.2 == rs[0].2), "{rs:?}");
+        assert_eq!(rs.iter().filter(|r| !r.1).count(), 1, "exactly one thread builds: {rs:?}");
+        // Nothing but the finished build and its lock file is left.
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn old_builds_of_a_name_are_pruned() {
+        let dir = std::env::temp_dir().join(format!("ntx-vl-prune-{}", std::process::id()));
+        for i in 0..KEEP_PER_NAME + 2 {
+            let d = dir.join(format!("blk-{:024x}", i));
+            std::fs::create_dir_all(&d).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::fs::create_dir_all(dir.join(format!("blk-{:024x}-trace", 0))).unwrap();
+        std::fs::create_dir_all(dir.join(format!("blkx-{:024x}", 0))).unwrap();
+        prune(&dir, "blk", false);
+        let mut left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left.len(), KEEP_PER_NAME + 2, "{left:?}");
+        assert!(!left.contains(&format!("blk-{:024x}", 0)) && !left.contains(&format!("blk-{:024x}", 1)));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     const WIDE: &str = "module top(clock,en,a,w,q,count,prod,wide_out);\n\
