@@ -66,12 +66,13 @@ impl Logic for Dag {
             self.ptr[a].clock.next = self.clock.val();
             self.ptr[a].d.next = self.ptr[a].q.val();
         }
-        self.active.next =
-            bit_cast::<5, 8>((bits::<8>(1) << bit_cast::<8, 3>(self.outer_level.val())) - bits::<8>(1));
+        self.active.next = bit_cast::<5, 8>(
+            (bits::<8>(1) << bit_cast::<8, 3>(self.outer_level.val())) - bits::<8>(1),
+        );
         // Inactive loops count as being at 0 and at their end.
         for k in 0..5 {
-            self.at_end[k].next = (self.cnt[k].q.val() == self.loop_end[k].val())
-                | !self.active.val().get_bit(k);
+            self.at_end[k].next =
+                (self.cnt[k].q.val() == self.loop_end[k].val()) | !self.active.val().get_bit(k);
             self.at_zero[k].next = self.cnt[k].q.val() == bits::<16>(0);
         }
         self.lst[0].next = true;

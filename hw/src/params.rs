@@ -78,3 +78,86 @@ pub const fn ntx_base_addr(i: u32) -> u32 {
 }
 /// Broadcast alias: a write here goes to every NTX of the cluster.
 pub const NTX_BROADCAST_ADDR: u32 = 0x1020_4C00;
+
+/// Cluster architecture (spec sections 1-3, 9): counts, address map and the
+/// interconnect's master numbering. Blocks take their sizes as const
+/// generics; the defaults of the reference cluster live here.
+pub mod cluster {
+    /// NTX co-processors per cluster.
+    pub const N_NTX: usize = 8;
+    /// TCDM master ports per NTX (operand A = port 0, operand B = port 1).
+    pub const NTX_PORTS: usize = 2;
+    /// TCDM banks (word interleaved; a power of two).
+    pub const N_BANKS: usize = 32;
+    /// log2 of `N_BANKS`.
+    pub const LOG2_BANKS: usize = 5;
+    /// Interconnect masters: the NTX ports first (NTX i port p = 2i+p), then
+    /// the control core, then the DMA.
+    pub const N_MASTERS: usize = N_NTX * NTX_PORTS + 2;
+    /// Master index of the control core's TCDM port.
+    pub const CORE_MASTER: usize = N_NTX * NTX_PORTS;
+    /// Master index of the DMA's TCDM port.
+    pub const DMA_MASTER: usize = N_NTX * NTX_PORTS + 1;
+    /// Words per bank of the default cluster: 512 KiB of TCDM as the reference
+    /// (128 Ki words over 32 banks).
+    pub const BANK_WORDS_LOG2: usize = 12;
+    /// Byte base address of the TCDM in the cluster address map (PULP).
+    pub const TCDM_BASE: u32 = 0x1000_0000;
+    /// Byte base of the DMA's register window (PULP cluster peripherals).
+    pub const DMA_BASE: u32 = 0x1020_0400;
+    /// Arbitration levels of an interconnect master (2-bit level, highest wins).
+    pub const PRIO_LEVEL_WIDTH: usize = 2;
+    /// Level of the control core and the DMA: NTX ports above it (NTX
+    /// priority mode 00), equal (01), or below it one cycle in eight (10).
+    pub const CORE_LEVEL: u32 = 1;
+    /// Cycles per NTX-priority window in mode 10 (7 NTX cycles, 1 core cycle).
+    pub const PRIO_WINDOW: u32 = 8;
+}
+
+/// DMA engine (2-D transfers between external memory and the TCDM).
+pub mod dma {
+    /// Register word offsets from `cluster::DMA_BASE`.
+    pub mod regs {
+        /// External (HMC vault) byte address of the first word.
+        pub const EXT_ADDR: u32 = 0;
+        /// TCDM byte address (cluster address map) of the first word.
+        pub const TCDM_ADDR: u32 = 1;
+        /// Bytes per row (a multiple of 4, nonzero).
+        pub const ROW_BYTES: u32 = 2;
+        /// Number of rows (nonzero).
+        pub const ROWS: u32 = 3;
+        /// Byte distance between row starts in external memory.
+        pub const EXT_STRIDE: u32 = 4;
+        /// Byte distance between row starts in the TCDM.
+        pub const TCDM_STRIDE: u32 = 5;
+        /// Write: start. bit0 direction (0 external -> TCDM, 1 TCDM ->
+        /// external), bit1 interrupt enable. Reads back the last command.
+        pub const CMD: u32 = 6;
+        /// Read: bit0 busy, bit1 done, bit2 error, bits 6:4 error code.
+        /// Write: bit1 / bit2 set clear done / error (and the interrupt).
+        pub const STATUS: u32 = 7;
+        /// Number of registers (the window is 8 words).
+        pub const COUNT: u32 = 8;
+    }
+    /// Error codes (STATUS bits 6:4).
+    pub mod err {
+        pub const NONE: u32 = 0;
+        /// ROW_BYTES or ROWS is zero.
+        pub const ZERO_SIZE: u32 = 1;
+        /// An address, ROW_BYTES or a stride is not a multiple of 4.
+        pub const UNALIGNED: u32 = 2;
+        /// A TCDM row leaves the TCDM (or wraps around).
+        pub const TCDM_RANGE: u32 = 3;
+        /// An external row leaves the external memory (or wraps around).
+        pub const EXT_RANGE: u32 = 4;
+        /// CMD written while a transfer is running.
+        pub const BUSY: u32 = 5;
+    }
+    /// Register-port word address width (8 registers).
+    pub const REG_ADDR_WIDTH: usize = 3;
+    /// Words of the data FIFO of the default cluster DMA (bounds the reads in
+    /// flight, so it must cover the external latency for full bandwidth).
+    pub const FIFO_DEPTH: usize = 64;
+    /// Size of the external memory the DMA may address (bytes, 256 MiB).
+    pub const EXT_BYTES: u32 = 1 << 28;
+}

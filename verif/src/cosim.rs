@@ -192,7 +192,10 @@ impl<B: Block> RustHdlDut<B> {
 
     /// Propagate input changes through the combinational logic.
     pub fn settle(&mut self) {
-        assert!(simulate(&mut self.uut, 100), "rust-hdl logic did not settle");
+        assert!(
+            simulate(&mut self.uut, 100),
+            "rust-hdl logic did not settle"
+        );
         self.dump(self.time + 1);
     }
 
@@ -200,10 +203,16 @@ impl<B: Block> RustHdlDut<B> {
     pub fn tick(&mut self) {
         let rise = (self.time / 10) * 10 + 5;
         (self.drive)(&mut self.uut, "clock", &[1]);
-        assert!(simulate(&mut self.uut, 100), "rust-hdl logic did not settle");
+        assert!(
+            simulate(&mut self.uut, 100),
+            "rust-hdl logic did not settle"
+        );
         self.dump(rise);
         (self.drive)(&mut self.uut, "clock", &[0]);
-        assert!(simulate(&mut self.uut, 100), "rust-hdl logic did not settle");
+        assert!(
+            simulate(&mut self.uut, 100),
+            "rust-hdl logic did not settle"
+        );
         self.dump(rise + 5);
     }
 
@@ -235,7 +244,13 @@ impl<B: Block> RustHdlDut<B> {
         let mut values = Vec::new();
         self.uut.accept(
             "uut",
-            &mut OutputProbe { depth: 0, ns: vec![], names: Some(&mut names), values: &mut values, n: 0 },
+            &mut OutputProbe {
+                depth: 0,
+                ns: vec![],
+                names: Some(&mut names),
+                values: &mut values,
+                n: 0,
+            },
         );
         names
     }
@@ -244,7 +259,13 @@ impl<B: Block> RustHdlDut<B> {
     pub fn outputs(&self, out: &mut Vec<Words>) {
         self.uut.accept(
             "uut",
-            &mut OutputProbe { depth: 0, ns: vec![], names: None, values: out, n: 0 },
+            &mut OutputProbe {
+                depth: 0,
+                ns: vec![],
+                names: None,
+                values: out,
+                n: 0,
+            },
         );
     }
 }
@@ -260,7 +281,12 @@ impl Sampled {
     /// Outputs `values` of ports `names` (same order).
     pub fn new(names: &[String], values: Vec<Words>) -> Self {
         Sampled {
-            index: names.iter().cloned().enumerate().map(|(i, n)| (n, i)).collect(),
+            index: names
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, n)| (n, i))
+                .collect(),
             values,
         }
     }
@@ -295,7 +321,8 @@ pub struct Stim {
 impl Stim {
     /// Drive `port` with `value` (low 64 bits).
     pub fn set(&mut self, port: &'static str, value: u64) {
-        self.items.push((port, vec![value as u32, (value >> 32) as u32]));
+        self.items
+            .push((port, vec![value as u32, (value >> 32) as u32]));
     }
     /// Drive `port` with words, least significant first.
     pub fn set_words(&mut self, port: &'static str, words: &[u32]) {
@@ -303,7 +330,11 @@ impl Stim {
     }
     /// The value set for `port` this cycle (the last one if set twice).
     pub fn get(&self, port: &str) -> Option<&[u32]> {
-        self.items.iter().rev().find(|(p, _)| *p == port).map(|(_, w)| &w[..])
+        self.items
+            .iter()
+            .rev()
+            .find(|(p, _)| *p == port)
+            .map(|(_, w)| &w[..])
     }
     /// All (port, value) pairs in the order they were set.
     pub fn items(&self) -> &[(&'static str, Words)] {
@@ -375,7 +406,14 @@ impl std::fmt::Display for CosimError {
         match self {
             CosimError::Build(e) => write!(f, "cosim: Verilator build failed: {e}"),
             CosimError::Ports(s) => write!(f, "cosim: {s}"),
-            CosimError::Mismatch { name, cycle, port, rust_hdl, verilator, vcds } => {
+            CosimError::Mismatch {
+                name,
+                cycle,
+                port,
+                rust_hdl,
+                verilator,
+                vcds,
+            } => {
                 write!(
                     f,
                     "cosim {name}: first mismatch at cycle {cycle}, port `{port}`: rust-hdl {}, verilator {}",
@@ -422,7 +460,11 @@ fn run_lockstep<B: Block, T: Testbench>(
     for n in &names {
         match vm.port(n) {
             Some(i) if vm.ports()[i].dir == Dir::Output => vouts.push(i),
-            _ => return Err(CosimError::Ports(format!("rust-hdl output `{n}` is no Verilator output"))),
+            _ => {
+                return Err(CosimError::Ports(format!(
+                    "rust-hdl output `{n}` is no Verilator output"
+                )))
+            }
         }
     }
     let n_vout = vm.ports().iter().filter(|p| p.dir == Dir::Output).count();
@@ -434,7 +476,12 @@ fn run_lockstep<B: Block, T: Testbench>(
     }
     let mut vin: HashMap<&'static str, usize> = HashMap::new();
     let mut sampled = Sampled {
-        index: names.iter().cloned().enumerate().map(|(i, n)| (n, i)).collect(),
+        index: names
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, n)| (n, i))
+            .collect(),
         values: Vec::new(),
     };
     let mut stim = Stim::default();
@@ -453,7 +500,8 @@ fn run_lockstep<B: Block, T: Testbench>(
         let t1 = Instant::now();
         for (p, w) in &stim.items {
             let i = *vin.entry(p).or_insert_with(|| {
-                vm.port(p).unwrap_or_else(|| panic!("Verilator model has no port `{p}`"))
+                vm.port(p)
+                    .unwrap_or_else(|| panic!("Verilator model has no port `{p}`"))
             });
             vm.set_words_idx(i, w);
         }
@@ -483,7 +531,12 @@ fn run_lockstep<B: Block, T: Testbench>(
         th += (t1 - t0).as_secs_f64();
         tv += t1.elapsed().as_secs_f64();
     }
-    Ok(Run { mismatch: None, rust_hdl_seconds: th, verilator_seconds: tv, outputs: names.len() })
+    Ok(Run {
+        mismatch: None,
+        rust_hdl_seconds: th,
+        verilator_seconds: tv,
+        outputs: names.len(),
+    })
 }
 
 /// Run `cycles` cycles of `make_tb()` on the rust-hdl block `make_dut()` and
@@ -517,7 +570,14 @@ where
         });
     };
     let vcds = replay_with_waves(name, verilog, &make_dut, &make_tb, cycle);
-    Err(CosimError::Mismatch { name: name.to_string(), cycle, port, rust_hdl, verilator, vcds })
+    Err(CosimError::Mismatch {
+        name: name.to_string(),
+        cycle,
+        port,
+        rust_hdl,
+        verilator,
+        vcds,
+    })
 }
 
 fn replay_with_waves<B: Block, T: Testbench>(
@@ -531,7 +591,8 @@ fn replay_with_waves<B: Block, T: Testbench>(
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let a = dir.join(format!("{name}-rust-hdl.vcd"));
     let b = dir.join(format!("{name}-verilator.vcd"));
-    let mut vm = VerilatedModel::build_with(name, verilog, &BuildOptions::traced()).map_err(|e| e.0)?;
+    let mut vm =
+        VerilatedModel::build_with(name, verilog, &BuildOptions::traced()).map_err(|e| e.0)?;
     let mut dut = make_dut();
     let mut tb = make_tb();
     dut.trace_open(&a).map_err(|e| e.to_string())?;

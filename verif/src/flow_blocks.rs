@@ -30,7 +30,10 @@ pub fn blocks() -> Vec<(&'static str, fn() -> String)> {
 
 /// Verilog of block `name` (top module renamed to `name` by the writers).
 pub fn verilog(name: &str) -> Option<String> {
-    blocks().into_iter().find(|(n, _)| *n == name).map(|(_, g)| g())
+    blocks()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, g)| g())
 }
 
 /// Write `DIR/<name>.v` for every block (top module named `<name>`);

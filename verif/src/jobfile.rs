@@ -107,7 +107,7 @@ pub fn parse_job(text: &str, file: &Path) -> Result<Job, FileError> {
     if let Some((i, l)) = lines
         .iter()
         .enumerate()
-        .skip(5 + N_AGUS)
+        .skip(4 + N_AGUS)
         .find(|(_, l)| !l.trim().is_empty())
     {
         return Err(err(file, i + 1, format!("unexpected extra line {l:?}")));

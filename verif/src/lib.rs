@@ -11,4 +11,5 @@ pub mod flow_blocks;
 pub mod jobfile;
 pub mod model;
 pub mod pins;
+pub mod traffic;
 pub mod verilator;

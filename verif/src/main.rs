@@ -31,7 +31,7 @@ fn parse_mem_size(s: &str) -> Result<usize, String> {
     let n: usize = s
         .parse()
         .map_err(|_| format!("{s:?} is not a byte count"))?;
-    if n == 0 || n % 4 != 0 || n > (1 << 20) {
+    if n == 0 || !n.is_multiple_of(4) || n > (1 << 20) {
         return Err(format!(
             "memory size {n} must be a non-zero multiple of 4 up to 1 MiB"
         ));

@@ -70,8 +70,19 @@ impl<B: Block> RustHdlPins<B> {
     /// Wrap `dut`.
     pub fn new(dut: RustHdlDut<B>) -> Self {
         let outputs = dut.output_names();
-        let index = outputs.iter().cloned().enumerate().map(|(i, n)| (n, i)).collect();
-        RustHdlPins { dut, outputs, inputs: Vec::new(), values: Vec::new(), index }
+        let index = outputs
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, n)| (n, i))
+            .collect();
+        RustHdlPins {
+            dut,
+            outputs,
+            inputs: Vec::new(),
+            values: Vec::new(),
+            index,
+        }
     }
     /// Register input `name` (inputs are not discoverable from rust-hdl).
     pub fn input(&mut self, name: &str) -> usize {
@@ -90,7 +101,11 @@ impl<B: Block> Pins for RustHdlPins<B> {
         self.index.get(name).copied()
     }
     fn port_names(&self) -> Vec<String> {
-        self.outputs.iter().chain(self.inputs.iter()).cloned().collect()
+        self.outputs
+            .iter()
+            .chain(self.inputs.iter())
+            .cloned()
+            .collect()
     }
     fn set(&mut self, i: usize, v: u64) {
         let name = &self.inputs[i - self.outputs.len()];
@@ -122,12 +137,17 @@ pub struct NtxPinNames {
 }
 
 const REG_SIGS: [&str; 6] = ["req", "we", "addr", "wdata", "gnt", "rdata"];
-const TCDM_SIGS: [&str; 8] = ["req", "addr", "we", "be", "wdata", "gnt", "r_valid", "r_rdata"];
+const TCDM_SIGS: [&str; 8] = [
+    "req", "addr", "we", "be", "wdata", "gnt", "r_valid", "r_rdata",
+];
 
 impl Default for NtxPinNames {
     fn default() -> Self {
         let reg = REG_SIGS.map(|s| {
-            ["reg_", "reg$", "regs$", "slave$", "cfg_"].iter().map(|p| format!("{p}{s}")).collect()
+            ["reg_", "reg$", "regs$", "slave$", "cfg_"]
+                .iter()
+                .map(|p| format!("{p}{s}"))
+                .collect()
         });
         let tcdm = TCDM_SIGS.map(|s| {
             ["tcdm{k}_", "tcdm{k}$", "tcdm${k}$", "port{k}$", "port${k}$"]
@@ -135,7 +155,11 @@ impl Default for NtxPinNames {
                 .map(|p| format!("{p}{s}"))
                 .collect()
         });
-        NtxPinNames { reg, tcdm, clear: vec!["clear".into(), "rst".into()] }
+        NtxPinNames {
+            reg,
+            tcdm,
+            clear: vec!["clear".into(), "rst".into()],
+        }
     }
 }
 
@@ -176,7 +200,12 @@ impl<P: Pins> NtxHarness<P> {
     /// Resolve the ports of `pins`, pulse `clear` (if any) for two cycles.
     /// `name` is the backend name; the memory always grants (see
     /// [`Self::set_grant`]).
-    pub fn new(mut pins: P, names: &NtxPinNames, mem: Tcdm, name: &'static str) -> Result<Self, BackendError> {
+    pub fn new(
+        mut pins: P,
+        names: &NtxPinNames,
+        mem: Tcdm,
+        name: &'static str,
+    ) -> Result<Self, BackendError> {
         let mut reg = [0; 6];
         for (j, c) in names.reg.iter().enumerate() {
             reg[j] = resolve(&pins, c, 0)?;
@@ -231,15 +260,25 @@ impl<P: Pins> NtxHarness<P> {
             if granted[k] && self.pins.get(t[0]) & 1 == 1 {
                 let word = (self.pins.get(t[1]) as u32) >> 2;
                 if self.pins.get(t[2]) & 1 == 1 {
-                    writes.push((word, self.pins.get(t[3]) as u32 & 0xF, self.pins.get(t[4]) as u32));
+                    writes.push((
+                        word,
+                        self.pins.get(t[3]) as u32 & 0xF,
+                        self.pins.get(t[4]) as u32,
+                    ));
                 } else {
                     next[k] = Some(self.mem.read(word));
                 }
             }
         }
         for (word, be, data) in writes {
-            let mask = (0..4).filter(|b| be >> b & 1 == 1).fold(0u32, |m, b| m | 0xFF << (8 * b));
-            let old = if mask == u32::MAX { 0 } else { self.mem.read(word) };
+            let mask = (0..4)
+                .filter(|b| be >> b & 1 == 1)
+                .fold(0u32, |m, b| m | 0xFF << (8 * b));
+            let old = if mask == u32::MAX {
+                0
+            } else {
+                self.mem.read(word)
+            };
             self.mem.write(word, (old & !mask) | (data & mask));
         }
         let r = between(&mut self.pins, &self.reg);
@@ -320,14 +359,20 @@ pub fn check_directions(m: &VerilatedModel, names: &NtxPinNames) -> Result<(), B
     for (j, c) in names.reg.iter().enumerate() {
         let want = if j < 4 { Dir::Input } else { Dir::Output };
         if dir_of(c, 0).is_some_and(|d| d != want) {
-            return Err(BackendError(format!("register port {:?} has the wrong direction", REG_SIGS[j])));
+            return Err(BackendError(format!(
+                "register port {:?} has the wrong direction",
+                REG_SIGS[j]
+            )));
         }
     }
     for k in 0..2 {
         for (j, c) in names.tcdm.iter().enumerate() {
             let want = if j < 5 { Dir::Output } else { Dir::Input };
             if dir_of(c, k).is_some_and(|d| d != want) {
-                return Err(BackendError(format!("TCDM port {k} {:?} has the wrong direction", TCDM_SIGS[j])));
+                return Err(BackendError(format!(
+                    "TCDM port {k} {:?} has the wrong direction",
+                    TCDM_SIGS[j]
+                )));
             }
         }
     }

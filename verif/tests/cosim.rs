@@ -104,7 +104,9 @@ struct ToyTb {
 
 impl ToyTb {
     fn new(seed: u64) -> Self {
-        ToyTb { rng: StdRng::seed_from_u64(seed) }
+        ToyTb {
+            rng: StdRng::seed_from_u64(seed),
+        }
     }
 }
 
@@ -116,7 +118,11 @@ impl Testbench for ToyTb {
         stim.set("clear", clear as u64);
         stim.set("en", self.rng.gen_ratio(3, 4) as u64);
         // Small values often so that the a == 0xFF corner is hit.
-        let a = if self.rng.gen_bool(0.5) { self.rng.gen_range(0..0x100) } else { self.rng.gen() };
+        let a = if self.rng.gen_bool(0.5) {
+            self.rng.gen_range(0..0x100)
+        } else {
+            self.rng.gen()
+        };
         stim.set("a", a as u64);
         stim.set("b", self.rng.gen::<u16>() as u64);
     }
@@ -174,14 +180,25 @@ fn an_injected_bug_is_reported_with_waveforms() {
         dut.tick();
     }
     match err {
-        CosimError::Mismatch { cycle, port, rust_hdl, verilator, vcds, .. } => {
+        CosimError::Mismatch {
+            cycle,
+            port,
+            rust_hdl,
+            verilator,
+            vcds,
+            ..
+        } => {
             assert_eq!(Some(cycle), expect, "seed {seed}");
             assert_eq!(port, "count");
             assert_eq!(verilator[0], (rust_hdl[0] + 1) & 0xFF);
             let (a, b) = vcds.expect("waveforms");
             for f in [a, b] {
                 let text = std::fs::read_to_string(&f).unwrap();
-                assert!(text.contains("count") && text.contains("$enddefinitions"), "{}", f.display());
+                assert!(
+                    text.contains("count") && text.contains("$enddefinitions"),
+                    "{}",
+                    f.display()
+                );
             }
         }
         other => panic!("expected a mismatch, got {other}"),
@@ -203,11 +220,30 @@ fn the_verilator_model_is_built_once_and_reused() {
 use ntx_hw::dag::Dag;
 use ntx_hw::params::{AGU_ADDR_WIDTH, LOOP_WIDTH, N_AGUS, N_LOOPS};
 
-const LOOP_END: [&str; N_LOOPS] = ["loop_end$0", "loop_end$1", "loop_end$2", "loop_end$3", "loop_end$4"];
+const LOOP_END: [&str; N_LOOPS] = [
+    "loop_end$0",
+    "loop_end$1",
+    "loop_end$2",
+    "loop_end$3",
+    "loop_end$4",
+];
 const BASE: [&str; N_AGUS] = ["base$0", "base$1", "base$2"];
 const STRIDE: [&str; N_AGUS * N_LOOPS] = [
-    "stride$0", "stride$1", "stride$2", "stride$3", "stride$4", "stride$5", "stride$6", "stride$7",
-    "stride$8", "stride$9", "stride$10", "stride$11", "stride$12", "stride$13", "stride$14",
+    "stride$0",
+    "stride$1",
+    "stride$2",
+    "stride$3",
+    "stride$4",
+    "stride$5",
+    "stride$6",
+    "stride$7",
+    "stride$8",
+    "stride$9",
+    "stride$10",
+    "stride$11",
+    "stride$12",
+    "stride$13",
+    "stride$14",
 ];
 
 static DAG_DONE: AtomicU64 = AtomicU64::new(0);
@@ -222,7 +258,10 @@ struct DagTb {
 
 impl DagTb {
     fn new(seed: u64) -> Self {
-        DagTb { rng: StdRng::seed_from_u64(seed), init_next: true }
+        DagTb {
+            rng: StdRng::seed_from_u64(seed),
+            init_next: true,
+        }
     }
     fn configure(&mut self, stim: &mut Stim) {
         let r = &mut self.rng;
@@ -273,7 +312,8 @@ fn dag_matches_its_verilator_model() {
     let seed = seed();
     let verilog = generate_verilog(&dag().uut);
     let n = cycles();
-    let r = cosim("dag", &verilog, dag, || DagTb::new(seed), n).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    let r = cosim("dag", &verilog, dag, || DagTb::new(seed), n)
+        .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
     assert_eq!((r.cycles, r.outputs), (n, 6));
     // Nests must actually complete (and restart) during the run.
     let done = DAG_DONE.load(Ordering::Relaxed);
@@ -351,11 +391,22 @@ fn fmac_matches_its_verilator_model() {
     let seed = seed();
     let verilog = generate_verilog(&fmac().uut);
     let n = cycles();
-    let r = cosim("fmac", &verilog, fmac, || FmacTb { rng: StdRng::seed_from_u64(seed) }, n)
-        .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    let r = cosim(
+        "fmac",
+        &verilog,
+        fmac,
+        || FmacTb {
+            rng: StdRng::seed_from_u64(seed),
+        },
+        n,
+    )
+    .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
     assert_eq!((r.cycles, r.outputs), (n, 3));
     // The comparison is only meaningful if results did come out.
-    assert!(FMAC_RESULTS.load(Ordering::Relaxed) > n / 10, "too few results compared");
+    assert!(
+        FMAC_RESULTS.load(Ordering::Relaxed) > n / 10,
+        "too few results compared"
+    );
     println!(
         "fmac: {n} cycles, rust-hdl {:.2} s, verilator {:.3} s, build {:.1} s (cached: {})",
         r.rust_hdl_seconds, r.verilator_seconds, r.build.seconds, r.build.cached

@@ -68,7 +68,9 @@ fn check(cfg: &LoopConfig, stall: &dyn Fn(usize) -> usize) -> Result<(), String>
             assert!(simulate(&mut uut, 100));
             let (got, _) = observe(&uut);
             if got != *e {
-                return Err(format!("stall before step {i}: got {got:?}, expected {e:?}"));
+                return Err(format!(
+                    "stall before step {i}: got {got:?}, expected {e:?}"
+                ));
             }
             tick(&mut uut);
         }
@@ -80,7 +82,9 @@ fn check(cfg: &LoopConfig, stall: &dyn Fn(usize) -> usize) -> Result<(), String>
         }
         let want_done = i + 1 == n;
         if done != want_done {
-            return Err(format!("step {i} of {n}: done {done}, expected {want_done}"));
+            return Err(format!(
+                "step {i} of {n}: done {done}, expected {want_done}"
+            ));
         }
         tick(&mut uut);
     }
@@ -148,7 +152,12 @@ fn dag_all_ends_zero() {
 
 #[test]
 fn dag_max_inner_end() {
-    let c = cfg([65535, 1, 0, 0, 0], 2, [5, 0x3FFF0, 7], [[1, -7, 0, 0, 0], [-1, 3, 0, 0, 0], [0, 1, 0, 0, 0]]);
+    let c = cfg(
+        [65535, 1, 0, 0, 0],
+        2,
+        [5, 0x3FFF0, 7],
+        [[1, -7, 0, 0, 0], [-1, 3, 0, 0, 0], [0, 1, 0, 0, 0]],
+    );
     assert_eq!(steps(&c).count(), 131072);
     check(&c, &|_| 0).unwrap();
 }
@@ -159,17 +168,31 @@ fn dag_negative_strides_and_wrap() {
         [2, 3, 1, 2, 1],
         5,
         [0, MASK18, 3],
-        [[-5, -1, 100, -131072, 7], [1, 1, -2, 3, -131071], [131071, -131072, 1, 1, 1]],
+        [
+            [-5, -1, 100, -131072, 7],
+            [1, 1, -2, 3, -131071],
+            [131071, -131072, 1, 1, 1],
+        ],
     );
     check(&c, &|i| i % 2).unwrap();
     // wrap at 2^18 from the top
-    let c = cfg([9, 0, 0, 0, 0], 1, [MASK18 - 3, 2, 0], [[1, 0, 0, 0, 0], [-1, 0, 0, 0, 0], [-1, 0, 0, 0, 0]]);
+    let c = cfg(
+        [9, 0, 0, 0, 0],
+        1,
+        [MASK18 - 3, 2, 0],
+        [[1, 0, 0, 0, 0], [-1, 0, 0, 0, 0], [-1, 0, 0, 0, 0]],
+    );
     check(&c, &|_| 0).unwrap();
 }
 
 #[test]
 fn dag_stall_changes_nothing() {
-    let c = cfg([3, 2, 1, 0, 0], 3, [10, 20, 30], [[1, 2, 3, 0, 0], [4, 5, 6, 0, 0], [-1, -2, -3, 0, 0]]);
+    let c = cfg(
+        [3, 2, 1, 0, 0],
+        3,
+        [10, 20, 30],
+        [[1, 2, 3, 0, 0], [4, 5, 6, 0, 0], [-1, -2, -3, 0, 0]],
+    );
     check(&c, &|i| (i * 7) % 5).unwrap();
 }
 

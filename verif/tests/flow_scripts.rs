@@ -14,20 +14,30 @@ fn root() -> PathBuf {
 
 fn script(name: &str, path: Option<&Path>) -> Output {
     let mut c = Command::new(root().join("scripts").join(name));
-    c.env("NTX_BIN", env!("CARGO_BIN_EXE_ntx"))
-        .env("NTX_FLOW_OUT", root().join("target").join("flow-scripts-test"));
+    c.env("NTX_BIN", env!("CARGO_BIN_EXE_ntx")).env(
+        "NTX_FLOW_OUT",
+        root().join("target").join("flow-scripts-test"),
+    );
     if let Some(p) = path {
         c.env("PATH", p);
     }
-    c.output().unwrap_or_else(|e| panic!("cannot run scripts/{name}: {e}"))
+    c.output()
+        .unwrap_or_else(|e| panic!("cannot run scripts/{name}: {e}"))
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn block_names() -> Vec<&'static str> {
-    ntx_verif::flow_blocks::blocks().into_iter().map(|(n, _)| n).collect()
+    ntx_verif::flow_blocks::blocks()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect()
 }
 
 #[test]
@@ -38,7 +48,11 @@ fn lint_passes_on_every_block() {
     for b in block_names() {
         let line = t.lines().find(|l| l.split_whitespace().next() == Some(b));
         let line = line.unwrap_or_else(|| panic!("no lint line for {b}:\n{t}"));
-        assert_eq!(line.split_whitespace().collect::<Vec<_>>(), [b, "ok", "ok"], "{t}");
+        assert_eq!(
+            line.split_whitespace().collect::<Vec<_>>(),
+            [b, "ok", "ok"],
+            "{t}"
+        );
     }
 }
 
@@ -50,7 +64,10 @@ fn synth_reports_every_block_without_latches() {
     assert!(o.status.success(), "scripts/synth failed:\n{t}");
     for b in block_names() {
         let line = t.lines().find(|l| l.split_whitespace().next() == Some(b));
-        let f: Vec<&str> = line.unwrap_or_else(|| panic!("no synth line for {b}:\n{t}")).split_whitespace().collect();
+        let f: Vec<&str> = line
+            .unwrap_or_else(|| panic!("no synth line for {b}:\n{t}"))
+            .split_whitespace()
+            .collect();
         let cells: u64 = f[1].parse().unwrap();
         let latches: u64 = f[3].parse().unwrap();
         let ltp: u64 = f[4].parse().unwrap();
@@ -61,8 +78,16 @@ fn synth_reports_every_block_without_latches() {
     let dag = ntx_verif::flow_blocks::verilog("dag").unwrap();
     let rep = ntx_verif::flow::check_block("dag", &dag).unwrap();
     let line = t.lines().find(|l| l.starts_with("dag ")).unwrap();
-    let f: Vec<u64> = line.split_whitespace().skip(1).take(4).map(|x| x.parse().unwrap()).collect();
-    assert_eq!(f, vec![rep.cells, rep.flip_flops, rep.latches, rep.longest_path]);
+    let f: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .take(4)
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert_eq!(
+        f,
+        vec![rep.cells, rep.flip_flops, rep.latches, rep.longest_path]
+    );
 }
 
 #[test]
@@ -72,14 +97,24 @@ fn missing_tools_fail_loudly_with_the_install_hint() {
     std::fs::create_dir_all(&dir).unwrap();
     for tool in ["bash", "dirname"] {
         let src = Path::new("/usr/bin").join(tool);
-        let src = if src.exists() { src } else { Path::new("/bin").join(tool) };
+        let src = if src.exists() {
+            src
+        } else {
+            Path::new("/bin").join(tool)
+        };
         let _ = std::os::unix::fs::symlink(src, dir.join(tool));
     }
     for s in ["lint", "synth"] {
         let o = script(s, Some(&dir));
         let t = text(&o);
-        assert!(!o.status.success(), "scripts/{s} must fail without tools:\n{t}");
-        assert!(t.contains("missing tool") && t.contains("apt-get install"), "{s}: {t}");
+        assert!(
+            !o.status.success(),
+            "scripts/{s} must fail without tools:\n{t}"
+        );
+        assert!(
+            t.contains("missing tool") && t.contains("apt-get install"),
+            "{s}: {t}"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -142,7 +142,16 @@ fn cancellation_to_exact_zero() {
 fn products_below_the_lsb() {
     let mut s = vec![];
     // e = ea + eb - 127 < 0: nothing; 0 <= e < 23: low bits dropped
-    for (ea, eb) in [(1, 1), (60, 60), (63, 63), (64, 63), (70, 70), (126, 0), (127, 0), (0, 0)] {
+    for (ea, eb) in [
+        (1, 1),
+        (60, 60),
+        (63, 63),
+        (64, 63),
+        (70, 70),
+        (126, 0),
+        (127, 0),
+        (0, 0),
+    ] {
         for neg in [false, true] {
             let a = fp(neg, ea, 0x7F_FFFF);
             let b = fp(false, eb, 0x55_5555);
@@ -194,7 +203,9 @@ fn long_sums_use_the_guard_bits_and_wrap() {
     s.push(load(0, false));
     for i in 0..200u32 {
         let a = fp(i % 7 == 0, 250 + (i % 5), i.wrapping_mul(0x9E37_79B9));
-        s.push(op(FmacOp::mac(a, fp(false, 127 + (i % 3), i), false).norm(i % 17 == 0)));
+        s.push(op(
+            FmacOp::mac(a, fp(false, 127 + (i % 3), i), false).norm(i % 17 == 0)
+        ));
     }
     s.push(rd(false));
     run(&s);
@@ -243,7 +254,11 @@ fn relu() {
 fn back_to_back_norms_and_tags() {
     let mut s = vec![];
     for i in 0..100u32 {
-        let mut o = FmacOp::mac(fp(i % 3 == 0, 120 + i % 16, i * 77), fp(false, 127, i), i % 2 == 0);
+        let mut o = FmacOp::mac(
+            fp(i % 3 == 0, 120 + i % 16, i * 77),
+            fp(false, 127, i),
+            i % 2 == 0,
+        );
         o.load = i % 10 == 0;
         o.load_value = fp(i % 4 == 0, 125 + i % 7, i * 1234);
         o.tag = i.wrapping_mul(0x01F3_5A27);
@@ -259,7 +274,9 @@ fn clear_in_the_middle_of_a_stream() {
     let mut s = vec![];
     for round in 0..12u8 {
         for i in 0..(round as u32 + 3) {
-            s.push(op(FmacOp::mac(x, fp(false, 120 + i, i), false).norm(i % 2 == 1)));
+            s.push(op(
+                FmacOp::mac(x, fp(false, 120 + i, i), false).norm(i % 2 == 1)
+            ));
         }
         s.push(Item::Clear);
         if round % 3 == 0 {
@@ -349,7 +366,11 @@ fn item(ca: u32, cb: u32, spread: u32, mix: Mix) -> impl Strategy<Value = Item> 
 }
 
 /// A random stream: operands around two random exponent centres.
-fn stream(len: std::ops::Range<usize>, mix: Mix, max_spread: u32) -> impl Strategy<Value = Vec<Item>> {
+fn stream(
+    len: std::ops::Range<usize>,
+    mix: Mix,
+    max_spread: u32,
+) -> impl Strategy<Value = Vec<Item>> {
     (0u32..=255, 0u32..=255, 0..=max_spread).prop_flat_map(move |(ca, cb, spread)| {
         prop::collection::vec(item(ca, cb, spread, mix), len.clone())
     })
@@ -372,7 +393,10 @@ fn random_streams(name: &str, cases: u32, strat: impl Strategy<Value = Vec<Item>
         failure_persistence: None,
         ..Config::default()
     };
-    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes));
+    let mut runner = TestRunner::new_with_rng(
+        config,
+        TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes),
+    );
     let macs = std::cell::Cell::new(0u64);
     let result = runner.run(&strat, |items| {
         let s = check_stream(&items).map_err(TestCaseError::fail)?;
@@ -391,11 +415,23 @@ fn random_streams(name: &str, cases: u32, strat: impl Strategy<Value = Vec<Item>
 /// around random exponent centres (products over the full range).
 #[test]
 fn random_mixed_streams() {
-    let cases = std::env::var("FMAC_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(150);
+    let cases = std::env::var("FMAC_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(150);
     random_streams(
         "random_mixed_streams",
         cases,
-        stream(20..600, Mix { load: 40, norm: 120, idle: 60, clear: 4 }, 60),
+        stream(
+            20..600,
+            Mix {
+                load: 40,
+                norm: 120,
+                idle: 60,
+                clear: 4,
+            },
+            60,
+        ),
     );
 }
 
@@ -403,13 +439,75 @@ fn random_mixed_streams() {
 /// accumulations in this test alone.
 #[test]
 fn random_long_accumulations() {
-    let cases = std::env::var("FMAC_LONG_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(40);
+    let cases = std::env::var("FMAC_LONG_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(40);
     let macs = random_streams(
         "random_long_accumulations",
         cases,
-        stream(2000..4000, Mix { load: 1, norm: 8, idle: 5, clear: 0 }, 30),
+        stream(
+            2000..4000,
+            Mix {
+                load: 1,
+                norm: 8,
+                idle: 5,
+                clear: 0,
+            },
+            30,
+        ),
     );
     if cases >= 40 {
         assert!(macs >= 100_000, "only {macs} accumulations");
     }
+}
+
+/// Every FMAC sub-block through the tool flow on its own (lint, Icarus,
+/// Yosys without latches), with its longest path.
+#[test]
+fn verilog_flow_sub_blocks() {
+    use ntx_hw::fmac::{accu::Accu, align::Align, align::LoadPrep, mult::Mult, norm::Norm};
+    use ntx_verif::flow::check_block;
+    use rust_hdl::prelude::*;
+    fn flow<B: Block>(name: &str, mut b: B) {
+        b.connect_all();
+        let r = check_block(name, &generate_verilog(&b)).unwrap_or_else(|e| panic!("{e}"));
+        println!("{name}: {r:?}");
+    }
+    flow("fmac_mult", Mult::default());
+    flow("fmac_loadprep", LoadPrep::default());
+    flow("fmac_align", Align::default());
+    flow("fmac_accu", Accu::default());
+    flow("fmac_norm", Norm::default());
+}
+
+/// The generated Verilog (Icarus) behaves cycle by cycle like the rust-hdl
+/// model on a random stream with every feature (and the model checks the
+/// same stream).
+#[test]
+fn icarus_cosimulation() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[7u8; 32]),
+    );
+    let mut items = vec![];
+    for _ in 0..6 {
+        let s = stream(
+            300..301,
+            Mix {
+                load: 40,
+                norm: 150,
+                idle: 60,
+                clear: 5,
+            },
+            60,
+        );
+        items.extend(s.new_tree(&mut runner).unwrap().current());
+    }
+    run(&items);
+    let n =
+        ntx_verif::bench::fmac::icarus_cosim(&items, "random").unwrap_or_else(|e| panic!("{e}"));
+    println!("co-simulated {n} cycles");
 }

@@ -106,14 +106,23 @@ fn the_harness_runs_a_job_like_the_model_under_random_grants() {
         let mut model = ModelBackend::new(mem.clone());
         let want = run_job(&mut model, &job, &mem, &RunLimits::default()).unwrap();
 
-        let mut be = NtxHarness::verilated("ntx_fake", FAKE_NTX, &NtxPinNames::default(), mem.clone()).unwrap();
+        let mut be =
+            NtxHarness::verilated("ntx_fake", FAKE_NTX, &NtxPinNames::default(), mem.clone())
+                .unwrap();
         let seed = rng.gen::<u64>();
         let mut g = StdRng::seed_from_u64(seed);
-        let p = if round == 0 { 1.0 } else { rng.gen_range(0.1..1.0) };
+        let p = if round == 0 {
+            1.0
+        } else {
+            rng.gen_range(0.1..1.0)
+        };
         be.set_grant(Box::new(move |_, _| g.gen_bool(p)));
         let got = run_job(&mut be, &job, &mem, &RunLimits::default())
             .unwrap_or_else(|e| panic!("round {round} (grant seed {seed}, p {p}): {e}"));
-        assert_eq!(got.mem, want.mem, "round {round}: src {src} dst {dst}, grant seed {seed}, p {p}");
+        assert_eq!(
+            got.mem, want.mem,
+            "round {round}: src {src} dst {dst}, grant seed {seed}, p {p}"
+        );
         assert_eq!(got.mem.peek(dst), mem.peek(src));
         assert!(got.cycles.unwrap() >= 4, "a timed backend counts cycles");
         // STATUS is back to idle and registers read back what was written.
@@ -132,5 +141,8 @@ fn a_design_without_the_expected_ports_is_refused_with_its_port_list() {
     )
     .err()
     .expect("must fail");
-    assert!(err.0.contains("reg_req") && err.0.contains("\"x\""), "{err}");
+    assert!(
+        err.0.contains("reg_req") && err.0.contains("\"x\""),
+        "{err}"
+    );
 }

@@ -84,7 +84,8 @@ impl Logic for LoadPrep {
         if self.en.val() {
             self.exp1.d.next = self.value.val().get_bits::<8>(23);
             // value sign xor load_neg; a zero (either sign) places nothing
-            self.neg1.d.next = (self.value.val().get_bit(31) ^ self.neg.val()) & !self.is_zero.val();
+            self.neg1.d.next =
+                (self.value.val().get_bit(31) ^ self.neg.val()) & !self.is_zero.val();
             if self.is_zero.val() {
                 self.mant1.d.next = bits::<32>(0);
             } else if self.value.val().get_bits::<8>(23) == 255 {
@@ -104,7 +105,8 @@ impl Logic for LoadPrep {
             self.fill2.d.next = self.neg1.q.val();
             self.seg2.d.next = self.exp1.q.val().get_bits::<3>(5);
             self.off2.d.next = bit_cast::<5, 8>(self.exp1.q.val());
-            self.rsh2.d.next = bits::<6>(32) - bit_cast::<6, 5>(bit_cast::<5, 8>(self.exp1.q.val()));
+            self.rsh2.d.next =
+                bits::<6>(32) - bit_cast::<6, 5>(bit_cast::<5, 8>(self.exp1.q.val()));
         }
         self.sm.next = self.sm2.q.val();
         self.seg.next = self.seg2.q.val();
@@ -253,8 +255,7 @@ impl Logic for Align {
             self.lmask.next = bits::<32>(0xFFFF_FFFF_u64);
         }
         self.lw0.next = self.lsm.val() << self.loff.val();
-        self.lw1.next =
-            (self.lsm.val() >> self.lrsh.val()) | (self.lmask.val() << self.loff.val());
+        self.lw1.next = (self.lsm.val() >> self.lrsh.val()) | (self.lmask.val() << self.loff.val());
         if self.en.val() & self.load.val() {
             for i in 0..FULL_SEGS {
                 self.l_r[i].d.next = bits::<32>(0);

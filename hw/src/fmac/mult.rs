@@ -122,8 +122,7 @@ impl Logic for Mult {
             self.pp_hh.d.next = bit_cast::<16, 32>(self.a_hi.val() * self.b_hi.val());
             self.esum.d.next = bit_cast::<9, 8>(self.op_a.val().get_bits::<8>(23))
                 + bit_cast::<9, 8>(self.op_b.val().get_bits::<8>(23));
-            self.zero.d.next = (self.op_a.val() == 0)
-                | (self.op_b.val() == 0);
+            self.zero.d.next = (self.op_a.val() == 0) | (self.op_b.val() == 0);
         }
         // ---- stage 2: product sum and placement ------------------------
         self.mid.next = self.pp_lh.q.val() + self.pp_hl.q.val();
@@ -150,7 +149,8 @@ impl Logic for Mult {
             self.none_r.d.next = self.zero.q.val() | (self.esum.q.val() < 127);
             self.seg_r.d.next = self.place.val().get_bits::<4>(5);
             self.off_r.d.next = bit_cast::<5, 9>(self.place.val());
-            self.rsh_r.d.next = bits::<6>(32) - bit_cast::<6, 5>(bit_cast::<5, 9>(self.place.val()));
+            self.rsh_r.d.next =
+                bits::<6>(32) - bit_cast::<6, 5>(bit_cast::<5, 9>(self.place.val()));
         }
         self.prod_lo.next = self.lo_r.q.val();
         self.prod_hi.next = self.hi_r.q.val();

@@ -208,12 +208,7 @@ pub fn check_stream_results(items: &[Item]) -> Result<(StreamStats, Vec<u32>), S
             Item::Op(op) => {
                 let cycle = drv.cycles;
                 if let Some(want) = model_op(&mut acc, op) {
-                    pending.push_back((
-                        cycle + FMAC_LATENCY as u64,
-                        idx,
-                        want,
-                        op.tag & tag_mask,
-                    ));
+                    pending.push_back((cycle + FMAC_LATENCY as u64, idx, want, op.tag & tag_mask));
                 }
                 stats.ops += 1;
                 stats.macs += op.mul as u64;
@@ -249,6 +244,131 @@ pub fn check_stream_results(items: &[Item]) -> Result<(StreamStats, Vec<u32>), S
     stats.cycles = drv.cycles;
     stats.results = got.len() as u64;
     Ok((stats, got))
+}
+
+/// The inputs of one cycle (for co-simulation).
+#[derive(Clone, Copy, Debug, Default)]
+struct CycleIn {
+    clear: bool,
+    op: Option<FmacOp>,
+}
+
+fn expand(items: &[Item]) -> Vec<CycleIn> {
+    let mut v = Vec::new();
+    for it in items {
+        match it {
+            Item::Op(o) => v.push(CycleIn {
+                clear: false,
+                op: Some(*o),
+            }),
+            Item::Idle(n) => v.extend((0..*n).map(|_| CycleIn::default())),
+            Item::Clear => v.push(CycleIn {
+                clear: true,
+                op: None,
+            }),
+        }
+    }
+    v.extend((0..=FMAC_LATENCY).map(|_| CycleIn::default()));
+    v
+}
+
+/// Co-simulate the generated Verilog with Icarus against the rust-hdl model:
+/// both get the same inputs cycle by cycle and must show the same outputs
+/// (out_valid always; result and tag when valid). Returns the cycles compared.
+pub fn icarus_cosim(items: &[Item], name: &str) -> Result<u64, String> {
+    use std::fmt::Write as _;
+    let cycles = expand(items);
+    // rust-hdl outputs
+    let mut drv = FmacDriver::new();
+    let want: Vec<FmacOut> = cycles
+        .iter()
+        .map(|c| drv.cycle(c.op.as_ref(), c.clear))
+        .collect();
+    // Verilog: the design and a testbench that prints the outputs per cycle
+    let dir = crate::flow::flow_dir().join(format!("cosim_{name}"));
+    let mut fmac = Fmac::default();
+    fmac.connect_all();
+    crate::flow::write_verilog(&dir, "fmac", &generate_verilog(&fmac))
+        .map_err(|e| e.to_string())?;
+    let mut tb = String::from(
+        "`timescale 1ns/1ps\nmodule tb;\n\
+         reg clock = 0, clear = 0, in_valid = 0, load = 0, load_neg = 0, mul = 0, sub = 0, norm = 0, relu = 0;\n\
+         reg [31:0] op_a = 0, op_b = 0, load_value = 0;\n\
+         reg [23:0] tag_in = 0;\n\
+         wire out_valid; wire [31:0] result; wire [23:0] tag_out;\n\
+         fmac dut(.clock(clock), .clear(clear), .in_valid(in_valid), .op_a(op_a), .op_b(op_b), \
+         .load(load), .load_value(load_value), .load_neg(load_neg), .mul(mul), .sub(sub), \
+         .norm(norm), .relu(relu), .tag_in(tag_in), .out_valid(out_valid), .result(result), \
+         .tag_out(tag_out));\n\
+         task cyc; begin #1; $display(\"%0d %h %h\", out_valid, result, tag_out); \
+         clock = 1; #1; clock = 0; end endtask\n\
+         initial begin\n",
+    );
+    let tag_mask = (1u32 << FMAC_TAG_WIDTH) - 1;
+    for c in &cycles {
+        let o = c.op.unwrap_or_default();
+        writeln!(
+            tb,
+            "clear={}; in_valid={}; op_a=32'h{:08x}; op_b=32'h{:08x}; load={}; load_value=32'h{:08x}; \
+             load_neg={}; mul={}; sub={}; norm={}; relu={}; tag_in=24'h{:06x}; cyc;",
+            c.clear as u8,
+            c.op.is_some() as u8,
+            o.a,
+            o.b,
+            o.load as u8,
+            o.load_value,
+            o.load_neg as u8,
+            o.mul as u8,
+            o.sub as u8,
+            o.norm as u8,
+            o.relu as u8,
+            o.tag & tag_mask
+        )
+        .unwrap();
+    }
+    tb.push_str("$finish;\nend\nendmodule\n");
+    std::fs::write(dir.join("tb.v"), tb).map_err(|e| e.to_string())?;
+    let run = |cmd: &str, args: &[&str]| -> Result<String, String> {
+        let out = std::process::Command::new(cmd)
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .map_err(|e| format!("cannot run {cmd} ({e}); install iverilog"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "{cmd} failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    run("iverilog", &["-o", "tb.vvp", "-s", "tb", "tb.v", "fmac.v"])?;
+    let log = run("vvp", &["-n", "tb.vvp"])?;
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|l| l.starts_with("0 ") || l.starts_with("1 "))
+        .collect();
+    if lines.len() != want.len() {
+        return Err(format!(
+            "Icarus printed {} cycles, expected {}",
+            lines.len(),
+            want.len()
+        ));
+    }
+    for (i, (l, w)) in lines.iter().zip(&want).enumerate() {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        let valid = f[0] == "1";
+        let result = u32::from_str_radix(f[1], 16).unwrap_or(u32::MAX);
+        let tag = u32::from_str_radix(f[2], 16).unwrap_or(u32::MAX);
+        if valid != w.valid || (valid && (result != w.result || tag != w.tag)) {
+            return Err(format!(
+                "cycle {i}: Verilog shows {l:?}, rust-hdl valid={} result={:08x} tag={:06x}",
+                w.valid, w.result, w.tag
+            ));
+        }
+    }
+    Ok(want.len() as u64)
 }
 
 /// Yosys figures of the FMAC and of the 284-bit yardstick adder.

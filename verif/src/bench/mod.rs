@@ -1,12 +1,20 @@
 //! Benchmarks that print figures (`ntx bench <what>`).
 
+pub mod cluster;
 pub mod dag;
 pub mod fmac;
 pub mod model;
 pub mod verilator;
 
 /// Names accepted by [`run`].
-pub const BENCHES: &[&str] = &["model", "dag", "fmac", "verilator"];
+pub const BENCHES: &[&str] = &[
+    "model",
+    "dag",
+    "fmac",
+    "cluster",
+    "cluster-model",
+    "verilator",
+];
 
 /// Run benchmark `what` and print its figures.
 pub fn run(what: &str) -> Result<(), String> {
@@ -14,6 +22,8 @@ pub fn run(what: &str) -> Result<(), String> {
         "model" => model::run(),
         "dag" => dag::run(),
         "fmac" => fmac::run(),
+        "cluster" => cluster::run(),
+        "cluster-model" => cluster::run_model_only(),
         "verilator" => verilator::run(),
         other => Err(format!(
             "unknown benchmark {other:?}; available: {}",

@@ -57,7 +57,10 @@ pub fn measure<B: Block>(
     let verilog = generate_verilog(&dut.uut);
     let fresh = std::env::temp_dir().join(format!("ntx-bench-verilator-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&fresh);
-    let opts = BuildOptions { cache_dir: Some(fresh.clone()), ..Default::default() };
+    let opts = BuildOptions {
+        cache_dir: Some(fresh.clone()),
+        ..Default::default()
+    };
     let t0 = Instant::now();
     drop(VerilatedModel::build_with(name, &verilog, &opts).map_err(|e| e.0)?);
     let build_seconds = t0.elapsed().as_secs_f64();
@@ -95,7 +98,13 @@ pub fn measure<B: Block>(
         m += 1;
     }
     let verilator_cps = m as f64 / t0.elapsed().as_secs_f64();
-    Ok(SpeedFigures { block: name.into(), rust_hdl_cps, verilator_cps, build_seconds, cached_seconds })
+    Ok(SpeedFigures {
+        block: name.into(),
+        rust_hdl_cps,
+        verilator_cps,
+        build_seconds,
+        cached_seconds,
+    })
 }
 
 /// Input ports (name, width) of a block, from its Verilog header.
@@ -124,7 +133,12 @@ pub fn figures(seconds: f64) -> Result<Vec<SpeedFigures>, String> {
     // Keep `clear` rare-ish: random stimulus still, but mostly not clearing.
     ins.retain(|(p, _)| *p != "clear");
     out.push(measure("fmac", fmac, &ins, seconds)?);
-    let dag = || RustHdlDut::new(Dag::default(), drive_fn!(Dag; clock, outer_level, init, step; loop_end, base, stride));
+    let dag = || {
+        RustHdlDut::new(
+            Dag::default(),
+            drive_fn!(Dag; clock, outer_level, init, step; loop_end, base, stride),
+        )
+    };
     let v = generate_verilog(&dag().uut);
     out.push(measure("dag", dag, &inputs_of(&v), seconds)?);
     Ok(out)

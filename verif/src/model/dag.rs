@@ -29,8 +29,7 @@ impl LoopConfig {
     pub fn total_steps(&self) -> u64 {
         self.loop_end[..(self.outer_level as usize).min(N_LOOPS)]
             .iter()
-            .map(|&e| e as u64 + 1)
-            .product()
+            .fold(1u64, |n, &e| n.saturating_mul(e as u64 + 1))
     }
 }
 

@@ -13,7 +13,12 @@ pub type VerilatorBackend = NtxHarness<VerilatedModel>;
 impl NtxHarness<VerilatedModel> {
     /// Build (or load from the cache) the model of `verilog` (top module
     /// `name`, or rust-hdl's `top`) and wrap it with memory `mem`.
-    pub fn verilated(name: &str, verilog: &str, names: &NtxPinNames, mem: Tcdm) -> Result<Self, BackendError> {
+    pub fn verilated(
+        name: &str,
+        verilog: &str,
+        names: &NtxPinNames,
+        mem: Tcdm,
+    ) -> Result<Self, BackendError> {
         let m = VerilatedModel::build(name, verilog).map_err(|e| BackendError(e.0))?;
         check_directions(&m, names)?;
         NtxHarness::new(m, names, mem, "verilator")
@@ -23,7 +28,9 @@ impl NtxHarness<VerilatedModel> {
 /// The backend for the NTX top listed in [`crate::flow_blocks`] as `ntx`.
 pub fn create(mem: Tcdm) -> Result<VerilatorBackend, BackendError> {
     let v = crate::flow_blocks::verilog("ntx").ok_or_else(|| {
-        BackendError("the NTX top is not in flow_blocks::blocks() yet; no Verilog to verilate".into())
+        BackendError(
+            "the NTX top is not in flow_blocks::blocks() yet; no Verilog to verilate".into(),
+        )
     })?;
     NtxHarness::verilated("ntx", &v, &NtxPinNames::default(), mem)
 }

@@ -203,7 +203,11 @@ fn jobs() -> usize {
     std::env::var("NTX_VERILATOR_JOBS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        })
 }
 
 /// Names listed in `VAR += \` continuation blocks of Verilator's `_classes.mk`.
@@ -230,7 +234,12 @@ fn mk_list(mk: &str, var: &str) -> Vec<String> {
 }
 
 /// Verilate, compile and link `name.v` in `tmp`; returns the port table.
-fn build_into(tmp: &Path, name: &str, verilog: &str, opts: &BuildOptions) -> Result<Vec<Port>, FlowError> {
+fn build_into(
+    tmp: &Path,
+    name: &str,
+    verilog: &str,
+    opts: &BuildOptions,
+) -> Result<Vec<Port>, FlowError> {
     let vfile = format!("{name}.v");
     std::fs::write(tmp.join(&vfile), verilog).map_err(|e| err(format!("write {vfile}: {e}")))?;
     let class = format!("V{name}");
@@ -318,7 +327,11 @@ fn build_into(tmp: &Path, name: &str, verilog: &str, opts: &BuildOptions) -> Res
 
 /// Build (or find in the cache) the shared library for `name`; returns its
 /// cache directory and whether it was cached.
-fn build_cached(name: &str, verilog: &str, opts: &BuildOptions) -> Result<(PathBuf, bool), FlowError> {
+fn build_cached(
+    name: &str,
+    verilog: &str,
+    opts: &BuildOptions,
+) -> Result<(PathBuf, bool), FlowError> {
     let ver = verilator_version()?;
     let shimv = shim::SHIM_VERSION.to_string();
     let optkey = format!("{}|{}|{}", opts.trace, opts.opt_fast, opts.opt_slow);
@@ -329,7 +342,11 @@ fn build_cached(name: &str, verilog: &str, opts: &BuildOptions) -> Result<(PathB
         shimv.as_bytes(),
         ver.as_bytes(),
     ];
-    let hash = format!("{:016x}{:08x}", fnv1a64(0, &parts), fnv1a64(0x9e37_79b9, &parts) as u32);
+    let hash = format!(
+        "{:016x}{:08x}",
+        fnv1a64(0, &parts),
+        fnv1a64(0x9e37_79b9, &parts) as u32
+    );
     let root = opts.cache_dir.clone().unwrap_or_else(cache_dir);
     std::fs::create_dir_all(&root).map_err(|e| err(format!("create {}: {e}", root.display())))?;
     let key = format!("{name}-{hash}{}", if opts.trace { "-trace" } else { "" });
@@ -366,7 +383,11 @@ fn build_cached(name: &str, verilog: &str, opts: &BuildOptions) -> Result<(PathB
     if let Err(e) = std::fs::rename(&tmp, &fin) {
         let _ = std::fs::remove_dir_all(&tmp);
         if !lib.exists() {
-            return Err(err(format!("rename {} -> {}: {e}", tmp.display(), fin.display())));
+            return Err(err(format!(
+                "rename {} -> {}: {e}",
+                tmp.display(),
+                fin.display()
+            )));
         }
     }
     prune(&root, name, opts.trace);
@@ -380,7 +401,9 @@ pub const KEEP_PER_NAME: usize = 4;
 /// that still has a removed library loaded keeps its mapping (Linux unlink
 /// semantics); it would only rebuild on its next load.
 fn prune(root: &Path, name: &str, trace: bool) {
-    let Ok(rd) = std::fs::read_dir(root) else { return };
+    let Ok(rd) = std::fs::read_dir(root) else {
+        return;
+    };
     let mut entries: Vec<(std::time::SystemTime, PathBuf)> = rd
         .flatten()
         .filter_map(|e| {
@@ -407,7 +430,11 @@ fn prune(root: &Path, name: &str, trace: bool) {
     }
 }
 
-fn loaded(name: &str, verilog: &str, opts: &BuildOptions) -> Result<(Arc<Loaded>, BuildInfo), FlowError> {
+fn loaded(
+    name: &str,
+    verilog: &str,
+    opts: &BuildOptions,
+) -> Result<(Arc<Loaded>, BuildInfo), FlowError> {
     // Libraries stay loaded for the life of the process: one build and one
     // dlopen per model and test binary.
     static LIBS: OnceLock<Mutex<HashMap<PathBuf, Arc<Loaded>>>> = OnceLock::new();
@@ -415,7 +442,11 @@ fn loaded(name: &str, verilog: &str, opts: &BuildOptions) -> Result<(Arc<Loaded>
     let (dir, cached) = build_cached(name, verilog, opts)?;
     let mut libs = LIBS.get_or_init(Default::default).lock().unwrap();
     if let Some(l) = libs.get(&dir) {
-        let info = BuildInfo { dir, cached, seconds: t0.elapsed().as_secs_f64() };
+        let info = BuildInfo {
+            dir,
+            cached,
+            seconds: t0.elapsed().as_secs_f64(),
+        };
         return Ok((l.clone(), info));
     }
     let path = dir.join(format!("libV{name}.so"));
@@ -449,13 +480,33 @@ fn loaded(name: &str, verilog: &str, opts: &BuildOptions) -> Result<(Arc<Loaded>
         for i in 0..count() {
             let n = CStr::from_ptr(pname(i)).to_string_lossy().into_owned();
             let dir = Dir::from_code(pdir(i)).ok_or_else(|| err("bad port direction"))?;
-            ports.push(Port { name: n, cname: String::new(), width: pwidth(i) as usize, dir });
+            ports.push(Port {
+                name: n,
+                cname: String::new(),
+                width: pwidth(i) as usize,
+                dir,
+            });
         }
     }
-    let index = ports.iter().enumerate().map(|(i, p)| (p.name.clone(), i)).collect();
-    let l = Arc::new(Loaded { _lib: lib, fns, ports, index, dir: dir.clone(), traced: opts.trace });
+    let index = ports
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.name.clone(), i))
+        .collect();
+    let l = Arc::new(Loaded {
+        _lib: lib,
+        fns,
+        ports,
+        index,
+        dir: dir.clone(),
+        traced: opts.trace,
+    });
     libs.insert(dir.clone(), l.clone());
-    let info = BuildInfo { dir, cached, seconds: t0.elapsed().as_secs_f64() };
+    let info = BuildInfo {
+        dir,
+        cached,
+        seconds: t0.elapsed().as_secs_f64(),
+    };
     Ok((l, info))
 }
 
@@ -483,7 +534,14 @@ impl VerilatedModel {
             return Err(err("model creation failed"));
         }
         let clock = lib.index.get("clock").copied();
-        let mut m = VerilatedModel { lib, handle, clock, time: 0, tracing: false, info };
+        let mut m = VerilatedModel {
+            lib,
+            handle,
+            clock,
+            time: 0,
+            tracing: false,
+            info,
+        };
         m.eval(); // run initial blocks
         Ok(m)
     }
@@ -517,7 +575,10 @@ impl VerilatedModel {
     /// Read `port`; panics if it is wider than 64 bits (use [`Self::get_words`]).
     pub fn get(&self, port: &str) -> u64 {
         let i = self.idx(port);
-        assert!(self.lib.ports[i].width <= 64, "port {port} is wider than 64 bits; use get_words");
+        assert!(
+            self.lib.ports[i].width <= 64,
+            "port {port} is wider than 64 bits; use get_words"
+        );
         self.get_idx(i)
     }
 
@@ -538,7 +599,11 @@ impl VerilatedModel {
     /// Set input port number `i` (see [`Self::port`]).
     #[inline]
     pub fn set_idx(&mut self, i: usize, value: u64) {
-        assert!(self.lib.ports[i].dir != Dir::Output, "port {} is an output", self.lib.ports[i].name);
+        assert!(
+            self.lib.ports[i].dir != Dir::Output,
+            "port {} is an output",
+            self.lib.ports[i].name
+        );
         // SAFETY: valid handle, index checked above.
         unsafe { (self.lib.fns.set64)(self.handle, i as c_int, value) }
     }
@@ -585,7 +650,9 @@ impl VerilatedModel {
     /// direct drive). Dumps both edges when tracing.
     #[inline]
     pub fn tick(&mut self) {
-        let c = self.clock.expect("model has no `clock` port; call set_clock");
+        let c = self
+            .clock
+            .expect("model has no `clock` port; call set_clock");
         // SAFETY: valid handle; the clock is an input port.
         unsafe {
             (self.lib.fns.set64)(self.handle, c as c_int, 1);
@@ -657,7 +724,10 @@ mod tests {
     #[test]
     fn lists_make_variables() {
         let mk = "VM_GLOBAL_FAST += \\\n\tverilated \\\n\tverilated_threads \\\n\nVM_GLOBAL_SLOW += \\\n\n";
-        assert_eq!(mk_list(mk, "VM_GLOBAL_FAST"), vec!["verilated", "verilated_threads"]);
+        assert_eq!(
+            mk_list(mk, "VM_GLOBAL_FAST"),
+            vec!["verilated", "verilated_threads"]
+        );
         assert!(mk_list(mk, "VM_GLOBAL_SLOW").is_empty());
     }
 
@@ -670,7 +740,10 @@ mod tests {
              output reg [7:0] y;\nalways @(posedge clock) y <= y + a;\nendmodule\n"
         );
         let dir = std::env::temp_dir().join(format!("ntx-vl-par-{}", std::process::id()));
-        let opts = BuildOptions { cache_dir: Some(dir.clone()), ..Default::default() };
+        let opts = BuildOptions {
+            cache_dir: Some(dir.clone()),
+            ..Default::default()
+        };
         let hs: Vec<_> = (0..3)
             .map(|_| {
                 let (v, o) = (v.clone(), opts.clone());
@@ -679,15 +752,27 @@ mod tests {
                     m.set("a", 3);
                     m.tick();
                     m.tick();
-                    (m.get("y"), m.build_info().cached, m.build_info().dir.clone())
+                    (
+                        m.get("y"),
+                        m.build_info().cached,
+                        m.build_info().dir.clone(),
+                    )
                 })
             })
             .collect();
         let rs: Vec<_> = hs.into_iter().map(|h| h.join().unwrap()).collect();
         assert!(rs.iter().all(|r| r.0 == 6 && r.2 == rs[0].2), "{rs:?}");
-        assert_eq!(rs.iter().filter(|r| !r.1).count(), 1, "exactly one thread builds: {rs:?}");
+        assert_eq!(
+            rs.iter().filter(|r| !r.1).count(),
+            1,
+            "exactly one thread builds: {rs:?}"
+        );
         // Nothing but the finished build and its lock file is left.
-        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(left.len(), 2, "{left:?}");
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -710,7 +795,10 @@ mod tests {
             .collect();
         left.sort();
         assert_eq!(left.len(), KEEP_PER_NAME + 2, "{left:?}");
-        assert!(!left.contains(&format!("blk-{:024x}", 0)) && !left.contains(&format!("blk-{:024x}", 1)));
+        assert!(
+            !left.contains(&format!("blk-{:024x}", 0))
+                && !left.contains(&format!("blk-{:024x}", 1))
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -725,8 +813,14 @@ mod tests {
     #[test]
     fn builds_and_drives_a_model_with_wide_ports() {
         let mut m = VerilatedModel::build("unit_wide", WIDE).unwrap();
-        let names: Vec<_> = m.ports().iter().map(|p| (p.name.as_str(), p.width, p.dir)).collect();
-        assert!(names.contains(&("w", 100, Dir::Input)) && names.contains(&("prod", 48, Dir::Output)));
+        let names: Vec<_> = m
+            .ports()
+            .iter()
+            .map(|p| (p.name.as_str(), p.width, p.dir))
+            .collect();
+        assert!(
+            names.contains(&("w", 100, Dir::Input)) && names.contains(&("prod", 48, Dir::Output))
+        );
         assert_eq!(m.get("count"), 5, "initial value");
         m.set("a", 0x1_0003); // masked to 16 bits
         m.set("en", 1);

@@ -258,7 +258,12 @@ pub fn generate_shim(top: &str, ports: &[Port]) -> String {
         }
         let c = &p.cname;
         if p.width <= 32 {
-            let _ = writeln!(s, "  case {i}: t->{c} = ({})(w[0] & {}); break;", ctype(p.width), mask64(p.width));
+            let _ = writeln!(
+                s,
+                "  case {i}: t->{c} = ({})(w[0] & {}); break;",
+                ctype(p.width),
+                mask64(p.width)
+            );
         } else if p.width <= 64 {
             let _ = writeln!(
                 s,
@@ -286,7 +291,12 @@ pub fn generate_shim(top: &str, ports: &[Port]) -> String {
         }
         let c = &p.cname;
         if p.width <= 64 {
-            let _ = writeln!(s, "  case {i}: t->{c} = ({})(v & {}); break;", ctype(p.width), mask64(p.width));
+            let _ = writeln!(
+                s,
+                "  case {i}: t->{c} = ({})(v & {}); break;",
+                ctype(p.width),
+                mask64(p.width)
+            );
         } else {
             let nw = p.words();
             let _ = writeln!(
@@ -304,9 +314,16 @@ pub fn generate_shim(top: &str, ports: &[Port]) -> String {
         if p.width <= 32 {
             let _ = writeln!(s, "  case {i}: w[0] = t->{c}; break;");
         } else if p.width <= 64 {
-            let _ = writeln!(s, "  case {i}: w[0] = (uint32_t)t->{c}; w[1] = (uint32_t)(t->{c} >> 32); break;");
+            let _ = writeln!(
+                s,
+                "  case {i}: w[0] = (uint32_t)t->{c}; w[1] = (uint32_t)(t->{c} >> 32); break;"
+            );
         } else {
-            let _ = writeln!(s, "  case {i}: for (int k = 0; k < {}; ++k) w[k] = t->{c}[k]; break;", p.words());
+            let _ = writeln!(
+                s,
+                "  case {i}: for (int k = 0; k < {}; ++k) w[k] = t->{c}[k]; break;",
+                p.words()
+            );
         }
     }
     s.push_str("  default: break;\n  }\n}\n");
@@ -318,7 +335,10 @@ pub fn generate_shim(top: &str, ports: &[Port]) -> String {
         if p.width <= 64 {
             let _ = writeln!(s, "  case {i}: return t->{c};");
         } else {
-            let _ = writeln!(s, "  case {i}: return ((uint64_t)t->{c}[1] << 32) | t->{c}[0];");
+            let _ = writeln!(
+                s,
+                "  case {i}: return ((uint64_t)t->{c}[1] << 32) | t->{c}[0];"
+            );
         }
     }
     s.push_str("  default: return 0;\n  }\n}\n");
@@ -341,8 +361,14 @@ mod tests {
         let h = "  VL_IN8(&clock,0,0);\n    VL_INW(&w,99,0,4);\n    VL_OUT64(&p__024q,47,0);\n  VL_OUT(&c,31,0);\n";
         let p = parse_verilated_header(h).unwrap();
         assert_eq!(p.len(), 4);
-        assert_eq!((p[1].name.as_str(), p[1].width, p[1].dir, p[1].words()), ("w", 100, Dir::Input, 4));
-        assert_eq!((p[2].name.as_str(), p[2].cname.as_str(), p[2].dir), ("p$q", "p__024q", Dir::Output));
+        assert_eq!(
+            (p[1].name.as_str(), p[1].width, p[1].dir, p[1].words()),
+            ("w", 100, Dir::Input, 4)
+        );
+        assert_eq!(
+            (p[2].name.as_str(), p[2].cname.as_str(), p[2].dir),
+            ("p$q", "p__024q", Dir::Output)
+        );
     }
 
     #[test]
@@ -350,7 +376,17 @@ mod tests {
         let v = "module top(clock,a,y);\n\n// Module arguments\ninput wire  clock;\ninput wire  [15:0] a;\n\
                  output reg  [99:0] y;\nreg [3:0] x;\nendmodule // top\nmodule top$sub(q);\noutput reg q;\nendmodule\n";
         let p = parse_verilog_ports(v, "top").unwrap();
-        let t: Vec<_> = p.iter().map(|p| (p.name.as_str(), p.width, p.dir)).collect();
-        assert_eq!(t, vec![("clock", 1, Dir::Input), ("a", 16, Dir::Input), ("y", 100, Dir::Output)]);
+        let t: Vec<_> = p
+            .iter()
+            .map(|p| (p.name.as_str(), p.width, p.dir))
+            .collect();
+        assert_eq!(
+            t,
+            vec![
+                ("clock", 1, Dir::Input),
+                ("a", 16, Dir::Input),
+                ("y", 100, Dir::Output)
+            ]
+        );
     }
 }

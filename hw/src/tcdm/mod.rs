@@ -1,0 +1,89 @@
+//! Tightly coupled data memory: SRAM banks and the logarithmic interconnect
+//! (with its per-bank round-robin arbiters), plus [`Tcdm`], the interconnect with its banks.
+
+pub mod bank;
+pub mod xbar;
+
+use crate::params::{cluster::PRIO_LEVEL_WIDTH, ADDR_WIDTH, BE_WIDTH, DATA_WIDTH};
+use bank::Bank;
+use rust_hdl::prelude::*;
+use xbar::{arr, Xbar};
+
+/// `M` masters, `B` banks of `2^N` words each (word interleaved).
+#[derive(LogicBlock)]
+pub struct Tcdm<const M: usize, const B: usize, const N: usize> {
+    pub clock: Signal<In, Clock>,
+    pub clear: Signal<In, Bit>,
+    pub m_req: [Signal<In, Bit>; M],
+    pub m_addr: [Signal<In, Bits<ADDR_WIDTH>>; M],
+    pub m_we: [Signal<In, Bit>; M],
+    pub m_be: [Signal<In, Bits<BE_WIDTH>>; M],
+    pub m_wdata: [Signal<In, Bits<DATA_WIDTH>>; M],
+    pub m_level: [Signal<In, Bits<PRIO_LEVEL_WIDTH>>; M],
+    pub m_gnt: [Signal<Out, Bit>; M],
+    pub m_rvalid: [Signal<Out, Bit>; M],
+    pub m_rdata: [Signal<Out, Bits<DATA_WIDTH>>; M],
+    pub xbar: Xbar<M, B>,
+    pub banks: [Bank<N>; B],
+}
+
+impl<const M: usize, const B: usize, const N: usize> Default for Tcdm<M, B, N> {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            clear: Default::default(),
+            m_req: arr(),
+            m_addr: arr(),
+            m_we: arr(),
+            m_be: arr(),
+            m_wdata: arr(),
+            m_level: arr(),
+            m_gnt: arr(),
+            m_rvalid: arr(),
+            m_rdata: arr(),
+            xbar: Default::default(),
+            banks: arr(),
+        }
+    }
+}
+
+impl<const M: usize, const B: usize, const N: usize> Tcdm<M, B, N> {
+    /// Words of TCDM.
+    pub const WORDS: usize = B << N;
+    /// Backdoor read of TCDM word `w` (word address, interleaved).
+    pub fn peek(&self, w: usize) -> u32 {
+        self.banks[w % B].peek(w / B)
+    }
+    /// Backdoor write of TCDM word `w`.
+    pub fn poke(&mut self, w: usize, v: u32) {
+        self.banks[w % B].poke(w / B, v)
+    }
+}
+
+impl<const M: usize, const B: usize, const N: usize> Logic for Tcdm<M, B, N> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.xbar.clock.next = self.clock.val();
+        self.xbar.clear.next = self.clear.val();
+        for m in 0..M {
+            self.xbar.m_req[m].next = self.m_req[m].val();
+            self.xbar.m_addr[m].next = self.m_addr[m].val();
+            self.xbar.m_we[m].next = self.m_we[m].val();
+            self.xbar.m_be[m].next = self.m_be[m].val();
+            self.xbar.m_wdata[m].next = self.m_wdata[m].val();
+            self.xbar.m_level[m].next = self.m_level[m].val();
+            self.m_gnt[m].next = self.xbar.m_gnt[m].val();
+            self.m_rvalid[m].next = self.xbar.m_rvalid[m].val();
+            self.m_rdata[m].next = self.xbar.m_rdata[m].val();
+        }
+        for b in 0..B {
+            self.banks[b].clock.next = self.clock.val();
+            self.banks[b].req.next = self.xbar.b_req[b].val();
+            self.banks[b].addr.next = self.xbar.b_addr[b].val();
+            self.banks[b].we.next = self.xbar.b_we[b].val();
+            self.banks[b].be.next = self.xbar.b_be[b].val();
+            self.banks[b].wdata.next = self.xbar.b_wdata[b].val();
+            self.xbar.b_rdata[b].next = self.banks[b].rdata.val();
+        }
+    }
+}

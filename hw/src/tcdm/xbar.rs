@@ -1,0 +1,234 @@
+//! Logarithmic interconnect: `M` TCDM masters to `B` word-interleaved banks.
+//!
+//! Full crossbar with one round-robin arbiter per bank, grant in the request
+//! cycle, read data (and `r_valid`, also for writes) exactly one cycle after
+//! the grant, routed back to the granted master. Bank `b` holds the words
+//! whose word address is `b` modulo `B`; the bank-internal word address is the
+//! word address divided by `B` (the bank keeps the low bits it needs).
+//!
+//! Arbitration per bank: every master has a 2-bit level input; only the
+//! requesters of the highest requesting level take part. Among them the bank
+//! grants the highest-numbered master strictly below the one it granted last,
+//! or, if there is none, the highest-numbered one (round robin, descending).
+//! A master that holds its request is therefore granted after at most `M - 1`
+//! grants to others at its level. The cluster maps the NTX priority modes
+//! onto levels (`cluster.rs`).
+//!
+//! The arbiters are unrolled inside this block (an index register per bank):
+//! rust-hdl 0.46 cannot connect an array of signals of an array of blocks
+//! (`arb[b].req[m]` does not translate to Verilog), and it has no way to pack
+//! `M` request bits into a vector in a loop, so a per-bank arbiter block with
+//! a vector or array input cannot be wired up generically.
+
+use crate::params::{cluster::PRIO_LEVEL_WIDTH, ADDR_WIDTH, BE_WIDTH, DATA_WIDTH};
+use rust_hdl::prelude::*;
+
+/// Width of a master index (M <= 255).
+pub const IDX_WIDTH: usize = 8;
+
+pub(crate) fn arr<T: Default, const K: usize>() -> [T; K] {
+    std::array::from_fn(|_| T::default())
+}
+
+#[derive(LogicBlock)]
+pub struct Xbar<const M: usize, const B: usize> {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous clear (arbiters and response registers).
+    pub clear: Signal<In, Bit>,
+    // Master side (the slave ports the masters see).
+    pub m_req: [Signal<In, Bit>; M],
+    pub m_addr: [Signal<In, Bits<ADDR_WIDTH>>; M],
+    pub m_we: [Signal<In, Bit>; M],
+    pub m_be: [Signal<In, Bits<BE_WIDTH>>; M],
+    pub m_wdata: [Signal<In, Bits<DATA_WIDTH>>; M],
+    /// Arbitration level of each master (higher wins; ties: round robin).
+    pub m_level: [Signal<In, Bits<PRIO_LEVEL_WIDTH>>; M],
+    pub m_gnt: [Signal<Out, Bit>; M],
+    pub m_rvalid: [Signal<Out, Bit>; M],
+    pub m_rdata: [Signal<Out, Bits<DATA_WIDTH>>; M],
+    // Bank side.
+    pub b_req: [Signal<Out, Bit>; B],
+    /// Word address inside the bank (the bank keeps the low bits it needs).
+    pub b_addr: [Signal<Out, Bits<ADDR_WIDTH>>; B],
+    pub b_we: [Signal<Out, Bit>; B],
+    pub b_be: [Signal<Out, Bits<BE_WIDTH>>; B],
+    pub b_wdata: [Signal<Out, Bits<DATA_WIDTH>>; B],
+    pub b_rdata: [Signal<In, Bits<DATA_WIDTH>>; B],
+    /// Arbiter state: master granted last by each bank.
+    last: [DFF<Bits<IDX_WIDTH>>; B],
+    /// Response routing: master granted by each bank last cycle, and whether.
+    gnt_q: [DFF<Bits<IDX_WIDTH>>; B],
+    gvalid_q: [DFF<Bit>; B],
+    /// Bank index of each master's address and its bank word address.
+    mbank: [Signal<Local, Bits<ADDR_WIDTH>>; M],
+    mbaddr: [Signal<Local, Bits<ADDR_WIDTH>>; M],
+    /// Per bank: some requester at level 3 / 2 / 1.
+    any3: [Signal<Local, Bit>; B],
+    any2: [Signal<Local, Bit>; B],
+    any1: [Signal<Local, Bit>; B],
+    /// Per bank: level that takes part in arbitration.
+    top: [Signal<Local, Bits<PRIO_LEVEL_WIDTH>>; B],
+    /// Per bank: highest eligible master, highest eligible below `last`.
+    hi: [Signal<Local, Bits<IDX_WIDTH>>; B],
+    hi_any: [Signal<Local, Bit>; B],
+    lo: [Signal<Local, Bits<IDX_WIDTH>>; B],
+    lo_any: [Signal<Local, Bit>; B],
+    /// Per bank: granted master and whether there is a grant.
+    gidx: [Signal<Local, Bits<IDX_WIDTH>>; B],
+    gany: [Signal<Local, Bit>; B],
+    master_idx: [Constant<Bits<IDX_WIDTH>>; M],
+    bank_id: [Constant<Bits<ADDR_WIDTH>>; B],
+    bank_mask: Constant<Bits<ADDR_WIDTH>>,
+    bank_shift: Constant<Bits<ADDR_WIDTH>>,
+}
+
+impl<const M: usize, const B: usize> Default for Xbar<M, B> {
+    fn default() -> Self {
+        assert!(B.is_power_of_two() && B <= 1024, "B must be a power of two");
+        assert!((1..255).contains(&M), "1 <= M < 255");
+        Self {
+            clock: Default::default(),
+            clear: Default::default(),
+            m_req: arr(),
+            m_addr: arr(),
+            m_we: arr(),
+            m_be: arr(),
+            m_wdata: arr(),
+            m_level: arr(),
+            m_gnt: arr(),
+            m_rvalid: arr(),
+            m_rdata: arr(),
+            b_req: arr(),
+            b_addr: arr(),
+            b_we: arr(),
+            b_be: arr(),
+            b_wdata: arr(),
+            b_rdata: arr(),
+            last: arr(),
+            gnt_q: arr(),
+            gvalid_q: arr(),
+            mbank: arr(),
+            mbaddr: arr(),
+            any3: arr(),
+            any2: arr(),
+            any1: arr(),
+            top: arr(),
+            hi: arr(),
+            hi_any: arr(),
+            lo: arr(),
+            lo_any: arr(),
+            gidx: arr(),
+            gany: arr(),
+            master_idx: std::array::from_fn(|m| Constant::new((m as u64).into())),
+            bank_id: std::array::from_fn(|b| Constant::new((b as u64).into())),
+            bank_mask: Constant::new(((B - 1) as u64).into()),
+            bank_shift: Constant::new(((B.trailing_zeros() + 2) as u64).into()),
+        }
+    }
+}
+
+impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        for m in 0..M {
+            self.mbank[m].next = (self.m_addr[m].val() >> 2) & self.bank_mask.val();
+            self.mbaddr[m].next = self.m_addr[m].val() >> self.bank_shift.val();
+        }
+        for b in 0..B {
+            // Levels present at this bank.
+            self.any3[b].next = false;
+            self.any2[b].next = false;
+            self.any1[b].next = false;
+            for m in 0..M {
+                if self.m_req[m].val() && (self.mbank[m].val() == self.bank_id[b].val()) {
+                    if self.m_level[m].val() == 3 {
+                        self.any3[b].next = true;
+                    }
+                    if self.m_level[m].val() == 2 {
+                        self.any2[b].next = true;
+                    }
+                    if self.m_level[m].val() == 1 {
+                        self.any1[b].next = true;
+                    }
+                }
+            }
+            if self.any3[b].val() {
+                self.top[b].next = 3.into();
+            } else if self.any2[b].val() {
+                self.top[b].next = 2.into();
+            } else if self.any1[b].val() {
+                self.top[b].next = 1.into();
+            } else {
+                self.top[b].next = 0.into();
+            }
+            // Round robin among the eligible masters (last assignment wins:
+            // the highest index).
+            self.hi[b].next = 0.into();
+            self.hi_any[b].next = false;
+            self.lo[b].next = 0.into();
+            self.lo_any[b].next = false;
+            for m in 0..M {
+                if self.m_req[m].val()
+                    && (self.mbank[m].val() == self.bank_id[b].val())
+                    && (self.m_level[m].val() == self.top[b].val())
+                {
+                    self.hi[b].next = self.master_idx[m].val();
+                    self.hi_any[b].next = true;
+                    if self.master_idx[m].val() < self.last[b].q.val() {
+                        self.lo[b].next = self.master_idx[m].val();
+                        self.lo_any[b].next = true;
+                    }
+                }
+            }
+            if self.lo_any[b].val() {
+                self.gidx[b].next = self.lo[b].val();
+            } else {
+                self.gidx[b].next = self.hi[b].val();
+            }
+            self.gany[b].next = self.hi_any[b].val();
+            // Arbiter and response state.
+            self.last[b].clock.next = self.clock.val();
+            self.gnt_q[b].clock.next = self.clock.val();
+            self.gvalid_q[b].clock.next = self.clock.val();
+            self.last[b].d.next = self.last[b].q.val();
+            self.gnt_q[b].d.next = self.gidx[b].val();
+            self.gvalid_q[b].d.next = self.gany[b].val();
+            if self.gany[b].val() {
+                self.last[b].d.next = self.gidx[b].val();
+            }
+            if self.clear.val() {
+                self.last[b].d.next = 0.into();
+                self.gvalid_q[b].d.next = false;
+            }
+            // Bank request: the granted master's signals.
+            self.b_req[b].next = self.gany[b].val();
+            self.b_addr[b].next = 0.into();
+            self.b_we[b].next = false;
+            self.b_be[b].next = 0.into();
+            self.b_wdata[b].next = 0.into();
+            for m in 0..M {
+                if self.gany[b].val() && (self.gidx[b].val() == self.master_idx[m].val()) {
+                    self.b_addr[b].next = self.mbaddr[m].val();
+                    self.b_we[b].next = self.m_we[m].val();
+                    self.b_be[b].next = self.m_be[m].val();
+                    self.b_wdata[b].next = self.m_wdata[m].val();
+                }
+            }
+        }
+        // Master side: grant now, response one cycle later.
+        for m in 0..M {
+            self.m_gnt[m].next = false;
+            self.m_rvalid[m].next = false;
+            self.m_rdata[m].next = 0.into();
+            for b in 0..B {
+                if self.gany[b].val() && (self.gidx[b].val() == self.master_idx[m].val()) {
+                    self.m_gnt[m].next = true;
+                }
+                if self.gvalid_q[b].q.val() && (self.gnt_q[b].q.val() == self.master_idx[m].val()) {
+                    self.m_rvalid[m].next = true;
+                    self.m_rdata[m].next = self.b_rdata[b].val();
+                }
+            }
+        }
+    }
+}

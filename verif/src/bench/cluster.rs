@@ -1,0 +1,220 @@
+//! The reference's cluster experiment (spec section 9): 8 NTX, each
+//! computing one output channel of a 3x3 convolution over one shared
+//! 16-channel 18x18 input (16x16 outputs, 36,864 MACs per NTX, one MAC job
+//! per NTX, filters 256 words apart, all jobs issued at once), for 8, 16, 32
+//! and 64 word-interleaved banks with per-bank round robin.
+//!
+//! The NTX are modelled by [`NtxTraffic`] (the reference NTX's memory
+//! pipeline: two ports, 5 elements of credit, writeback on a free port), and
+//! the interconnect and banks are the rust-hdl RTL ([`Tcdm`]); the
+//! behavioural interconnect twin runs the same traffic as a cross-check
+//! (it must give the same cycle count). Utilisation = MACs / (8 x cycles).
+
+use crate::model::job::{Command, Job};
+use crate::model::xbar::{Req, XbarModel};
+use crate::traffic::NtxTraffic;
+use ntx_hw::params::{cluster::NTX_PORTS, cluster::N_NTX, opcode, N_LOOPS};
+use ntx_hw::tcdm::Tcdm;
+use rust_hdl::prelude::*;
+use std::time::Instant;
+
+/// Input feature map: channels, height = width.
+pub const CHANNELS: u32 = 16;
+pub const IN_SIZE: u32 = 18;
+pub const OUT_SIZE: u32 = IN_SIZE - 2;
+/// Word distance between the filters of consecutive NTX.
+pub const FILTER_PITCH: u32 = 256;
+/// Word addresses of the input, the filters and the outputs.
+pub const IN_BASE: u32 = 0;
+pub const FILT_BASE: u32 = 8192;
+pub const OUT_BASE: u32 = 12288;
+/// MACs per NTX.
+pub const MACS: u64 = (CHANNELS * 9 * OUT_SIZE * OUT_SIZE) as u64;
+/// The reference's utilisation for 8, 16, 32, 64 banks (percent).
+pub const REFERENCE: [(usize, f64); 4] = [(8, 44.6), (16, 64.7), (32, 85.6), (64, 92.7)];
+
+/// Delta strides (bytes) for absolute word strides `abs` of loops with trip
+/// counts `n` (spec section 5).
+pub fn delta_strides(abs: [i32; N_LOOPS], n: [i32; N_LOOPS]) -> [i32; N_LOOPS] {
+    let mut d = [0; N_LOOPS];
+    for s in 0..N_LOOPS {
+        let back: i32 = (0..s).map(|t| (n[t] - 1) * abs[t]).sum();
+        d[s] = 4 * (abs[s] - back);
+    }
+    d
+}
+
+/// The MAC job of NTX `n`: out[n][oy][ox] = sum over c, ky, kx of
+/// in[c][oy+ky][ox+kx] * w[n][c][ky][kx] (loops kx, ky, c, ox, oy).
+pub fn conv_job(n: u32) -> Job {
+    let (c, s, o) = (CHANNELS as i32, IN_SIZE as i32, OUT_SIZE as i32);
+    let trips = [3, 3, c, o, o];
+    let cmd = Command {
+        opcode: opcode::MAC as u8,
+        init_level: 3,
+        inner_level: 3,
+        outer_level: 5,
+        init_sel: 3,
+        ..Command::default()
+    };
+    Job {
+        name: format!("conv3x3_ntx{n}"),
+        cmd: cmd.encode(),
+        loop_end: trips.map(|t| (t - 1) as u16),
+        base: [
+            4 * IN_BASE,
+            4 * (FILT_BASE + n * FILTER_PITCH),
+            4 * (OUT_BASE + n * FILTER_PITCH),
+        ],
+        stride: [
+            delta_strides([1, s, s * s, 1, s], trips),
+            delta_strides([1, 3, 9, 0, 0], trips),
+            delta_strides([0, 0, 0, 1, o], trips),
+        ],
+    }
+}
+
+/// Result of one run.
+#[derive(Clone, Copy, Debug)]
+pub struct ConvRun {
+    pub banks: usize,
+    pub cycles: u64,
+    pub utilisation: f64,
+    pub seconds: f64,
+}
+
+const M: usize = N_NTX * NTX_PORTS;
+
+fn finish(ntx: &[NtxTraffic]) -> Option<u64> {
+    ntx.iter()
+        .map(|t| t.finished)
+        .collect::<Option<Vec<_>>>()
+        .map(|v| v.into_iter().max().unwrap())
+}
+
+/// Run the experiment on the RTL interconnect with `B` banks of `2^N` words.
+pub fn run_rtl<const B: usize, const N: usize>() -> ConvRun {
+    let t0 = Instant::now();
+    let mut uut: Box<Tcdm<M, B, N>> = Box::default();
+    uut.connect_all();
+    let mut ntx: Vec<NtxTraffic> = (0..N_NTX as u32)
+        .map(|n| NtxTraffic::new(&conv_job(n)))
+        .collect();
+    let mut cycles = 0u64;
+    while finish(&ntx).is_none() {
+        let reqs: Vec<Option<Req>> = ntx.iter_mut().flat_map(|t| t.requests()).collect();
+        for m in 0..M {
+            let r = reqs[m].unwrap_or(Req {
+                addr: 0,
+                we: false,
+                be: 0,
+                wdata: 0,
+            });
+            uut.m_req[m].next = reqs[m].is_some();
+            uut.m_addr[m].next = (r.addr as u64).into();
+            uut.m_we[m].next = r.we;
+            uut.m_be[m].next = (r.be as u64).into();
+            uut.m_wdata[m].next = (r.wdata as u64).into();
+        }
+        assert!(simulate(&mut *uut, 1000));
+        for (n, t) in ntx.iter_mut().enumerate() {
+            t.cycle([uut.m_gnt[2 * n].val(), uut.m_gnt[2 * n + 1].val()]);
+        }
+        uut.clock.next = Clock { clk: true };
+        assert!(simulate(&mut *uut, 1000));
+        uut.clock.next = Clock { clk: false };
+        assert!(simulate(&mut *uut, 1000));
+        cycles += 1;
+        assert!(cycles < 100 * MACS, "no progress");
+    }
+    let cycles = finish(&ntx).unwrap();
+    ConvRun {
+        banks: B,
+        cycles,
+        utilisation: MACS as f64 / cycles as f64,
+        seconds: t0.elapsed().as_secs_f64(),
+    }
+}
+
+/// The same experiment on the behavioural interconnect.
+pub fn run_model(banks: usize) -> ConvRun {
+    let t0 = Instant::now();
+    let mut x = XbarModel::new(M, banks, 1 << 15);
+    let mut ntx: Vec<NtxTraffic> = (0..N_NTX as u32)
+        .map(|n| NtxTraffic::new(&conv_job(n)))
+        .collect();
+    let lv = vec![0u8; M];
+    while finish(&ntx).is_none() {
+        let reqs: Vec<Option<Req>> = ntx.iter_mut().flat_map(|t| t.requests()).collect();
+        let out = x.cycle(&reqs, &lv);
+        for (n, t) in ntx.iter_mut().enumerate() {
+            t.cycle([out.gnt[2 * n], out.gnt[2 * n + 1]]);
+        }
+    }
+    let cycles = finish(&ntx).unwrap();
+    ConvRun {
+        banks,
+        cycles,
+        utilisation: MACS as f64 / cycles as f64,
+        seconds: t0.elapsed().as_secs_f64(),
+    }
+}
+
+/// Run all four bank counts on the RTL (and the model) and print the figures.
+pub fn run() -> Result<(), String> {
+    println!(
+        "cluster conv3x3: {N_NTX} NTX x {MACS} MACs, {CHANNELS}x{IN_SIZE}x{IN_SIZE} input, filters {FILTER_PITCH} words apart"
+    );
+    println!("NTX memory pipeline: traffic model (crate::traffic::NtxTraffic); interconnect + banks: rust-hdl RTL");
+    let rtl = [
+        run_rtl::<8, 12>(),
+        run_rtl::<16, 11>(),
+        run_rtl::<32, 10>(),
+        run_rtl::<64, 9>(),
+    ];
+    let mut line = String::new();
+    for (r, (b, reference)) in rtl.iter().zip(REFERENCE) {
+        assert_eq!(r.banks, b);
+        let m = run_model(b);
+        if m.cycles != r.cycles {
+            return Err(format!(
+                "B={b}: RTL {} cycles, model {} cycles",
+                r.cycles, m.cycles
+            ));
+        }
+        println!(
+            "B={b:2}: {} cycles, utilisation {:.1}% (reference {reference:.1}%), rust-hdl {:.1} s ({:.0} cycles/s), model {:.2} s",
+            r.cycles,
+            100.0 * r.utilisation,
+            r.seconds,
+            r.cycles as f64 / r.seconds,
+            m.seconds
+        );
+        line += &format!(
+            "B={b} utilisation={:.1}% (ref {reference:.1}%)  ",
+            100.0 * r.utilisation
+        );
+    }
+    println!("{}", line.trim_end());
+    Ok(())
+}
+
+/// Only the behavioural interconnect (seconds instead of minutes).
+pub fn run_model_only() -> Result<(), String> {
+    let mut line = String::new();
+    for (b, reference) in REFERENCE {
+        let m = run_model(b);
+        println!(
+            "B={b:2}: {} cycles, utilisation {:.1}% (reference {reference:.1}%), model {:.2} s",
+            m.cycles,
+            100.0 * m.utilisation,
+            m.seconds
+        );
+        line += &format!(
+            "B={b} utilisation={:.1}% (ref {reference:.1}%)  ",
+            100.0 * m.utilisation
+        );
+    }
+    println!("{}", line.trim_end());
+    Ok(())
+}

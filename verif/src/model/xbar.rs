@@ -1,0 +1,130 @@
+//! Behavioural twin of the logarithmic interconnect with its banks
+//! (`ntx_hw::tcdm::Tcdm`): cycle-level grants, one-cycle read responses and a
+//! word memory.
+//!
+//! Policy (the contract the RTL implements): bank of a byte address =
+//! word address mod B, word inside the TCDM = word address mod (B x words per
+//! bank). Per bank, only requesters at the highest requesting level compete;
+//! the bank grants the highest master index strictly below the master it
+//! granted last, otherwise the highest one. After a clear, "last" is 0.
+
+/// One master request (held by the master until granted).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Req {
+    /// Byte address.
+    pub addr: u32,
+    pub we: bool,
+    /// Byte enables of a write.
+    pub be: u8,
+    pub wdata: u32,
+}
+
+/// Outputs of one cycle.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CycleOut {
+    /// Grant per master (for this cycle's requests).
+    pub gnt: Vec<bool>,
+    /// Response per master (for last cycle's grants).
+    pub rvalid: Vec<bool>,
+    /// Read data per master, `Some` only where the response is to a read.
+    pub rdata: Vec<Option<u32>>,
+}
+
+/// Merge `wdata` into `old` under the byte enables `be`.
+pub fn merge_be(old: u32, wdata: u32, be: u8) -> u32 {
+    let mut m = 0u32;
+    for i in 0..4 {
+        if be & (1 << i) != 0 {
+            m |= 0xff << (8 * i);
+        }
+    }
+    (old & !m) | (wdata & m)
+}
+
+/// The interconnect plus banks.
+#[derive(Clone, Debug)]
+pub struct XbarModel {
+    pub masters: usize,
+    pub banks: usize,
+    /// TCDM words (B x words per bank).
+    pub mem: Vec<u32>,
+    last: Vec<usize>,
+    /// Response due next cycle per master: `Some(Some(data))` for a read,
+    /// `Some(None)` for a write.
+    pending: Vec<Option<Option<u32>>>,
+}
+
+impl XbarModel {
+    pub fn new(masters: usize, banks: usize, words: usize) -> Self {
+        assert!(banks.is_power_of_two() && words % banks == 0 && words.is_power_of_two());
+        Self {
+            masters,
+            banks,
+            mem: vec![0; words],
+            last: vec![0; banks],
+            pending: vec![None; masters],
+        }
+    }
+
+    /// Word index in the TCDM of a byte address.
+    pub fn word(&self, addr: u32) -> usize {
+        ((addr >> 2) as usize) & (self.mem.len() - 1)
+    }
+
+    /// Bank of a byte address.
+    pub fn bank(&self, addr: u32) -> usize {
+        ((addr >> 2) as usize) & (self.banks - 1)
+    }
+
+    /// Which master each bank grants this cycle (no state change).
+    pub fn arbitrate(&self, reqs: &[Option<Req>], levels: &[u8]) -> Vec<Option<usize>> {
+        (0..self.banks)
+            .map(|b| {
+                let cands: Vec<usize> = (0..self.masters)
+                    .filter(|&m| matches!(reqs[m], Some(r) if self.bank(r.addr) == b))
+                    .collect();
+                let top = cands.iter().map(|&m| levels[m]).max()?;
+                let elig: Vec<usize> = cands.into_iter().filter(|&m| levels[m] == top).collect();
+                elig.iter()
+                    .rev()
+                    .find(|&&m| m < self.last[b])
+                    .or(elig.last())
+                    .copied()
+            })
+            .collect()
+    }
+
+    /// One clock cycle: this cycle's grants, last cycle's responses, then the
+    /// clock edge (memory accesses of the granted requests).
+    pub fn cycle(&mut self, reqs: &[Option<Req>], levels: &[u8]) -> CycleOut {
+        assert_eq!(reqs.len(), self.masters);
+        let grants = self.arbitrate(reqs, levels);
+        let mut out = CycleOut {
+            gnt: vec![false; self.masters],
+            rvalid: self.pending.iter().map(|p| p.is_some()).collect(),
+            rdata: self.pending.iter().map(|p| p.flatten()).collect(),
+        };
+        self.pending = vec![None; self.masters];
+        for (b, g) in grants.iter().enumerate() {
+            if let Some(m) = *g {
+                out.gnt[m] = true;
+                self.last[b] = m;
+                let r = reqs[m].unwrap();
+                let w = self.word(r.addr);
+                if r.we {
+                    self.mem[w] = merge_be(self.mem[w], r.wdata, r.be);
+                    self.pending[m] = Some(None);
+                } else {
+                    self.pending[m] = Some(Some(self.mem[w]));
+                }
+            }
+        }
+        out
+    }
+
+    /// Synchronous clear: arbiters back to reset, responses dropped.
+    pub fn clear(&mut self) {
+        self.last.iter_mut().for_each(|l| *l = 0);
+        self.pending.iter_mut().for_each(|p| *p = None);
+    }
+}
