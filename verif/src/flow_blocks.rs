@@ -13,6 +13,14 @@ fn verilog_of<B: Block + Default>() -> String {
     generate_verilog(&uut)
 }
 
+/// The DMA with an 8-word FIFO, a 4 KiB TCDM window and 64 KiB outside
+/// (the sizes only set address-check constants; the logic is the same).
+fn dma_verilog() -> String {
+    let mut uut = ntx_hw::dma::Dma::<8>::new(4096, 1 << 16);
+    uut.connect_all();
+    generate_verilog(&uut)
+}
+
 /// (module name, generator) of every block, top-level blocks first.
 pub fn blocks() -> Vec<(&'static str, fn() -> String)> {
     use ntx_hw::fmac;
@@ -25,6 +33,9 @@ pub fn blocks() -> Vec<(&'static str, fn() -> String)> {
         ("fmac_accu", verilog_of::<fmac::accu::Accu>),
         ("fmac_norm", verilog_of::<fmac::norm::Norm>),
         ("wide_adder_284", verilog_of::<fmac::WideAdder>),
+        ("dma", dma_verilog),
+        ("tcdm_bank", verilog_of::<ntx_hw::tcdm::bank::Bank<4>>),
+        ("tcdm_xbar_6x8", verilog_of::<ntx_hw::tcdm::xbar::Xbar<6, 8>>),
     ]
 }
 
