@@ -35,7 +35,10 @@ pub fn blocks() -> Vec<(&'static str, fn() -> String)> {
         ("wide_adder_284", verilog_of::<fmac::WideAdder>),
         ("dma", dma_verilog),
         ("tcdm_bank", verilog_of::<ntx_hw::tcdm::bank::Bank<4>>),
-        ("tcdm_xbar_6x8", verilog_of::<ntx_hw::tcdm::xbar::Xbar<6, 8>>),
+        (
+            "tcdm_xbar_6x8",
+            verilog_of::<ntx_hw::tcdm::xbar::Xbar<6, 8>>,
+        ),
     ]
 }
 

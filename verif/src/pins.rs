@@ -55,8 +55,8 @@ impl Pins for VerilatedModel {
 }
 
 /// [`Pins`] over a rust-hdl block: outputs by their Verilog names (read
-/// after each settle), inputs through the block's drive function; any name
-/// that is not an output is taken for an input.
+/// after each settle), inputs through the block's drive function. The input
+/// names come from the block's generated Verilog header.
 pub struct RustHdlPins<B: Block> {
     /// The block.
     pub dut: RustHdlDut<B>,
@@ -70,29 +70,29 @@ impl<B: Block> RustHdlPins<B> {
     /// Wrap `dut`.
     pub fn new(dut: RustHdlDut<B>) -> Self {
         let outputs = dut.output_names();
+        let verilog = rust_hdl::core::prelude::generate_verilog(&dut.uut);
+        let inputs: Vec<String> = crate::verilator::shim::parse_verilog_ports(&verilog, "top")
+            .expect("the block's Verilog header")
+            .into_iter()
+            .filter(|p| p.dir == Dir::Input)
+            .map(|p| p.name)
+            .collect();
         let index = outputs
             .iter()
+            .chain(inputs.iter())
             .cloned()
             .enumerate()
             .map(|(i, n)| (n, i))
             .collect();
-        RustHdlPins {
+        let mut pins = RustHdlPins {
             dut,
             outputs,
-            inputs: Vec::new(),
+            inputs,
             values: Vec::new(),
             index,
-        }
-    }
-    /// Register input `name` (inputs are not discoverable from rust-hdl).
-    pub fn input(&mut self, name: &str) -> usize {
-        if let Some(&i) = self.index.get(name) {
-            return i;
-        }
-        self.inputs.push(name.to_string());
-        let i = self.outputs.len() + self.inputs.len() - 1;
-        self.index.insert(name.to_string(), i);
-        i
+        };
+        pins.settle();
+        pins
     }
 }
 

@@ -7,11 +7,14 @@
 
 use ntx_hw::params::{opcode, regs};
 use ntx_verif::backend::{run_job, Backend, ModelBackend, RunLimits};
+use ntx_verif::cosim::RustHdlDut;
+use ntx_verif::drive_fn;
 use ntx_verif::model::job::Job;
 use ntx_verif::model::mem::Tcdm;
-use ntx_verif::pins::{NtxHarness, NtxPinNames};
+use ntx_verif::pins::{NtxHarness, NtxPinNames, RustHdlPins};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use rust_hdl::prelude::*;
 
 /// Stand-in NTX: staging registers, STATUS, CMD starts "C[AGU2] = A[AGU0]"
 /// through TCDM port 0 (read) and port 1 (write). Its register grant is
@@ -145,4 +148,157 @@ fn a_design_without_the_expected_ports_is_refused_with_its_port_list() {
         err.0.contains("reg_req") && err.0.contains("\"x\""),
         "{err}"
     );
+}
+
+/// The same stand-in as `FAKE_NTX`, in rust-hdl (only the two base
+/// registers it needs), to run one harness on both simulators.
+#[derive(LogicBlock, Default)]
+struct FakeNtx {
+    pub clock: Signal<In, Clock>,
+    pub clear: Signal<In, Bit>,
+    pub reg_req: Signal<In, Bit>,
+    pub reg_we: Signal<In, Bit>,
+    pub reg_addr: Signal<In, Bits<7>>,
+    pub reg_wdata: Signal<In, Bits<32>>,
+    pub reg_gnt: Signal<Out, Bit>,
+    pub reg_rdata: Signal<Out, Bits<32>>,
+    pub tcdm0_req: Signal<Out, Bit>,
+    pub tcdm0_addr: Signal<Out, Bits<32>>,
+    pub tcdm0_we: Signal<Out, Bit>,
+    pub tcdm0_be: Signal<Out, Bits<4>>,
+    pub tcdm0_wdata: Signal<Out, Bits<32>>,
+    pub tcdm0_gnt: Signal<In, Bit>,
+    pub tcdm0_r_valid: Signal<In, Bit>,
+    pub tcdm0_r_rdata: Signal<In, Bits<32>>,
+    pub tcdm1_req: Signal<Out, Bit>,
+    pub tcdm1_addr: Signal<Out, Bits<32>>,
+    pub tcdm1_we: Signal<Out, Bit>,
+    pub tcdm1_be: Signal<Out, Bits<4>>,
+    pub tcdm1_wdata: Signal<Out, Bits<32>>,
+    pub tcdm1_gnt: Signal<In, Bit>,
+    pub tcdm1_r_valid: Signal<In, Bit>,
+    pub tcdm1_r_rdata: Signal<In, Bits<32>>,
+    src: DFF<Bits<32>>,
+    dst: DFF<Bits<32>>,
+    state: DFF<Bits<2>>,
+    toggle: DFF<Bit>,
+    data: DFF<Bits<32>>,
+    rdata: DFF<Bits<32>>,
+    granted: Signal<Local, Bit>,
+    idle: Signal<Local, Bit>,
+}
+
+impl Logic for FakeNtx {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, src, dst, state, toggle, data, rdata);
+        self.toggle.d.next = !self.toggle.q.val();
+        self.granted.next = self.reg_req.val() & self.toggle.q.val();
+        self.reg_gnt.next = self.granted.val();
+        self.idle.next = self.state.q.val() == 0;
+        self.reg_rdata.next = self.rdata.q.val();
+        self.tcdm0_req.next = self.state.q.val() == 1;
+        self.tcdm0_addr.next = self.src.q.val() & bits::<32>(0xFFFFC);
+        self.tcdm0_we.next = false;
+        self.tcdm0_be.next = bits::<4>(15);
+        self.tcdm0_wdata.next = bits::<32>(0);
+        self.tcdm1_req.next = self.state.q.val() == 3;
+        self.tcdm1_addr.next = self.dst.q.val() & bits::<32>(0xFFFFC);
+        self.tcdm1_we.next = true;
+        self.tcdm1_be.next = bits::<4>(15);
+        self.tcdm1_wdata.next = self.data.q.val();
+        if self.granted.val() {
+            if self.reg_we.val() {
+                if self.reg_addr.val() == 2 {
+                    self.state.d.next = bits::<2>(1);
+                } else if self.reg_addr.val() == 9 {
+                    self.src.d.next = self.reg_wdata.val();
+                } else if self.reg_addr.val() == 21 {
+                    self.dst.d.next = self.reg_wdata.val();
+                }
+            }
+            if self.reg_addr.val() == 0 {
+                if self.idle.val() {
+                    self.rdata.d.next = bits::<32>(7);
+                } else {
+                    self.rdata.d.next = bits::<32>(0);
+                }
+            } else if self.reg_addr.val() == 9 {
+                self.rdata.d.next = self.src.q.val();
+            } else if self.reg_addr.val() == 21 {
+                self.rdata.d.next = self.dst.q.val();
+            } else {
+                self.rdata.d.next = bits::<32>(0);
+            }
+        }
+        if self.state.q.val() == 1 {
+            if self.tcdm0_gnt.val() {
+                self.state.d.next = bits::<2>(2);
+            }
+        } else if self.state.q.val() == 2 {
+            if self.tcdm0_r_valid.val() {
+                self.data.d.next = self.tcdm0_r_rdata.val();
+                self.state.d.next = bits::<2>(3);
+            }
+        } else if self.state.q.val() == 3 {
+            if self.tcdm1_gnt.val() {
+                self.state.d.next = bits::<2>(0);
+            }
+        }
+        if self.clear.val() {
+            self.state.d.next = bits::<2>(0);
+            self.toggle.d.next = false;
+        }
+    }
+}
+
+fn run_with_grants<P: ntx_verif::pins::Pins>(
+    mut h: NtxHarness<P>,
+    job: &Job,
+    mem: &Tcdm,
+    seed: u64,
+    p: f64,
+) -> (Tcdm, Option<u64>) {
+    let mut g = StdRng::seed_from_u64(seed);
+    h.set_grant(Box::new(move |_, _| g.gen_bool(p)));
+    let r = run_job(&mut h, job, mem, &RunLimits::default())
+        .unwrap_or_else(|e| panic!("{} (grant seed {seed}, p {p}): {e}", h.name()));
+    (r.mem, r.cycles)
+}
+
+fn fake_dut() -> RustHdlDut<FakeNtx> {
+    RustHdlDut::new(
+        FakeNtx::default(),
+        drive_fn!(FakeNtx; clock, clear, reg_req, reg_we, reg_addr, reg_wdata,
+            tcdm0_gnt, tcdm0_r_valid, tcdm0_r_rdata, tcdm1_gnt, tcdm1_r_valid, tcdm1_r_rdata),
+    )
+}
+
+#[test]
+fn rtl_and_verilator_harnesses_agree_cycle_for_cycle() {
+    let verilog = generate_verilog(&fake_dut().uut);
+    let mut rng = StdRng::seed_from_u64(11);
+    for round in 0..10 {
+        let mut mem = Tcdm::new(4096, 0x5555_5555);
+        let (src, dst) = (rng.gen_range(0..1024u32), rng.gen_range(0..1024u32));
+        mem.write(src, rng.gen());
+        let job = copy_job(src, dst);
+        let mut model = ModelBackend::new(mem.clone());
+        let want = run_job(&mut model, &job, &mem, &RunLimits::default()).unwrap();
+        let seed = rng.gen::<u64>();
+        let p = rng.gen_range(0.2..1.0);
+        let names = NtxPinNames::default();
+        let rtl =
+            NtxHarness::new(RustHdlPins::new(fake_dut()), &names, mem.clone(), "rtl").unwrap();
+        let vl = NtxHarness::verilated("fake_ntx_rhdl", &verilog, &names, mem.clone()).unwrap();
+        let results = [
+            run_with_grants(rtl, &job, &mem, seed, p),
+            run_with_grants(vl, &job, &mem, seed, p),
+        ];
+        assert_eq!(results[0].0, want.mem, "rtl vs model, round {round}");
+        assert_eq!(
+            results[1], results[0],
+            "verilator vs rtl, round {round} (seed {seed}, p {p})"
+        );
+    }
 }
