@@ -6,3 +6,4 @@ pub mod dma;
 pub mod fmac;
 pub mod params;
 pub mod tcdm;
+pub mod ntx;

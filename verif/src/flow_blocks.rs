@@ -25,6 +25,7 @@ fn dma_verilog() -> String {
 pub fn blocks() -> Vec<(&'static str, fn() -> String)> {
     use ntx_hw::fmac;
     vec![
+        ("ntx", verilog_of::<ntx_hw::ntx::Ntx>),
         ("fmac", verilog_of::<fmac::Fmac> as fn() -> String),
         ("dag", verilog_of::<ntx_hw::dag::Dag>),
         ("fmac_mult", verilog_of::<fmac::mult::Mult>),

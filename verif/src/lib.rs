@@ -11,5 +11,6 @@ pub mod flow_blocks;
 pub mod jobfile;
 pub mod model;
 pub mod pins;
+pub mod rtl;
 pub mod traffic;
 pub mod verilator;

@@ -225,7 +225,7 @@ impl<P: Pins> NtxHarness<P> {
             }
             pins.set(c, 0);
         }
-        Ok(NtxHarness {
+        let mut h = NtxHarness {
             pins,
             mem,
             cycles: 0,
@@ -234,7 +234,15 @@ impl<P: Pins> NtxHarness<P> {
             pending: [None; 2],
             grant: Box::new(|_, _| true),
             name,
-        })
+        };
+        // Power-up as the RTL backend does it: a soft clear through CTRL
+        // puts every block into a known state, one idle cycle, then the
+        // cycle count starts.
+        h.reg_request(ntx_hw::params::regs::CTRL, true, 1)?;
+        h.cycle(|_, _| ());
+        h.cycles = 0;
+        h.pending = [None; 2];
+        Ok(h)
     }
 
     /// Use `g(cycle, port)` to decide the TCDM grants (default: always).
@@ -335,8 +343,11 @@ impl<P: Pins> Backend for NtxHarness<P> {
     }
     fn read_reg(&mut self, word: u32) -> Result<u32, BackendError> {
         self.reg_request(word, false, 0)?;
-        // Read data comes one cycle after the grant.
-        Ok(self.cycle(|p, r| p.get(r[5]) as u32))
+        // Read data is valid in the cycle after the grant: sample it right
+        // after the granting edge (as the RTL backend does), so a read costs
+        // one cycle and the next access can start in the data cycle.
+        self.pins.settle();
+        Ok(self.pins.get(self.reg[5]) as u32)
     }
     fn step(&mut self, n: u64) {
         for _ in 0..n {

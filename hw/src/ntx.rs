@@ -1,0 +1,563 @@
+//! One complete NTX co-processor (spec sections 2-6): register interface
+//! with staging area and one-entry job queue, loop nest and AGUs (`Dag`),
+//! two TCDM master ports, the FMAC and a small ALU.
+//!
+//! Microarchitecture (a decoupled access/execute pipeline):
+//! - **Generator**: one DAG step per cycle becomes an *element*: the reads
+//!   it needs (A on port 0, B on port 1, C on whichever the element leaves
+//!   free) go into per-port request queues, an element record (opcode
+//!   fields, init/store flags, which reads) into the element FIFO, and the
+//!   store address (if any) into the store scoreboard. An element whose
+//!   reads hit a pending store waits, so every read sees all earlier stores
+//!   exactly as the sequential golden model. An element with three reads
+//!   takes two cycles (two beats).
+//! - **Ports**: each port issues its queued reads (credit-limited by its
+//!   response FIFO) and the in-order writes; an ungranted request is held.
+//! - **Execute**: the head element fires when its operands are at the heads
+//!   of the response FIFOs; it drives the FMAC (MAC, VADDSUB, VMULT, OUTERP,
+//!   MASKMAC; init merged into the first accumulation via `load`) or the ALU
+//!   (MAXMIN, THTST, MASK, COPY). Results enter the write queue in element
+//!   order (an ALU result waits for the FMAC to drain), and the write
+//!   address is the scoreboard head.
+
+pub mod alu;
+pub mod fifo;
+pub mod port;
+pub mod regif;
+pub mod scoreboard;
+
+use crate::dag::Dag;
+use crate::fmac::Fmac;
+use crate::params::*;
+use alu::Alu;
+use fifo::{Fifo16, Fifo4};
+use port::Port;
+use regif::RegIf;
+use rust_hdl::prelude::*;
+use scoreboard::Scoreboard;
+
+/// Element record width: [3:0] opcode, [6:4] aux, [7] polarity,
+/// [9:8] init_sel, [10] init, [11] store, [12] read A, [13] read B,
+/// [14] read C, [16:15] IRQ bits to raise when its store retires.
+pub const ELEM_WIDTH: usize = 17;
+/// Write-queue entry: [31:0] data, [32] cancelled (MASKMAC test false),
+/// [34:33] IRQ bits.
+pub const WQ_WIDTH: usize = 35;
+/// Write-queue depth (results plus FMAC stores in flight).
+pub const WQ_DEPTH: u64 = 16;
+
+#[derive(LogicBlock, Default)]
+pub struct Ntx {
+    pub clock: Signal<In, Clock>,
+    // register slave port
+    pub reg_req: Signal<In, Bit>,
+    pub reg_we: Signal<In, Bit>,
+    pub reg_addr: Signal<In, Bits<REG_ADDR_WIDTH>>,
+    pub reg_wdata: Signal<In, Bits<32>>,
+    pub reg_gnt: Signal<Out, Bit>,
+    pub reg_rdata: Signal<Out, Bits<32>>,
+    pub irq: Signal<Out, Bit>,
+    pub priority: Signal<Out, Bits<2>>,
+    // TCDM master port 0 (operand A)
+    pub tcdm0_req: Signal<Out, Bit>,
+    pub tcdm0_addr: Signal<Out, Bits<ADDR_WIDTH>>,
+    pub tcdm0_we: Signal<Out, Bit>,
+    pub tcdm0_be: Signal<Out, Bits<BE_WIDTH>>,
+    pub tcdm0_wdata: Signal<Out, Bits<DATA_WIDTH>>,
+    pub tcdm0_gnt: Signal<In, Bit>,
+    pub tcdm0_r_valid: Signal<In, Bit>,
+    pub tcdm0_r_rdata: Signal<In, Bits<DATA_WIDTH>>,
+    // TCDM master port 1 (operand B)
+    pub tcdm1_req: Signal<Out, Bit>,
+    pub tcdm1_addr: Signal<Out, Bits<ADDR_WIDTH>>,
+    pub tcdm1_we: Signal<Out, Bit>,
+    pub tcdm1_be: Signal<Out, Bits<BE_WIDTH>>,
+    pub tcdm1_wdata: Signal<Out, Bits<DATA_WIDTH>>,
+    pub tcdm1_gnt: Signal<In, Bit>,
+    pub tcdm1_r_valid: Signal<In, Bit>,
+    pub tcdm1_r_rdata: Signal<In, Bits<DATA_WIDTH>>,
+    // blocks
+    pub regif: RegIf,
+    pub dag: Dag,
+    pub fmac: Fmac,
+    pub alu: Alu,
+    pub sb: Scoreboard,
+    pub port0: Port,
+    pub port1: Port,
+    pub q0: Fifo4<Bits<AGU_ADDR_WIDTH>>,
+    pub q1: Fifo4<Bits<AGU_ADDR_WIDTH>>,
+    pub rf0: Fifo4<Bits<DATA_WIDTH>>,
+    pub rf1: Fifo4<Bits<DATA_WIDTH>>,
+    pub ef: Fifo16<Bits<ELEM_WIDTH>>,
+    pub wq: Fifo16<Bits<WQ_WIDTH>>,
+    // active job (the one-entry queue)
+    pub act_valid: DFF<Bit>,
+    act_cmd: DFF<Bits<21>>,
+    act_loop_end: [DFF<Bits<LOOP_WIDTH>>; N_LOOPS],
+    act_stride: [DFF<Bits<AGU_ADDR_WIDTH>>; 15],
+    beat2: DFF<Bit>,
+    got1: DFF<Bit>,
+    b_hold: DFF<Bits<DATA_WIDTH>>,
+    fmac_pend: DFF<Bits<5>>,
+    // generator locals
+    clr: Signal<Local, Bit>,
+    take: Signal<Local, Bit>,
+    nc_valid: Signal<Local, Bit>,
+    g_op: Signal<Local, Bits<4>>,
+    g_sel: Signal<Local, Bits<2>>,
+    g_aux: Signal<Local, Bits<3>>,
+    g_init: Signal<Local, Bit>,
+    g_store: Signal<Local, Bit>,
+    g_uses_init: Signal<Local, Bit>,
+    g_ex_a: Signal<Local, Bit>,
+    g_ex_b: Signal<Local, Bit>,
+    g_mm: Signal<Local, Bit>,
+    need_a: Signal<Local, Bit>,
+    need_b: Signal<Local, Bit>,
+    need_c: Signal<Local, Bit>,
+    three: Signal<Local, Bit>,
+    push_a: Signal<Local, Bit>,
+    push_b: Signal<Local, Bit>,
+    push_c0: Signal<Local, Bit>,
+    push_c1: Signal<Local, Bit>,
+    g_step: Signal<Local, Bit>,
+    room: Signal<Local, Bit>,
+    go: Signal<Local, Bit>,
+    g_irq: Signal<Local, Bits<2>>,
+    rec: Signal<Local, Bits<ELEM_WIDTH>>,
+    // execute locals
+    e_rec: Signal<Local, Bits<ELEM_WIDTH>>,
+    e_op: Signal<Local, Bits<4>>,
+    e_aux: Signal<Local, Bits<3>>,
+    e_pol: Signal<Local, Bit>,
+    e_sel: Signal<Local, Bits<2>>,
+    e_init: Signal<Local, Bit>,
+    e_store: Signal<Local, Bit>,
+    e_na: Signal<Local, Bit>,
+    e_nb: Signal<Local, Bit>,
+    e_nc: Signal<Local, Bit>,
+    e_two1: Signal<Local, Bit>,
+    e_n0: Signal<Local, Bit>,
+    e_n1: Signal<Local, Bit>,
+    e_ready: Signal<Local, Bit>,
+    e_fmac_op: Signal<Local, Bit>,
+    e_res_ok: Signal<Local, Bit>,
+    fire: Signal<Local, Bit>,
+    take_b: Signal<Local, Bit>,
+    op_a: Signal<Local, Bits<32>>,
+    op_b: Signal<Local, Bits<32>>,
+    op_c: Signal<Local, Bits<32>>,
+    iv: Signal<Local, Bits<32>>,
+    f_valid: Signal<Local, Bit>,
+    f_norm: Signal<Local, Bit>,
+    // write locals
+    w_kill: Signal<Local, Bit>,
+    w_live: Signal<Local, Bit>,
+    r0_ready: Signal<Local, Bit>,
+    r1_ready: Signal<Local, Bit>,
+    w_sel0: Signal<Local, Bit>,
+    w_sel1: Signal<Local, Bit>,
+    w_retire: Signal<Local, Bit>,
+    pipe_empty: Signal<Local, Bit>,
+}
+
+impl Logic for Ntx {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, act_valid, act_cmd, beat2, got1, b_hold, fmac_pend);
+        for k in 0..5 {
+            self.act_loop_end[k].clock.next = self.clock.val();
+            self.act_loop_end[k].d.next = self.act_loop_end[k].q.val();
+        }
+        for s in 0..15 {
+            self.act_stride[s].clock.next = self.clock.val();
+            self.act_stride[s].d.next = self.act_stride[s].q.val();
+        }
+        clock!(self, clock, regif, dag, fmac, alu, sb, port0, port1, q0, q1, rf0, rf1, ef, wq);
+
+        // ---------------- register interface ----------------
+        self.regif.req.next = self.reg_req.val();
+        self.regif.we.next = self.reg_we.val();
+        self.regif.addr.next = self.reg_addr.val();
+        self.regif.wdata.next = self.reg_wdata.val();
+        self.reg_gnt.next = self.regif.gnt.val();
+        self.reg_rdata.next = self.regif.rdata.val();
+        self.irq.next = self.regif.irq.val();
+        self.priority.next = self.regif.priority.val();
+        self.clr.next = self.regif.soft_clear.val();
+
+        // ---------------- job activation ----------------
+        self.take.next = !self.act_valid.q.val()
+            & self.regif.committed.val()
+            & !self.regif.invalid.val()
+            & !self.clr.val();
+        // valid: opcode <= 8 and inner <= init <= outer <= 5
+        self.nc_valid.next = (self.regif.cmd.val().get_bits::<4>(0) <= bits::<4>(8))
+            & (self.regif.cmd.val().get_bits::<3>(7) <= self.regif.cmd.val().get_bits::<3>(4))
+            & (self.regif.cmd.val().get_bits::<3>(4) <= self.regif.cmd.val().get_bits::<3>(10))
+            & (self.regif.cmd.val().get_bits::<3>(10) <= bits::<3>(5));
+        self.regif.take.next = self.take.val();
+        self.regif.set_invalid.next = self.take.val() & !self.nc_valid.val();
+        self.dag.init.next = self.take.val() | self.clr.val();
+        for a in 0..3 {
+            self.dag.base[a].next = self.regif.base[a].val();
+        }
+        if self.take.val() {
+            self.act_valid.d.next = true;
+            self.act_cmd.d.next = self.regif.cmd.val().get_bits::<21>(0);
+            for k in 0..5 {
+                self.act_loop_end[k].d.next = self.regif.loop_end[k].val();
+            }
+            for s in 0..15 {
+                self.act_stride[s].d.next = self.regif.stride[s].val();
+            }
+        }
+        for k in 0..5 {
+            self.dag.loop_end[k].next = self.act_loop_end[k].q.val();
+        }
+        for s in 0..15 {
+            self.dag.stride[s].next = self.act_stride[s].q.val();
+        }
+        self.dag.outer_level.next = self.act_cmd.q.val().get_bits::<3>(10);
+
+        // ---------------- generator ----------------
+        self.g_op.next = self.act_cmd.q.val().get_bits::<4>(0);
+        self.g_sel.next = self.act_cmd.q.val().get_bits::<2>(13);
+        self.g_aux.next = self.act_cmd.q.val().get_bits::<3>(15);
+        self.g_init.next = (self.dag.first.val()
+            >> bit_cast::<6, 3>(self.act_cmd.q.val().get_bits::<3>(4)))
+        .get_bit(0);
+        self.g_store.next = (self.dag.last.val()
+            >> bit_cast::<6, 3>(self.act_cmd.q.val().get_bits::<3>(7)))
+        .get_bit(0);
+        // opcodes: 0 MAC 1 VADDSUB 2 VMULT 3 OUTERP 4 MAXMIN 5 THTST 6 MASK 7 MASKMAC 8 COPY
+        self.g_mm.next = self.g_op.val() == bits::<4>(7);
+        self.g_uses_init.next = (self.g_op.val() == bits::<4>(0))
+            | (self.g_op.val() == bits::<4>(1))
+            | (self.g_op.val() == bits::<4>(3))
+            | (self.g_op.val() == bits::<4>(4))
+            | (self.g_op.val() == bits::<4>(5))
+            | (self.g_op.val() == bits::<4>(6))
+            | ((self.g_op.val() == bits::<4>(8)) & !self.g_aux.val().get_bit(0));
+        self.g_ex_a.next = (self.g_op.val() == bits::<4>(0))
+            | (self.g_op.val() == bits::<4>(1))
+            | (self.g_op.val() == bits::<4>(2))
+            | (self.g_op.val() == bits::<4>(3))
+            | (self.g_op.val() == bits::<4>(6))
+            | ((self.g_op.val() == bits::<4>(8)) & self.g_aux.val().get_bit(0));
+        self.g_ex_b.next = (self.g_op.val() == bits::<4>(0))
+            | (self.g_op.val() == bits::<4>(2))
+            | (self.g_op.val() == bits::<4>(4))
+            | (self.g_op.val() == bits::<4>(5))
+            | (self.g_op.val() == bits::<4>(6))
+            | (self.g_mm.val() & !self.g_aux.val().get_bit(2));
+        self.need_a.next = self.g_ex_a.val()
+            | (self.g_init.val() & self.g_uses_init.val() & (self.g_sel.val() == bits::<2>(0)))
+            | (self.g_mm.val() & self.g_init.val());
+        self.need_b.next = self.g_ex_b.val()
+            | (self.g_init.val() & self.g_uses_init.val() & (self.g_sel.val() == bits::<2>(1)))
+            | (self.g_mm.val() & self.g_init.val() & (self.g_sel.val() != bits::<2>(3)));
+        self.need_c.next = (self.g_init.val()
+            & self.g_uses_init.val()
+            & (self.g_sel.val() == bits::<2>(2)))
+            | (self.g_mm.val() & self.g_store.val());
+        self.three.next = self.need_a.val() & self.need_b.val() & self.need_c.val();
+        self.push_a.next = self.need_a.val() & !self.beat2.q.val();
+        self.push_b.next = self.need_b.val() & !self.beat2.q.val();
+        self.push_c0.next = self.need_c.val() & !self.need_a.val();
+        self.push_c1.next =
+            self.need_c.val() & self.need_a.val() & (!self.three.val() | self.beat2.q.val());
+        self.g_step.next = !self.three.val() | self.beat2.q.val();
+        self.room.next = (!(self.push_a.val() | self.push_c0.val()) | !self.q0.full.val())
+            & (!(self.push_b.val() | self.push_c1.val()) | !self.q1.full.val())
+            & (!self.g_step.val() | !self.ef.full.val())
+            & (!(self.g_step.val() & self.g_store.val()) | !self.sb.full.val());
+        self.sb.q[0].next = self.dag.addr0.val();
+        self.sb.q[1].next = self.dag.addr1.val();
+        self.sb.q[2].next = self.dag.addr2.val();
+        self.sb.q_en[0].next = self.need_a.val();
+        self.sb.q_en[1].next = self.need_b.val();
+        self.sb.q_en[2].next = self.need_c.val();
+        self.go.next = self.act_valid.q.val()
+            & !self.regif.invalid.val()
+            & !self.clr.val()
+            & self.room.val()
+            & !self.sb.hit.val();
+        self.g_irq.next = bits::<2>(0);
+        if self.dag.done.val() & (self.act_cmd.q.val().get_bits::<2>(18) == bits::<2>(1)) {
+            self.g_irq.next = bits::<2>(2);
+        }
+        if self.dag.done.val() & (self.act_cmd.q.val().get_bits::<2>(18) == bits::<2>(2)) {
+            self.g_irq.next = bits::<2>(1);
+        }
+        self.rec.next = (bit_cast::<17, 4>(self.g_op.val())
+            | (bit_cast::<17, 3>(self.g_aux.val()) << 4)
+            | (bit_cast::<17, 2>(self.g_sel.val()) << 8)
+            | (bit_cast::<17, 2>(self.g_irq.val()) << 15))
+            .replace_bit(7, self.act_cmd.q.val().get_bit(20))
+            .replace_bit(10, self.g_init.val())
+            .replace_bit(11, self.g_store.val())
+            .replace_bit(12, self.need_a.val())
+            .replace_bit(13, self.need_b.val())
+            .replace_bit(14, self.need_c.val());
+        self.q0.din.next = self.dag.addr0.val();
+        if !self.need_a.val() {
+            self.q0.din.next = self.dag.addr2.val();
+        }
+        self.q1.din.next = self.dag.addr1.val();
+        if self.beat2.q.val() | !self.need_b.val() {
+            self.q1.din.next = self.dag.addr2.val();
+        }
+        self.q0.push.next = self.go.val() & (self.push_a.val() | self.push_c0.val());
+        self.q1.push.next = self.go.val() & (self.push_b.val() | self.push_c1.val());
+        self.ef.din.next = self.rec.val();
+        self.ef.push.next = self.go.val() & self.g_step.val();
+        self.sb.din.next = self.dag.addr2.val();
+        self.sb.push.next = self.go.val() & self.g_step.val() & self.g_store.val();
+        self.dag.step.next = self.go.val() & self.g_step.val();
+        if self.go.val() {
+            self.beat2.d.next = !self.g_step.val();
+            if self.g_step.val() & self.dag.done.val() {
+                self.act_valid.d.next = false;
+            }
+        }
+
+        // ---------------- ports: reads ----------------
+        // read credit: response FIFO entries + read in flight < depth (4)
+        self.r0_ready.next = self.q0.valid.val()
+            & ((self.rf0.count.val() < bits::<5>(3))
+                | (!self.port0.inflight.val() & (self.rf0.count.val() < bits::<5>(4))));
+        self.r1_ready.next = self.q1.valid.val()
+            & ((self.rf1.count.val() < bits::<5>(3))
+                | (!self.port1.inflight.val() & (self.rf1.count.val() < bits::<5>(4))));
+        self.port0.rd_req.next = self.r0_ready.val();
+        self.port1.rd_req.next = self.r1_ready.val();
+        self.port0.rd_addr.next = self.q0.dout.val();
+        self.port1.rd_addr.next = self.q1.dout.val();
+        self.q0.pop.next = self.port0.rd_done.val();
+        self.q1.pop.next = self.port1.rd_done.val();
+        self.rf0.push.next = self.port0.resp_valid.val();
+        self.rf0.din.next = self.port0.resp_data.val();
+        self.rf1.push.next = self.port1.resp_valid.val();
+        self.rf1.din.next = self.port1.resp_data.val();
+
+        // ---------------- execute ----------------
+        self.e_rec.next = self.ef.dout.val();
+        self.e_op.next = self.e_rec.val().get_bits::<4>(0);
+        self.e_aux.next = self.e_rec.val().get_bits::<3>(4);
+        self.e_pol.next = self.e_rec.val().get_bit(7);
+        self.e_sel.next = self.e_rec.val().get_bits::<2>(8);
+        self.e_init.next = self.e_rec.val().get_bit(10);
+        self.e_store.next = self.e_rec.val().get_bit(11);
+        self.e_na.next = self.e_rec.val().get_bit(12);
+        self.e_nb.next = self.e_rec.val().get_bit(13);
+        self.e_nc.next = self.e_rec.val().get_bit(14);
+        self.e_two1.next = self.e_na.val() & self.e_nb.val() & self.e_nc.val();
+        self.e_n0.next = self.e_na.val() | self.e_nc.val();
+        self.e_n1.next = self.e_nb.val() | (self.e_nc.val() & self.e_na.val());
+        // first of two port-1 operands (B) goes to the holding register
+        self.take_b.next = self.ef.valid.val()
+            & self.e_two1.val()
+            & !self.got1.q.val()
+            & self.rf1.valid.val()
+            & !self.clr.val();
+        if self.take_b.val() {
+            self.got1.d.next = true;
+            self.b_hold.d.next = self.rf1.dout.val();
+        }
+        self.e_ready.next = self.ef.valid.val()
+            & (!self.e_n0.val() | self.rf0.valid.val())
+            & (!self.e_n1.val() | self.rf1.valid.val())
+            & (!self.e_two1.val() | self.got1.q.val());
+        self.e_fmac_op.next = (self.e_op.val() <= bits::<4>(3)) | (self.e_op.val() == bits::<4>(7));
+        // result space: FMAC stores count their slot at issue; ALU results
+        // wait until the FMAC has drained (keeps results in element order)
+        self.e_res_ok.next = !self.e_store.val()
+            | (self.e_fmac_op.val()
+                & ((self.wq.count.val() + self.fmac_pend.q.val()) < bits::<5>(16)))
+            | (!self.e_fmac_op.val()
+                & (self.fmac_pend.q.val() == bits::<5>(0))
+                & !self.wq.full.val());
+        self.fire.next = self.e_ready.val() & self.e_res_ok.val() & !self.clr.val();
+        self.ef.pop.next = self.fire.val();
+        self.rf0.pop.next = self.fire.val() & self.e_n0.val();
+        self.rf1.pop.next = (self.fire.val() & self.e_n1.val()) | self.take_b.val();
+        if self.fire.val() {
+            self.got1.d.next = false;
+        }
+        self.op_a.next = self.rf0.dout.val();
+        self.op_b.next = self.rf1.dout.val();
+        if self.e_two1.val() {
+            self.op_b.next = self.b_hold.q.val();
+        }
+        self.op_c.next = self.rf0.dout.val();
+        if self.e_na.val() {
+            self.op_c.next = self.rf1.dout.val();
+        }
+        self.iv.next = bits::<32>(0);
+        if self.e_sel.val() == bits::<2>(0) {
+            self.iv.next = self.op_a.val();
+        }
+        if self.e_sel.val() == bits::<2>(1) {
+            self.iv.next = self.op_b.val();
+        }
+        if self.e_sel.val() == bits::<2>(2) {
+            self.iv.next = self.op_c.val();
+        }
+        // ALU
+        self.alu.clear.next = self.clr.val();
+        self.alu.en.next = self.fire.val();
+        self.alu.opcode.next = self.e_op.val();
+        self.alu.aux.next = self.e_aux.val();
+        self.alu.polarity.next = self.e_pol.val();
+        self.alu.init_sel.next = self.e_sel.val();
+        self.alu.is_init.next = self.e_init.val();
+        self.alu.a.next = self.op_a.val();
+        self.alu.b.next = self.op_b.val();
+        self.alu.iv.next = self.iv.val();
+        // FMAC
+        self.fmac.clear.next = self.clr.val();
+        self.f_valid.next = self.e_fmac_op.val();
+        self.f_norm.next = self.e_store.val();
+        self.fmac.op_a.next = self.op_a.val();
+        self.fmac.op_b.next = self.op_b.val();
+        self.fmac.load.next = self.e_init.val();
+        self.fmac.load_value.next = self.iv.val();
+        self.fmac.load_neg.next = false;
+        self.fmac.mul.next = true;
+        self.fmac.sub.next = self.e_pol.val();
+        self.fmac.relu.next = self.e_aux.val().any();
+        self.fmac.tag_in.next = bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15)) << 1;
+        if self.e_op.val() == bits::<4>(1) {
+            // VADDSUB: acc = +-init; acc += A x 1.0
+            self.fmac.op_b.next = bits::<32>(0x3F80_0000);
+            self.fmac.sub.next = false;
+            self.fmac.load_neg.next = self.e_pol.val();
+        }
+        if self.e_op.val() == bits::<4>(2) {
+            // VMULT: acc = +-A*B (replaces)
+            self.fmac.load.next = true;
+            self.fmac.load_value.next = bits::<32>(0);
+        }
+        if self.e_op.val() == bits::<4>(3) {
+            // OUTERP: acc = +-A*alu (replaces)
+            self.fmac.load.next = true;
+            self.fmac.load_value.next = bits::<32>(0);
+            self.fmac.op_b.next = self.alu.alu_eff.val();
+        }
+        if self.e_op.val() == bits::<4>(7) {
+            // MASKMAC: init acc = A; at a store with the test true acc += C
+            self.f_valid.next = self.e_init.val() | self.e_store.val();
+            self.fmac.load_value.next = self.op_a.val();
+            self.fmac.mul.next = self.e_store.val() & self.alu.test.val();
+            self.fmac.op_a.next = self.op_c.val();
+            self.fmac.op_b.next = bits::<32>(0x3F80_0000);
+            self.fmac.sub.next = false;
+            self.fmac.relu.next = false;
+            self.fmac.tag_in.next = (bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15))
+                << 1)
+                .replace_bit(0, !self.alu.test.val());
+        }
+        self.fmac.in_valid.next = self.fire.val() & self.f_valid.val();
+        self.fmac.norm.next = self.f_norm.val();
+        if self.fire.val() & self.e_fmac_op.val() & self.f_valid.val() & self.f_norm.val() {
+            if !self.fmac.out_valid.val() {
+                self.fmac_pend.d.next = self.fmac_pend.q.val() + 1;
+            }
+        } else if self.fmac.out_valid.val() {
+            self.fmac_pend.d.next = self.fmac_pend.q.val() - 1;
+        }
+        // results into the write queue
+        self.wq.push.next = self.fmac.out_valid.val()
+            | (self.fire.val() & !self.e_fmac_op.val() & self.e_store.val());
+        self.wq.din.next = bit_cast::<35, 32>(self.alu.wdata.val())
+            | (bit_cast::<35, 2>(self.e_rec.val().get_bits::<2>(15)) << 33);
+        if self.fmac.out_valid.val() {
+            self.wq.din.next = bit_cast::<35, 32>(self.fmac.result.val())
+                | (bit_cast::<35, FMAC_TAG_WIDTH>(self.fmac.tag_out.val()) << 32);
+        }
+
+        // ---------------- writes ----------------
+        self.w_kill.next = self.wq.valid.val() & self.wq.dout.val().get_bit(32);
+        self.w_live.next = self.wq.valid.val() & !self.wq.dout.val().get_bit(32);
+        self.port0.wr_addr.next = self.sb.head.val();
+        self.port1.wr_addr.next = self.sb.head.val();
+        self.port0.wr_data.next = self.wq.dout.val().get_bits::<32>(0);
+        self.port1.wr_data.next = self.wq.dout.val().get_bits::<32>(0);
+        self.w_sel0.next = false;
+        self.w_sel1.next = false;
+        if self.w_live.val() {
+            if self.port0.held_wr.val() {
+                self.w_sel0.next = true;
+            } else if self.port1.held_wr.val() {
+                self.w_sel1.next = true;
+            } else if !self.port0.held_rd.val() & !self.r0_ready.val() {
+                self.w_sel0.next = true;
+            } else if !self.port1.held_rd.val() & !self.r1_ready.val() {
+                self.w_sel1.next = true;
+            } else if self.wq.count.val() >= bits::<5>(4) {
+                if !self.port0.held_rd.val() {
+                    self.w_sel0.next = true;
+                } else if !self.port1.held_rd.val() {
+                    self.w_sel1.next = true;
+                }
+            }
+        }
+        self.port0.wr_sel.next = self.w_sel0.val();
+        self.port1.wr_sel.next = self.w_sel1.val();
+        self.w_retire.next = self.w_kill.val() | self.port0.wr_done.val() | self.port1.wr_done.val();
+        self.wq.pop.next = self.w_retire.val();
+        self.sb.pop.next = self.w_retire.val();
+        self.regif.set_irq.next = bits::<2>(0);
+        if self.w_retire.val() {
+            self.regif.set_irq.next = self.wq.dout.val().get_bits::<2>(33);
+        }
+
+        // ---------------- TCDM pins ----------------
+        self.tcdm0_req.next = self.port0.req.val();
+        self.tcdm0_addr.next = self.port0.addr.val();
+        self.tcdm0_we.next = self.port0.we.val();
+        self.tcdm0_be.next = self.port0.be.val();
+        self.tcdm0_wdata.next = self.port0.wdata.val();
+        self.port0.gnt.next = self.tcdm0_gnt.val();
+        self.port0.r_valid.next = self.tcdm0_r_valid.val();
+        self.port0.r_rdata.next = self.tcdm0_r_rdata.val();
+        self.tcdm1_req.next = self.port1.req.val();
+        self.tcdm1_addr.next = self.port1.addr.val();
+        self.tcdm1_we.next = self.port1.we.val();
+        self.tcdm1_be.next = self.port1.be.val();
+        self.tcdm1_wdata.next = self.port1.wdata.val();
+        self.port1.gnt.next = self.tcdm1_gnt.val();
+        self.port1.r_valid.next = self.tcdm1_r_valid.val();
+        self.port1.r_rdata.next = self.tcdm1_r_rdata.val();
+
+        // ---------------- status and clear ----------------
+        self.pipe_empty.next = !self.ef.valid.val()
+            & !self.q0.valid.val()
+            & !self.q1.valid.val()
+            & !self.rf0.valid.val()
+            & !self.rf1.valid.val()
+            & !self.port0.inflight.val()
+            & !self.port1.inflight.val()
+            & (self.fmac_pend.q.val() == bits::<5>(0))
+            & !self.wq.valid.val()
+            & !self.sb.valid.val();
+        self.regif.queue_empty.next = !self.act_valid.q.val();
+        self.regif.pipe_empty.next = self.pipe_empty.val();
+        self.sb.clear.next = self.clr.val();
+        self.port0.clear.next = self.clr.val();
+        self.port1.clear.next = self.clr.val();
+        self.q0.clear.next = self.clr.val();
+        self.q1.clear.next = self.clr.val();
+        self.rf0.clear.next = self.clr.val();
+        self.rf1.clear.next = self.clr.val();
+        self.ef.clear.next = self.clr.val();
+        self.wq.clear.next = self.clr.val();
+        if self.clr.val() {
+            self.act_valid.d.next = false;
+            self.beat2.d.next = false;
+            self.got1.d.next = false;
+            self.fmac_pend.d.next = bits::<5>(0);
+        }
+    }
+}
