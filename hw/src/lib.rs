@@ -4,6 +4,6 @@
 pub mod dag;
 pub mod dma;
 pub mod fmac;
+pub mod ntx;
 pub mod params;
 pub mod tcdm;
-pub mod ntx;

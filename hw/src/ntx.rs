@@ -257,10 +257,9 @@ impl Logic for Ntx {
         self.need_b.next = self.g_ex_b.val()
             | (self.g_init.val() & self.g_uses_init.val() & (self.g_sel.val() == bits::<2>(1)))
             | (self.g_mm.val() & self.g_init.val() & (self.g_sel.val() != bits::<2>(3)));
-        self.need_c.next = (self.g_init.val()
-            & self.g_uses_init.val()
-            & (self.g_sel.val() == bits::<2>(2)))
-            | (self.g_mm.val() & self.g_store.val());
+        self.need_c.next =
+            (self.g_init.val() & self.g_uses_init.val() & (self.g_sel.val() == bits::<2>(2)))
+                | (self.g_mm.val() & self.g_store.val());
         self.three.next = self.need_a.val() & self.need_b.val() & self.need_c.val();
         self.push_a.next = self.need_a.val() & !self.beat2.q.val();
         self.push_b.next = self.need_b.val() & !self.beat2.q.val();
@@ -427,7 +426,8 @@ impl Logic for Ntx {
         self.fmac.mul.next = true;
         self.fmac.sub.next = self.e_pol.val();
         self.fmac.relu.next = self.e_aux.val().any();
-        self.fmac.tag_in.next = bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15)) << 1;
+        self.fmac.tag_in.next =
+            bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15)) << 1;
         if self.e_op.val() == bits::<4>(1) {
             // VADDSUB: acc = +-init; acc += A x 1.0
             self.fmac.op_b.next = bits::<32>(0x3F80_0000);
@@ -454,9 +454,9 @@ impl Logic for Ntx {
             self.fmac.op_b.next = bits::<32>(0x3F80_0000);
             self.fmac.sub.next = false;
             self.fmac.relu.next = false;
-            self.fmac.tag_in.next = (bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15))
-                << 1)
-                .replace_bit(0, !self.alu.test.val());
+            self.fmac.tag_in.next =
+                (bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15)) << 1)
+                    .replace_bit(0, !self.alu.test.val());
         }
         self.fmac.in_valid.next = self.fire.val() & self.f_valid.val();
         self.fmac.norm.next = self.f_norm.val();
@@ -505,7 +505,8 @@ impl Logic for Ntx {
         }
         self.port0.wr_sel.next = self.w_sel0.val();
         self.port1.wr_sel.next = self.w_sel1.val();
-        self.w_retire.next = self.w_kill.val() | self.port0.wr_done.val() | self.port1.wr_done.val();
+        self.w_retire.next =
+            self.w_kill.val() | self.port0.wr_done.val() | self.port1.wr_done.val();
         self.wq.pop.next = self.w_retire.val();
         self.sb.pop.next = self.w_retire.val();
         self.regif.set_irq.next = bits::<2>(0);

@@ -105,8 +105,8 @@ impl Logic for Alu {
         // IEEE comparisons of alu1 with b
         self.nan_a.next = (self.alu1.val().get_bits::<8>(23) == bits::<8>(255))
             & self.alu1.val().get_bits::<23>(0).any();
-        self.nan_b.next =
-            (self.b.val().get_bits::<8>(23) == bits::<8>(255)) & self.b.val().get_bits::<23>(0).any();
+        self.nan_b.next = (self.b.val().get_bits::<8>(23) == bits::<8>(255))
+            & self.b.val().get_bits::<23>(0).any();
         self.zeros.next =
             !(self.alu1.val().get_bits::<31>(0).any() | self.b.val().get_bits::<31>(0).any());
         self.mag_gt.next = self.alu1.val().get_bits::<31>(0) > self.b.val().get_bits::<31>(0);
