@@ -144,13 +144,83 @@ pub fn figures(seconds: f64) -> Result<Vec<SpeedFigures>, String> {
     Ok(out)
 }
 
+/// NTX top on a real job: cycles/s of `--backend rtl` and `--backend
+/// verilator` (same harness protocol) on reference cases, and the fresh
+/// Verilator build time of the NTX. `cases` is the reference case directory.
+pub fn ntx_figures(cases: &std::path::Path, seconds: f64) -> Result<SpeedFigures, String> {
+    use crate::backend::{create_backend, run_job, RunLimits};
+    let all = crate::jobfile::find_cases(cases).map_err(|e| e.to_string())?;
+    let pick = |id: &str| {
+        all.iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| format!("reference case {id} not found in {}", cases.display()))
+    };
+    let load = |c: &crate::jobfile::CaseFiles| -> Result<_, String> {
+        let job = crate::jobfile::read_job(&c.job).map_err(|e| e.to_string())?;
+        let ini =
+            crate::jobfile::read_mem(&c.ini, 512 * 1024, 0x5555_5555).map_err(|e| e.to_string())?;
+        Ok((job, ini))
+    };
+    let rate = |backend: &str, id: &str, budget: f64| -> Result<f64, String> {
+        let (job, ini) = load(pick(id)?)?;
+        let (mut cycles, t0) = (0u64, Instant::now());
+        while t0.elapsed().as_secs_f64() < budget || cycles == 0 {
+            let mut be = create_backend(backend, ini.clone()).map_err(|e| e.0)?;
+            let r = run_job(be.as_mut(), &job, &ini, &RunLimits::default()).map_err(|e| e.0)?;
+            cycles += be.cycles().unwrap_or(0).max(r.cycles.unwrap_or(0));
+        }
+        Ok(cycles as f64 / t0.elapsed().as_secs_f64())
+    };
+    // Fresh build time of the NTX model.
+    let v = crate::flow_blocks::verilog("ntx").ok_or("no ntx block")?;
+    let (v, _) = crate::verilator::backend::ntx_verilog_workarounds(&v);
+    let fresh =
+        std::env::temp_dir().join(format!("ntx-bench-verilator-ntx-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&fresh);
+    let opts = BuildOptions {
+        cache_dir: Some(fresh.clone()),
+        ..Default::default()
+    };
+    let t0 = Instant::now();
+    drop(VerilatedModel::build_with("ntx", &v, &opts).map_err(|e| e.0)?);
+    let build_seconds = t0.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&fresh);
+    let t0 = Instant::now();
+    drop(VerilatedModel::build("ntx", &v).map_err(|e| e.0)?);
+    let cached_seconds = t0.elapsed().as_secs_f64();
+    // MAC job0016 (100k cycles) on Verilator, the 1000-step MASK job0072 on rust-hdl.
+    let verilator_cps = rate("verilator", "0016", seconds)?;
+    let rust_hdl_cps = rate("rtl", "0072", seconds)?;
+    Ok(SpeedFigures {
+        block: "ntx".into(),
+        rust_hdl_cps,
+        verilator_cps,
+        build_seconds,
+        cached_seconds,
+    })
+}
+
+fn default_cases_dir() -> std::path::PathBuf {
+    let d = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/ntx-ref-cases");
+    if d.exists() {
+        d
+    } else {
+        std::path::PathBuf::from("/work/shared/ntx-ref-cases")
+    }
+}
+
 /// Print the figures.
 pub fn run() -> Result<(), String> {
     println!(
         "{:<8} {:>14} {:>16} {:>9} {:>12} {:>12}",
         "block", "rust-hdl c/s", "verilator c/s", "speedup", "build s", "cached s"
     );
-    for f in figures(2.0)? {
+    let cases = std::env::var_os("NTX_REF_CASES")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(default_cases_dir);
+    let mut all = vec![ntx_figures(&cases, 3.0)?];
+    all.extend(figures(2.0)?);
+    for f in all {
         println!(
             "{:<8} {:>14.0} {:>16.0} {:>8.0}x {:>12.1} {:>12.3}",
             f.block,
