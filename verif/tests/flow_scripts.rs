@@ -34,9 +34,13 @@ fn script(name: &str, path: Option<&Path>) -> Output {
 fn script_on(name: &str, path: Option<&Path>, blocks: &[&str]) -> Output {
     let mut c = Command::new(root().join("scripts").join(name));
     c.args(blocks);
+    // A directory per invocation: tests run in parallel and the scripts
+    // start by clearing their output directory.
+    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     c.env("NTX_BIN", env!("CARGO_BIN_EXE_ntx")).env(
         "NTX_FLOW_OUT",
-        root().join("target").join("flow-scripts-test"),
+        root().join("target").join("flow-scripts-test").join(n.to_string()),
     );
     if let Some(p) = path {
         c.env("PATH", p);
