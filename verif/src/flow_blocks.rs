@@ -32,6 +32,7 @@ pub fn blocks() -> Vec<(&'static str, fn() -> String)> {
         ("fmac_load_prep", verilog_of::<fmac::align::LoadPrep>),
         ("fmac_align", verilog_of::<fmac::align::Align>),
         ("fmac_accu", verilog_of::<fmac::accu::Accu>),
+        ("fmac_lzc", verilog_of::<fmac::lzc::Lzc32>),
         ("fmac_norm", verilog_of::<fmac::norm::Norm>),
         ("wide_adder_284", verilog_of::<fmac::WideAdder>),
         ("dma", dma_verilog),

@@ -1,4 +1,4 @@
-//! FMAC stage 4: the segmented partial-carry-save accumulator.
+//! FMAC stage S5: the segmented partial-carry-save accumulator.
 //!
 //! The 284-bit accumulator is kept as 9 x 32-bit segments `acc[i]` plus one
 //! pending carry bit `carry[i]` out of each segment. Its value is
@@ -116,12 +116,12 @@ impl Logic for Accu {
         } else if self.en.val() {
             for i in 0..FULL_SEGS {
                 self.a_r[i].d.next = self.sum[i].val();
-                // carry out of bsel + prod + cin (32-bit wrap-around detection)
-                if self.cin[i].val() {
-                    self.c_r[i].d.next = self.sum[i].val() <= self.bsel[i].val();
-                } else {
-                    self.c_r[i].d.next = self.sum[i].val() < self.bsel[i].val();
-                }
+                // carry out of bit 31: majority of the operand bits and the
+                // carry into bit 31 (= !sum[31] when the operand bits differ)
+                self.c_r[i].d.next = (self.bsel[i].val().get_bit(31)
+                    & self.prod[i].val().get_bit(31))
+                    | ((self.bsel[i].val().get_bit(31) | self.prod[i].val().get_bit(31))
+                        & !self.sum[i].val().get_bit(31));
             }
             self.a_top.d.next = self.sum_top.val();
         }

@@ -1,6 +1,6 @@
 //! FMAC placement of values into the 9 x 32-bit accumulator segments.
 //!
-//! * [`LoadPrep`] (stages 1-2) turns the load value into a signed significand
+//! * [`LoadPrep`] (stages 1-3) turns the load value into a signed significand
 //!   and its placement: the value is `v x 1.0`, i.e. its 24-bit significand
 //!   (hidden one always set; subnormals read with exponent 0) lands with its
 //!   LSB on accumulator bit e (0..=255, so nothing is ever dropped); a zero
@@ -8,8 +8,9 @@
 //!   2^46 at exponent 255, i.e. significand 2^23 at bit 255 (the mantissa
 //!   bits are lost, as in the reference). A negative load is placed in two's
 //!   complement: -(m * 2^e) = (-m) * 2^e, so the narrow significand is
-//!   negated (stage 2) and the segments above it are filled with ones.
-//! * [`Align`] (stage 3) places the product (see `mult.rs`) and the prepared
+//!   negated (stage 2) and the segments above it are filled with ones. Stage
+//!   3 shifts it to its offset within the segment (two words).
+//! * [`Align`] (stage 4) places the product (see `mult.rs`) and the prepared
 //!   load value into registered segments. A negative product is placed in
 //!   one's complement (every segment inverted) with `cin0` = 1 as the carry
 //!   into segment 0, which completes the two's complement in the accumulator
@@ -26,14 +27,13 @@ pub struct LoadPrep {
     pub value: Signal<In, Bits<32>>,
     /// Negate the value (the value's own sign bit is honoured as well).
     pub neg: Signal<In, Bit>,
-    /// Stage-2 outputs: signed significand (two's complement, 25 bits used).
-    pub sm: Signal<Out, Bits<32>>,
+    /// Stage-3 outputs: the signed significand shifted to its offset, low word
+    /// (lands in segment `seg`).
+    pub w0: Signal<Out, Bits<32>>,
+    /// High word (lands in segment `seg + 1`).
+    pub w1: Signal<Out, Bits<32>>,
     /// Accumulator segment of the significand's LSB (e / 32).
     pub seg: Signal<Out, Bits<3>>,
-    /// Offset within the segment (e % 32).
-    pub off: Signal<Out, Bits<5>>,
-    /// 32 - off.
-    pub rsh: Signal<Out, Bits<6>>,
     /// Segments above the value are all ones (negative, non-zero load).
     pub fill: Signal<Out, Bit>,
     mant1: DFF<Bits<32>>,
@@ -46,6 +46,12 @@ pub struct LoadPrep {
     rsh2: DFF<Bits<6>>,
     fill2: DFF<Bit>,
     is_zero: Signal<Local, Bit>,
+    mask2: Signal<Local, Bits<32>>,
+    w0_3: DFF<Bits<32>>,
+    w1_3: DFF<Bits<32>>,
+    seg3: DFF<Bits<3>>,
+    fill3: DFF<Bit>,
+    en3: DFF<Bit>,
 }
 
 impl Default for LoadPrep {
@@ -55,10 +61,9 @@ impl Default for LoadPrep {
             en: Default::default(),
             value: Default::default(),
             neg: Default::default(),
-            sm: Default::default(),
+            w0: Default::default(),
+            w1: Default::default(),
             seg: Default::default(),
-            off: Default::default(),
-            rsh: Default::default(),
             fill: Default::default(),
             mant1: Default::default(),
             exp1: Default::default(),
@@ -70,6 +75,12 @@ impl Default for LoadPrep {
             rsh2: Default::default(),
             fill2: Default::default(),
             is_zero: Default::default(),
+            mask2: Default::default(),
+            w0_3: Default::default(),
+            w1_3: Default::default(),
+            seg3: Default::default(),
+            fill3: Default::default(),
+            en3: Default::default(),
         }
     }
 }
@@ -77,7 +88,10 @@ impl Default for LoadPrep {
 impl Logic for LoadPrep {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, mant1, exp1, neg1, en2, sm2, seg2, off2, rsh2, fill2);
+        dff_setup!(
+            self, clock, mant1, exp1, neg1, en2, sm2, seg2, off2, rsh2, fill2, w0_3, w1_3, seg3,
+            fill3, en3
+        );
         // ---- stage 1 ----
         self.is_zero.next = bit_cast::<31, 32>(self.value.val()) == 0;
         self.en2.d.next = self.en.val();
@@ -108,11 +122,23 @@ impl Logic for LoadPrep {
             self.rsh2.d.next =
                 bits::<6>(32) - bit_cast::<6, 5>(bit_cast::<5, 8>(self.exp1.q.val()));
         }
-        self.sm.next = self.sm2.q.val();
-        self.seg.next = self.seg2.q.val();
-        self.off.next = self.off2.q.val();
-        self.rsh.next = self.rsh2.q.val();
-        self.fill.next = self.fill2.q.val();
+        // ---- stage 3: shift to the offset within the segment ----
+        self.mask2.next = bits::<32>(0);
+        if self.fill2.q.val() {
+            self.mask2.next = bits::<32>(0xFFFF_FFFF_u64);
+        }
+        self.en3.d.next = self.en2.q.val();
+        if self.en3.q.val() {
+            self.w0_3.d.next = self.sm2.q.val() << self.off2.q.val();
+            self.w1_3.d.next =
+                (self.sm2.q.val() >> self.rsh2.q.val()) | (self.mask2.val() << self.off2.q.val());
+            self.seg3.d.next = self.seg2.q.val();
+            self.fill3.d.next = self.fill2.q.val();
+        }
+        self.w0.next = self.w0_3.q.val();
+        self.w1.next = self.w1_3.q.val();
+        self.seg.next = self.seg3.q.val();
+        self.fill.next = self.fill3.q.val();
     }
 }
 
@@ -132,10 +158,10 @@ pub struct Align {
     pub pseg: Signal<In, Bits<4>>,
     pub poff: Signal<In, Bits<5>>,
     pub prsh: Signal<In, Bits<6>>,
-    pub lsm: Signal<In, Bits<32>>,
+    /// Load value shifted within its segment (from [`LoadPrep`]).
+    pub lw0: Signal<In, Bits<32>>,
+    pub lw1: Signal<In, Bits<32>>,
     pub lseg: Signal<In, Bits<3>>,
-    pub loff: Signal<In, Bits<5>>,
-    pub lrsh: Signal<In, Bits<6>>,
     pub lfill: Signal<In, Bit>,
     /// Placed product (one's complement when negative), segments 0..7 and top.
     pub prod: [Signal<Out, Bits<32>>; FULL_SEGS],
@@ -155,8 +181,6 @@ pub struct Align {
     w1: Signal<Local, Bits<32>>,
     w2: Signal<Local, Bits<32>>,
     lmask: Signal<Local, Bits<32>>,
-    lw0: Signal<Local, Bits<32>>,
-    lw1: Signal<Local, Bits<32>>,
 }
 
 impl Default for Align {
@@ -172,10 +196,9 @@ impl Default for Align {
             pseg: Default::default(),
             poff: Default::default(),
             prsh: Default::default(),
-            lsm: Default::default(),
+            lw0: Default::default(),
+            lw1: Default::default(),
             lseg: Default::default(),
-            loff: Default::default(),
-            lrsh: Default::default(),
             lfill: Default::default(),
             prod: std::array::from_fn(|_| Default::default()),
             prod_top: Default::default(),
@@ -192,8 +215,6 @@ impl Default for Align {
             w1: Default::default(),
             w2: Default::default(),
             lmask: Default::default(),
-            lw0: Default::default(),
-            lw1: Default::default(),
         }
     }
 }
@@ -254,8 +275,6 @@ impl Logic for Align {
         if self.lfill.val() {
             self.lmask.next = bits::<32>(0xFFFF_FFFF_u64);
         }
-        self.lw0.next = self.lsm.val() << self.loff.val();
-        self.lw1.next = (self.lsm.val() >> self.lrsh.val()) | (self.lmask.val() << self.loff.val());
         if self.en.val() & self.load.val() {
             for i in 0..FULL_SEGS {
                 self.l_r[i].d.next = bits::<32>(0);

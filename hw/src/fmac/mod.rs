@@ -6,13 +6,22 @@
 //!
 //! | end of cycle | stage | block |
 //! |---|---|---|
-//! | 0 | S1: 16x16 partial products, exponent sum; load significand | [`mult::Mult`], [`align::LoadPrep`] |
-//! | 1 | S2: 48-bit product, placement (segment, offset); load negation | [`mult::Mult`], [`align::LoadPrep`] |
-//! | 2 | S3: product and load value placed into 9 segments | [`align::Align`] |
-//! | 3 | S4: accumulate (segmented partial carry-save) | [`accu::Accu`] |
-//! | 4..8 | N1..N5: carry resolve, magnitude, normalise, pack | [`norm::Norm`] |
+//! | 0 | S1: 8x4 partial products, exponent sum; load significand | [`mult::Mult`], [`align::LoadPrep`] |
+//! | 1 | S2: carry-save rows, placement (segment, offset); load negation | [`mult::Mult`], [`align::LoadPrep`] |
+//! | 2 | S3: 48-bit product; load value shifted within its segment | [`mult::Mult`], [`align::LoadPrep`] |
+//! | 3 | S4: product and load value placed into 9 segments | [`align::Align`] |
+//! | 4 | S5: accumulate (segmented partial carry-save); N0: result wanted | [`accu::Accu`], [`norm::Norm`] |
+//! | 5 | N1: carry resolve (carry select) | [`norm::Norm`] |
+//! | 6 | N2: sign and magnitude | [`norm::Norm`] |
+//! | 7 | N3: leading zeros per segment, highest non-zero segment | [`norm::Norm`], [`lzc::Lzc32`] |
+//! | 8 | N4: normalise, exponent, pack, ReLU (output registers) | [`norm::Norm`] |
 //!
-//! The result of a `norm` op is valid in cycle [`FMAC_LATENCY`] = 9.
+//! The result of a `norm` op is valid in cycle [`FMAC_LATENCY`] = 9 (the
+//! reference needs 10). No stage is deeper than the accumulation loop (S5),
+//! which cannot be pipelined; S5 itself is a 32-bit segment adder, not a
+//! 284-bit one (Yosys `ltp -noff`: FMAC 23, plain 284-bit adder
+//! [`WideAdder`] 30).
+//! IEEE round-to-nearest-even would add one stage after N4 (see `norm.rs`).
 //!
 //! Semantics per valid op (`in_valid`):
 //! `base = load ? place(+-load_value x 1.0) : acc;
@@ -24,6 +33,7 @@
 
 pub mod accu;
 pub mod align;
+pub mod lzc;
 pub mod mult;
 pub mod norm;
 
@@ -87,9 +97,16 @@ pub struct Fmac {
     tag2: DFF<Bits<FMAC_TAG_WIDTH>>,
     v3: DFF<Bit>,
     load3: DFF<Bit>,
+    mul3: DFF<Bit>,
+    neg3: DFF<Bit>,
     norm3: DFF<Bit>,
     relu3: DFF<Bit>,
     tag3: DFF<Bits<FMAC_TAG_WIDTH>>,
+    v4: DFF<Bit>,
+    load4: DFF<Bit>,
+    norm4: DFF<Bit>,
+    relu4: DFF<Bit>,
+    tag4: DFF<Bits<FMAC_TAG_WIDTH>>,
 }
 
 impl Default for Fmac {
@@ -132,9 +149,16 @@ impl Default for Fmac {
             tag2: Default::default(),
             v3: Default::default(),
             load3: Default::default(),
+            mul3: Default::default(),
+            neg3: Default::default(),
             norm3: Default::default(),
             relu3: Default::default(),
             tag3: Default::default(),
+            v4: Default::default(),
+            load4: Default::default(),
+            norm4: Default::default(),
+            relu4: Default::default(),
+            tag4: Default::default(),
         }
     }
 }
@@ -144,12 +168,13 @@ impl Logic for Fmac {
     fn update(&mut self) {
         dff_setup!(
             self, clock, v1, load1, mul1, neg1, norm1, relu1, tag1, v2, load2, mul2, neg2, norm2,
-            relu2, tag2, v3, load3, norm3, relu3, tag3
+            relu2, tag2, v3, load3, mul3, neg3, norm3, relu3, tag3, v4, load4, norm4, relu4, tag4
         );
         // ---- control pipeline ----
         self.v1.d.next = self.in_valid.val() & !self.clear.val();
         self.v2.d.next = self.v1.q.val() & !self.clear.val();
         self.v3.d.next = self.v2.q.val() & !self.clear.val();
+        self.v4.d.next = self.v3.q.val() & !self.clear.val();
         if self.in_valid.val() {
             self.load1.d.next = self.load.val();
             self.mul1.d.next = self.mul.val();
@@ -169,11 +194,19 @@ impl Logic for Fmac {
         }
         if self.v2.q.val() {
             self.load3.d.next = self.load2.q.val();
+            self.mul3.d.next = self.mul2.q.val();
+            self.neg3.d.next = self.neg2.q.val();
             self.norm3.d.next = self.norm2.q.val();
             self.relu3.d.next = self.relu2.q.val();
             self.tag3.d.next = self.tag2.q.val();
         }
-        // ---- S1-S2: product and load value preparation ----
+        if self.v3.q.val() {
+            self.load4.d.next = self.load3.q.val();
+            self.norm4.d.next = self.norm3.q.val();
+            self.relu4.d.next = self.relu3.q.val();
+            self.tag4.d.next = self.tag3.q.val();
+        }
+        // ---- S1-S3: product and load value preparation ----
         self.mult.clock.next = self.clock.val();
         self.mult.en.next = self.in_valid.val() & self.mul.val();
         self.mult.op_a.next = bit_cast::<31, 32>(self.op_a.val());
@@ -182,27 +215,26 @@ impl Logic for Fmac {
         self.lprep.en.next = self.in_valid.val() & self.load.val();
         self.lprep.value.next = self.load_value.val();
         self.lprep.neg.next = self.load_neg.val();
-        // ---- S3: placement ----
+        // ---- S4: placement ----
         self.align.clock.next = self.clock.val();
-        self.align.en.next = self.v2.q.val();
-        self.align.load.next = self.load2.q.val();
-        self.align.padd.next = self.mul2.q.val() & !self.mult.none.val();
-        self.align.pneg.next = self.neg2.q.val();
+        self.align.en.next = self.v3.q.val();
+        self.align.load.next = self.load3.q.val();
+        self.align.padd.next = self.mul3.q.val() & !self.mult.none.val();
+        self.align.pneg.next = self.neg3.q.val();
         self.align.prod_lo.next = self.mult.prod_lo.val();
         self.align.prod_hi.next = self.mult.prod_hi.val();
         self.align.pseg.next = self.mult.seg.val();
         self.align.poff.next = self.mult.off.val();
         self.align.prsh.next = self.mult.rsh.val();
-        self.align.lsm.next = self.lprep.sm.val();
+        self.align.lw0.next = self.lprep.w0.val();
+        self.align.lw1.next = self.lprep.w1.val();
         self.align.lseg.next = self.lprep.seg.val();
-        self.align.loff.next = self.lprep.off.val();
-        self.align.lrsh.next = self.lprep.rsh.val();
         self.align.lfill.next = self.lprep.fill.val();
-        // ---- S4: accumulate ----
+        // ---- S5: accumulate ----
         self.accu.clock.next = self.clock.val();
         self.accu.clear.next = self.clear.val();
-        self.accu.en.next = self.v3.q.val();
-        self.accu.load.next = self.load3.q.val();
+        self.accu.en.next = self.v4.q.val();
+        self.accu.load.next = self.load4.q.val();
         for i in 0..FULL_SEGS {
             self.accu.prod[i].next = self.align.prod[i].val();
             self.accu.base[i].next = self.align.base[i].val();
@@ -213,9 +245,9 @@ impl Logic for Fmac {
         // ---- N0-N5: normalise ----
         self.normaliser.clock.next = self.clock.val();
         self.normaliser.clear.next = self.clear.val();
-        self.normaliser.start.next = self.v3.q.val() & self.norm3.q.val();
-        self.normaliser.relu.next = self.relu3.q.val();
-        self.normaliser.tag.next = self.tag3.q.val();
+        self.normaliser.start.next = self.v4.q.val() & self.norm4.q.val();
+        self.normaliser.relu.next = self.relu4.q.val();
+        self.normaliser.tag.next = self.tag4.q.val();
         for i in 0..FULL_SEGS {
             self.normaliser.acc[i].next = self.accu.acc[i].val();
             self.normaliser.carry[i].next = self.accu.carry[i].val();

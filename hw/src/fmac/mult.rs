@@ -1,36 +1,39 @@
-//! FMAC stages 1-2: the exact 24x24-bit significand product and the
+//! FMAC stages 1-3: the exact 24x24-bit significand product and the
 //! placement parameters of the product in the accumulator.
 //!
-//! Stage 1 (inputs -> registers): the four 16x16 partial products of the two
-//! 24-bit significands (hidden one always set; a = aH:aL with aH 8 bits, aL 16
-//! bits), the biased exponent sum and the zero-operand flag.
-//! Stage 2: the 48-bit product `hh<<32 + (lh+hl)<<16 + ll` (kept as a 32-bit
-//! low and a 16-bit high word) and its placement: product exponent
-//! e = ea + eb - 127, bit position of the product's LSB in the accumulator
-//! s = e - 23. We use t = s + 32 (always >= 9 when the product counts), so
-//! that the product lands in "extended" segment q = t/32 at offset r = t%32,
-//! where extended segment j is accumulator segment j-1 (segment -1 collects
-//! the bits below the accumulator LSB, which are dropped).
+//! * Stage 1 (inputs -> registers): the eighteen 8x4 partial products
+//!   `p[6i+j] = a_i * b_j` of the significands split into bytes
+//!   (`a = a2:a1:a0`) and nibbles (`b = b5:..:b0`), hidden one set in `a2`
+//!   and `b5`, the biased exponent sum and the zero-operand flag.
+//! * Stage 2: the partial products form eight 48-bit rows (products whose
+//!   bits do not overlap share a row); four levels of carry-save adders
+//!   reduce them to a sum and a carry row. Placement of the product:
+//!   exponent e = ea + eb - 127, LSB of the product at accumulator bit
+//!   s = e - 23. We use t = s + 32 (always >= 9 when the product counts) so
+//!   that the product lands in "extended" segment q = t/32 at offset r = t%32,
+//!   where extended segment j is accumulator segment j-1 (segment -1 collects
+//!   the bits below the accumulator LSB, which are dropped). Products with
+//!   e < 0 or a zero operand contribute nothing (`none`); e >= 255 saturates
+//!   to a product of 2^46 at exponent 255 (t = 264).
+//! * Stage 3: the carry-propagate addition of the two rows (48 bits).
 //!
-//! Products with e < 0 or a zero operand contribute nothing (`none`);
-//! e >= 255 saturates to a product of 2^46 at exponent 255 (t = 264).
+//! Each stage stays below the depth of the accumulator stage: an 8x4
+//! multiplier, four carry-save levels, one 48-bit adder.
 
 use rust_hdl::prelude::*;
-
-// Literals in the HDL kernel (rust-hdl cannot use Rust consts there):
-// 127 = exponent sum below which e < 0 (the product is dropped),
-// 382 = exponent sum from which e >= 255 (saturation), 118 = 127 + 23 - 32.
 
 #[derive(LogicBlock)]
 pub struct Mult {
     pub clock: Signal<In, Clock>,
-    /// Compute enable (an op with `mul` entering stage 1); stage registers
-    /// hold otherwise (the control pipeline knows whether the product counts).
+    /// Compute enable (an op with `mul` entering stage 1); the stage
+    /// registers hold otherwise (the control pipeline knows whether the
+    /// product counts).
     pub en: Signal<In, Bit>,
-    /// Operands without their sign bits (the sign is handled by the control pipeline).
+    /// Operands without their sign bits (the sign is handled by the control
+    /// pipeline).
     pub op_a: Signal<In, Bits<31>>,
     pub op_b: Signal<In, Bits<31>>,
-    /// Stage-2 outputs: product bits 31:0 (saturated; undefined when `none`).
+    /// Stage-3 outputs: product bits 31:0 (saturated; undefined when `none`).
     pub prod_lo: Signal<Out, Bits<32>>,
     /// Product bits 47:32.
     pub prod_hi: Signal<Out, Bits<16>>,
@@ -42,28 +45,36 @@ pub struct Mult {
     pub rsh: Signal<Out, Bits<6>>,
     /// The product contributes nothing (zero operand or exponent < 0).
     pub none: Signal<Out, Bit>,
-    // stage 1 registers
-    pp_ll: DFF<Bits<32>>,
-    pp_lh: DFF<Bits<32>>,
-    pp_hl: DFF<Bits<32>>,
-    pp_hh: DFF<Bits<16>>,
+    // stage 1
+    a_byte: [Signal<Local, Bits<8>>; 3],
+    b_nib: [Signal<Local, Bits<4>>; 6],
+    /// Partial products a_i * b_j (8x4 bits) at index 6 i + j.
+    pp: [DFF<Bits<12>>; 18],
     esum: DFF<Bits<9>>,
     zero: DFF<Bit>,
     en2: DFF<Bit>,
-    // stage 2 registers
+    // stage 2: eight rows, four levels of carry-save adders
+    row: [Signal<Local, Bits<48>>; 8],
+    csa_s: [Signal<Local, Bits<48>>; 5],
+    csa_c: [Signal<Local, Bits<48>>; 5],
+    sat: Signal<Local, Bit>,
+    place: Signal<Local, Bits<9>>,
+    sum_r: DFF<Bits<48>>,
+    cy_r: DFF<Bits<48>>,
+    sat2: DFF<Bit>,
+    none2: DFF<Bit>,
+    seg2: DFF<Bits<4>>,
+    off2: DFF<Bits<5>>,
+    rsh2: DFF<Bits<6>>,
+    en3: DFF<Bit>,
+    // stage 3
+    prod: Signal<Local, Bits<48>>,
     lo_r: DFF<Bits<32>>,
     hi_r: DFF<Bits<16>>,
-    seg_r: DFF<Bits<4>>,
-    off_r: DFF<Bits<5>>,
-    rsh_r: DFF<Bits<6>>,
-    none_r: DFF<Bit>,
-    // locals
-    a_hi: Signal<Local, Bits<16>>,
-    b_hi: Signal<Local, Bits<16>>,
-    mid: Signal<Local, Bits<32>>,
-    low: Signal<Local, Bits<32>>,
-    place: Signal<Local, Bits<9>>,
-    sat: Signal<Local, Bit>,
+    seg3: DFF<Bits<4>>,
+    off3: DFF<Bits<5>>,
+    rsh3: DFF<Bits<6>>,
+    none3: DFF<Bit>,
 }
 
 impl Default for Mult {
@@ -79,25 +90,32 @@ impl Default for Mult {
             off: Default::default(),
             rsh: Default::default(),
             none: Default::default(),
-            pp_ll: Default::default(),
-            pp_lh: Default::default(),
-            pp_hl: Default::default(),
-            pp_hh: Default::default(),
+            a_byte: std::array::from_fn(|_| Default::default()),
+            b_nib: std::array::from_fn(|_| Default::default()),
+            pp: std::array::from_fn(|_| Default::default()),
             esum: Default::default(),
             zero: Default::default(),
             en2: Default::default(),
+            row: std::array::from_fn(|_| Default::default()),
+            csa_s: std::array::from_fn(|_| Default::default()),
+            csa_c: std::array::from_fn(|_| Default::default()),
+            sat: Default::default(),
+            place: Default::default(),
+            sum_r: Default::default(),
+            cy_r: Default::default(),
+            sat2: Default::default(),
+            none2: Default::default(),
+            seg2: Default::default(),
+            off2: Default::default(),
+            rsh2: Default::default(),
+            en3: Default::default(),
+            prod: Default::default(),
             lo_r: Default::default(),
             hi_r: Default::default(),
-            seg_r: Default::default(),
-            off_r: Default::default(),
-            rsh_r: Default::default(),
-            none_r: Default::default(),
-            a_hi: Default::default(),
-            b_hi: Default::default(),
-            mid: Default::default(),
-            low: Default::default(),
-            place: Default::default(),
-            sat: Default::default(),
+            seg3: Default::default(),
+            off3: Default::default(),
+            rsh3: Default::default(),
+            none3: Default::default(),
         }
     }
 }
@@ -106,57 +124,173 @@ impl Logic for Mult {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, pp_ll, pp_lh, pp_hl, pp_hh, esum, zero, en2, lo_r, hi_r, seg_r, off_r,
-            rsh_r, none_r
+            self, clock, esum, zero, en2, sum_r, cy_r, sat2, none2, seg2, off2, rsh2, en3, lo_r,
+            hi_r, seg3, off3, rsh3, none3
         );
-        // ---- stage 1: partial products --------------------------------
+        for i in 0..18 {
+            self.pp[i].clock.next = self.clock.val();
+            self.pp[i].d.next = self.pp[i].q.val();
+        }
+        // ---- stage 1: 8x4 partial products ----------------------------
+        self.a_byte[0].next = bit_cast::<8, 31>(self.op_a.val());
+        self.a_byte[1].next = self.op_a.val().get_bits::<8>(8);
         // significand bits 23:16 with the hidden one (bit 23) set
-        self.a_hi.next = bit_cast::<16, 7>(self.op_a.val().get_bits::<7>(16)) | bits::<16>(128);
-        self.b_hi.next = bit_cast::<16, 7>(self.op_b.val().get_bits::<7>(16)) | bits::<16>(128);
+        self.a_byte[2].next = bit_cast::<8, 7>(self.op_a.val().get_bits::<7>(16)) | bits::<8>(128);
+        self.b_nib[0].next = bit_cast::<4, 31>(self.op_b.val());
+        self.b_nib[1].next = self.op_b.val().get_bits::<4>(4);
+        self.b_nib[2].next = self.op_b.val().get_bits::<4>(8);
+        self.b_nib[3].next = self.op_b.val().get_bits::<4>(12);
+        self.b_nib[4].next = self.op_b.val().get_bits::<4>(16);
+        self.b_nib[5].next = bit_cast::<4, 3>(self.op_b.val().get_bits::<3>(20)) | bits::<4>(8);
         self.en2.d.next = self.en.val();
         if self.en.val() {
-            self.pp_ll.d.next =
-                bit_cast::<16, 31>(self.op_a.val()) * bit_cast::<16, 31>(self.op_b.val());
-            self.pp_lh.d.next = bit_cast::<16, 31>(self.op_a.val()) * self.b_hi.val();
-            self.pp_hl.d.next = self.a_hi.val() * bit_cast::<16, 31>(self.op_b.val());
-            self.pp_hh.d.next = bit_cast::<16, 32>(self.a_hi.val() * self.b_hi.val());
+            // (written out: rust-hdl cannot bit_cast loop-indexed signals)
+            self.pp[0].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[0].val()) * bit_cast::<16, 4>(self.b_nib[0].val()),
+            );
+            self.pp[1].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[0].val()) * bit_cast::<16, 4>(self.b_nib[1].val()),
+            );
+            self.pp[2].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[0].val()) * bit_cast::<16, 4>(self.b_nib[2].val()),
+            );
+            self.pp[3].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[0].val()) * bit_cast::<16, 4>(self.b_nib[3].val()),
+            );
+            self.pp[4].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[0].val()) * bit_cast::<16, 4>(self.b_nib[4].val()),
+            );
+            self.pp[5].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[0].val()) * bit_cast::<16, 4>(self.b_nib[5].val()),
+            );
+            self.pp[6].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[1].val()) * bit_cast::<16, 4>(self.b_nib[0].val()),
+            );
+            self.pp[7].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[1].val()) * bit_cast::<16, 4>(self.b_nib[1].val()),
+            );
+            self.pp[8].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[1].val()) * bit_cast::<16, 4>(self.b_nib[2].val()),
+            );
+            self.pp[9].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[1].val()) * bit_cast::<16, 4>(self.b_nib[3].val()),
+            );
+            self.pp[10].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[1].val()) * bit_cast::<16, 4>(self.b_nib[4].val()),
+            );
+            self.pp[11].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[1].val()) * bit_cast::<16, 4>(self.b_nib[5].val()),
+            );
+            self.pp[12].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 4>(self.b_nib[0].val()),
+            );
+            self.pp[13].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 4>(self.b_nib[1].val()),
+            );
+            self.pp[14].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 4>(self.b_nib[2].val()),
+            );
+            self.pp[15].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 4>(self.b_nib[3].val()),
+            );
+            self.pp[16].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 4>(self.b_nib[4].val()),
+            );
+            self.pp[17].d.next = bit_cast::<12, 32>(
+                bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 4>(self.b_nib[5].val()),
+            );
             self.esum.d.next = bit_cast::<9, 8>(self.op_a.val().get_bits::<8>(23))
                 + bit_cast::<9, 8>(self.op_b.val().get_bits::<8>(23));
             self.zero.d.next = (self.op_a.val() == 0) | (self.op_b.val() == 0);
         }
-        // ---- stage 2: product sum and placement ------------------------
-        self.mid.next = self.pp_lh.q.val() + self.pp_hl.q.val();
-        self.low.next = self.pp_ll.q.val() + (self.mid.val() << 16);
+        // ---- stage 2: rows, carry-save reduction, placement --------------
+        // a_i * b_j has weight 2^(8i + 4j) and 12 bits; a row holds products
+        // whose weights differ by at least 2^12 (8 rows for 18 products)
+        self.row[0].next = bit_cast::<48, 12>(self.pp[0].q.val())
+            | (bit_cast::<48, 12>(self.pp[3].q.val()) << 12)
+            | (bit_cast::<48, 12>(self.pp[10].q.val()) << 24)
+            | (bit_cast::<48, 12>(self.pp[17].q.val()) << 36);
+        self.row[1].next = (bit_cast::<48, 12>(self.pp[1].q.val()) << 4)
+            | (bit_cast::<48, 12>(self.pp[4].q.val()) << 16)
+            | (bit_cast::<48, 12>(self.pp[11].q.val()) << 28);
+        self.row[2].next = (bit_cast::<48, 12>(self.pp[2].q.val()) << 8)
+            | (bit_cast::<48, 12>(self.pp[5].q.val()) << 20)
+            | (bit_cast::<48, 12>(self.pp[16].q.val()) << 32);
+        self.row[3].next = (bit_cast::<48, 12>(self.pp[6].q.val()) << 8)
+            | (bit_cast::<48, 12>(self.pp[9].q.val()) << 20);
+        self.row[4].next = (bit_cast::<48, 12>(self.pp[7].q.val()) << 12)
+            | (bit_cast::<48, 12>(self.pp[14].q.val()) << 24);
+        self.row[5].next = (bit_cast::<48, 12>(self.pp[8].q.val()) << 16)
+            | (bit_cast::<48, 12>(self.pp[15].q.val()) << 28);
+        self.row[6].next = bit_cast::<48, 12>(self.pp[12].q.val()) << 16;
+        self.row[7].next = bit_cast::<48, 12>(self.pp[13].q.val()) << 20;
+        // 8 -> 6 -> 4 -> 3 -> 2 rows
+        self.csa_s[0].next = self.row[0].val() ^ self.row[1].val() ^ self.row[2].val();
+        self.csa_c[0].next = ((self.row[0].val() & self.row[1].val())
+            | (self.row[0].val() & self.row[2].val())
+            | (self.row[1].val() & self.row[2].val()))
+            << 1;
+        self.csa_s[1].next = self.row[3].val() ^ self.row[4].val() ^ self.row[5].val();
+        self.csa_c[1].next = ((self.row[3].val() & self.row[4].val())
+            | (self.row[3].val() & self.row[5].val())
+            | (self.row[4].val() & self.row[5].val()))
+            << 1;
+        self.csa_s[2].next = self.csa_s[0].val() ^ self.csa_c[0].val() ^ self.csa_s[1].val();
+        self.csa_c[2].next = ((self.csa_s[0].val() & self.csa_c[0].val())
+            | (self.csa_s[0].val() & self.csa_s[1].val())
+            | (self.csa_c[0].val() & self.csa_s[1].val()))
+            << 1;
+        self.csa_s[3].next = self.csa_c[1].val() ^ self.row[6].val() ^ self.row[7].val();
+        self.csa_c[3].next = ((self.csa_c[1].val() & self.row[6].val())
+            | (self.csa_c[1].val() & self.row[7].val())
+            | (self.row[6].val() & self.row[7].val()))
+            << 1;
+        self.csa_s[4].next = self.csa_s[2].val() ^ self.csa_c[2].val() ^ self.csa_s[3].val();
+        self.csa_c[4].next = ((self.csa_s[2].val() & self.csa_c[2].val())
+            | (self.csa_s[2].val() & self.csa_s[3].val())
+            | (self.csa_c[2].val() & self.csa_s[3].val()))
+            << 1;
+        // exponent sum 382 = 255 + 127: saturation; below 127: e < 0
         self.sat.next = self.esum.q.val() >= 382;
         if self.sat.val() {
             self.place.next = bits::<9>(264);
         } else {
+            // t = e - 23 + 32 = esum - 127 - 23 + 32
             self.place.next = self.esum.q.val() - 118;
         }
+        self.en3.d.next = self.en2.q.val();
         if self.en2.q.val() {
-            if self.sat.val() {
+            self.sum_r.d.next = self.csa_s[4].val() ^ self.csa_c[4].val() ^ self.csa_c[3].val();
+            self.cy_r.d.next = ((self.csa_s[4].val() & self.csa_c[4].val())
+                | (self.csa_s[4].val() & self.csa_c[3].val())
+                | (self.csa_c[4].val() & self.csa_c[3].val()))
+                << 1;
+            self.sat2.d.next = self.sat.val();
+            self.none2.d.next = self.zero.q.val() | (self.esum.q.val() < 127);
+            self.seg2.d.next = self.place.val().get_bits::<4>(5);
+            self.off2.d.next = bit_cast::<5, 9>(self.place.val());
+            self.rsh2.d.next = bits::<6>(32) - bit_cast::<6, 5>(bit_cast::<5, 9>(self.place.val()));
+        }
+        // ---- stage 3: carry-propagate addition ---------------------------
+        self.prod.next = self.sum_r.q.val() + self.cy_r.q.val();
+        if self.en3.q.val() {
+            if self.sat2.q.val() {
                 self.lo_r.d.next = bits::<32>(0);
                 self.hi_r.d.next = bits::<16>(0x4000);
             } else {
-                self.lo_r.d.next = self.low.val();
-                // carry out of the low word: low < ll
-                self.hi_r.d.next = bit_cast::<16, 32>(
-                    bit_cast::<32, 16>(self.pp_hh.q.val())
-                        + (self.mid.val() >> 16)
-                        + (self.low.val() < self.pp_ll.q.val()),
-                );
+                self.lo_r.d.next = bit_cast::<32, 48>(self.prod.val());
+                self.hi_r.d.next = self.prod.val().get_bits::<16>(32);
             }
-            self.none_r.d.next = self.zero.q.val() | (self.esum.q.val() < 127);
-            self.seg_r.d.next = self.place.val().get_bits::<4>(5);
-            self.off_r.d.next = bit_cast::<5, 9>(self.place.val());
-            self.rsh_r.d.next =
-                bits::<6>(32) - bit_cast::<6, 5>(bit_cast::<5, 9>(self.place.val()));
+            self.seg3.d.next = self.seg2.q.val();
+            self.off3.d.next = self.off2.q.val();
+            self.rsh3.d.next = self.rsh2.q.val();
+            self.none3.d.next = self.none2.q.val();
         }
         self.prod_lo.next = self.lo_r.q.val();
         self.prod_hi.next = self.hi_r.q.val();
-        self.seg.next = self.seg_r.q.val();
-        self.off.next = self.off_r.q.val();
-        self.rsh.next = self.rsh_r.q.val();
-        self.none.next = self.none_r.q.val();
+        self.seg.next = self.seg3.q.val();
+        self.off.next = self.off3.q.val();
+        self.rsh.next = self.rsh3.q.val();
+        self.none.next = self.none3.q.val();
     }
 }

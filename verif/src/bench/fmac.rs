@@ -59,6 +59,8 @@ impl FmacOp {
 pub enum Item {
     Op(FmacOp),
     Idle(u8),
+    /// One idle cycle (`in_valid` = 0) with these values on the other inputs.
+    Junk(FmacOp),
     Clear,
 }
 
@@ -94,11 +96,18 @@ impl FmacDriver {
 
     /// One clock cycle: drive `op` (None: idle) and `clear`, return the
     /// outputs seen in this cycle (before the clock edge that ends it).
+    /// The clock falls together with the new inputs (one settle instead of
+    /// two; the design only acts on the rising edge).
     pub fn cycle(&mut self, op: Option<&FmacOp>, clear: bool) -> FmacOut {
+        self.cycle_with(op.is_some(), &op.copied().unwrap_or_default(), clear)
+    }
+
+    /// One clock cycle with explicit `in_valid` and values on the op inputs.
+    pub fn cycle_with(&mut self, valid: bool, o: &FmacOp, clear: bool) -> FmacOut {
         let u = self.uut.as_mut();
+        u.clock.next = Clock { clk: false };
         u.clear.next = clear;
-        u.in_valid.next = op.is_some();
-        let o = op.copied().unwrap_or_default();
+        u.in_valid.next = valid;
         u.op_a.next = (o.a as u64).into();
         u.op_b.next = (o.b as u64).into();
         u.load.next = o.load;
@@ -116,8 +125,6 @@ impl FmacDriver {
             tag: u.tag_out.val().to_u32(),
         };
         u.clock.next = Clock { clk: true };
-        assert!(simulate(u, 1000), "FMAC does not settle");
-        u.clock.next = Clock { clk: false };
         assert!(simulate(u, 1000), "FMAC does not settle");
         self.cycles += 1;
         out
@@ -222,6 +229,11 @@ pub fn check_stream_results(items: &[Item]) -> Result<(StreamStats, Vec<u32>), S
                     check(out, cycle, &mut pending)?;
                 }
             }
+            Item::Junk(o) => {
+                let cycle = drv.cycles;
+                let out = drv.cycle_with(false, o, false);
+                check(out, cycle, &mut pending)?;
+            }
             Item::Clear => {
                 let cycle = drv.cycles;
                 let out = drv.cycle(None, true);
@@ -250,7 +262,8 @@ pub fn check_stream_results(items: &[Item]) -> Result<(StreamStats, Vec<u32>), S
 #[derive(Clone, Copy, Debug, Default)]
 struct CycleIn {
     clear: bool,
-    op: Option<FmacOp>,
+    valid: bool,
+    op: FmacOp,
 }
 
 fn expand(items: &[Item]) -> Vec<CycleIn> {
@@ -259,12 +272,18 @@ fn expand(items: &[Item]) -> Vec<CycleIn> {
         match it {
             Item::Op(o) => v.push(CycleIn {
                 clear: false,
-                op: Some(*o),
+                valid: true,
+                op: *o,
             }),
             Item::Idle(n) => v.extend((0..*n).map(|_| CycleIn::default())),
+            Item::Junk(o) => v.push(CycleIn {
+                clear: false,
+                valid: false,
+                op: *o,
+            }),
             Item::Clear => v.push(CycleIn {
                 clear: true,
-                op: None,
+                ..CycleIn::default()
             }),
         }
     }
@@ -282,7 +301,7 @@ pub fn icarus_cosim(items: &[Item], name: &str) -> Result<u64, String> {
     let mut drv = FmacDriver::new();
     let want: Vec<FmacOut> = cycles
         .iter()
-        .map(|c| drv.cycle(c.op.as_ref(), c.clear))
+        .map(|c| drv.cycle_with(c.valid, &c.op, c.clear))
         .collect();
     // Verilog: the design and a testbench that prints the outputs per cycle
     let dir = crate::flow::flow_dir().join(format!("cosim_{name}"));
@@ -306,13 +325,13 @@ pub fn icarus_cosim(items: &[Item], name: &str) -> Result<u64, String> {
     );
     let tag_mask = (1u32 << FMAC_TAG_WIDTH) - 1;
     for c in &cycles {
-        let o = c.op.unwrap_or_default();
+        let o = c.op;
         writeln!(
             tb,
             "clear={}; in_valid={}; op_a=32'h{:08x}; op_b=32'h{:08x}; load={}; load_value=32'h{:08x}; \
              load_neg={}; mul={}; sub={}; norm={}; relu={}; tag_in=24'h{:06x}; cyc;",
             c.clear as u8,
-            c.op.is_some() as u8,
+            c.valid as u8,
             o.a,
             o.b,
             o.load as u8,
