@@ -20,7 +20,6 @@
 //!   order (an ALU result waits for the FMAC to drain), and the write
 //!   address is the scoreboard head.
 
-pub mod alu;
 pub mod fifo;
 pub mod port;
 pub mod regif;
@@ -29,7 +28,6 @@ pub mod scoreboard;
 use crate::dag::Dag;
 use crate::fmac::Fmac;
 use crate::params::*;
-use alu::Alu;
 use fifo::{Fifo16, Fifo4};
 use port::Port;
 use regif::RegIf;
@@ -57,7 +55,7 @@ pub struct Ntx {
     pub reg_gnt: Signal<Out, Bit>,
     pub reg_rdata: Signal<Out, Bits<32>>,
     pub irq: Signal<Out, Bit>,
-    pub priority: Signal<Out, Bits<2>>,
+    pub tcdm_prio: Signal<Out, Bits<2>>,
     // TCDM master port 0 (operand A)
     pub tcdm0_req: Signal<Out, Bit>,
     pub tcdm0_addr: Signal<Out, Bits<ADDR_WIDTH>>,
@@ -80,7 +78,6 @@ pub struct Ntx {
     pub regif: RegIf,
     pub dag: Dag,
     pub fmac: Fmac,
-    pub alu: Alu,
     pub sb: Scoreboard,
     pub port0: Port,
     pub port1: Port,
@@ -106,6 +103,8 @@ pub struct Ntx {
     g_op: Signal<Local, Bits<4>>,
     g_sel: Signal<Local, Bits<2>>,
     g_aux: Signal<Local, Bits<3>>,
+    g_fsh: Signal<Local, Bits<6>>,
+    g_lsh: Signal<Local, Bits<6>>,
     g_init: Signal<Local, Bit>,
     g_store: Signal<Local, Bit>,
     g_uses_init: Signal<Local, Bit>,
@@ -123,6 +122,8 @@ pub struct Ntx {
     g_step: Signal<Local, Bit>,
     room: Signal<Local, Bit>,
     go: Signal<Local, Bit>,
+    sb_m: [Signal<Local, Bit>; 16],
+    pub sb_hit: Signal<Local, Bit>,
     g_irq: Signal<Local, Bits<2>>,
     rec: Signal<Local, Bits<ELEM_WIDTH>>,
     // execute locals
@@ -159,12 +160,43 @@ pub struct Ntx {
     w_sel1: Signal<Local, Bit>,
     w_retire: Signal<Local, Bit>,
     pipe_empty: Signal<Local, Bit>,
+    // ALU beside the FMAC (alu register, cnt/idx counters, comparisons)
+    x_alu: DFF<Bits<32>>,
+    x_cnt: DFF<Bits<CNT_WIDTH>>,
+    x_idx: DFF<Bits<CNT_WIDTH>>,
+    x_is_maxmin: Signal<Local, Bit>,
+    x_is_thtst: Signal<Local, Bit>,
+    x_is_mask: Signal<Local, Bit>,
+    x_is_maskmac: Signal<Local, Bit>,
+    x_is_copy: Signal<Local, Bit>,
+    x_is_outerp: Signal<Local, Bit>,
+    x_alu1: Signal<Local, Bits<32>>,
+    x_cnt1: Signal<Local, Bits<CNT_WIDTH>>,
+    x_idx1: Signal<Local, Bits<CNT_WIDTH>>,
+    x_nan_a: Signal<Local, Bit>,
+    x_nan_b: Signal<Local, Bit>,
+    x_zeros: Signal<Local, Bit>,
+    x_mag_gt: Signal<Local, Bit>,
+    x_mag_lt: Signal<Local, Bit>,
+    x_s_a: Signal<Local, Bit>,
+    x_s_b: Signal<Local, Bit>,
+    x_eq: Signal<Local, Bit>,
+    x_gt: Signal<Local, Bit>,
+    x_mode: Signal<Local, Bits<3>>,
+    x_traw: Signal<Local, Bit>,
+    x_tst: Signal<Local, Bit>,
+    x_upd: Signal<Local, Bit>,
+    x_alu_n: Signal<Local, Bits<32>>,
+    x_idx_n: Signal<Local, Bits<CNT_WIDTH>>,
+    x_alu_eff: Signal<Local, Bits<32>>,
+    x_test: Signal<Local, Bit>,
+    x_wdata: Signal<Local, Bits<32>>,
 }
 
 impl Logic for Ntx {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, act_valid, act_cmd, beat2, got1, b_hold, fmac_pend);
+        dff_setup!(self, clock, act_valid, act_cmd, beat2, got1, b_hold, fmac_pend, x_alu, x_cnt, x_idx);
         for k in 0..5 {
             self.act_loop_end[k].clock.next = self.clock.val();
             self.act_loop_end[k].d.next = self.act_loop_end[k].q.val();
@@ -173,7 +205,7 @@ impl Logic for Ntx {
             self.act_stride[s].clock.next = self.clock.val();
             self.act_stride[s].d.next = self.act_stride[s].q.val();
         }
-        clock!(self, clock, regif, dag, fmac, alu, sb, port0, port1, q0, q1, rf0, rf1, ef, wq);
+        clock!(self, clock, regif, dag, fmac, sb, port0, port1, q0, q1, rf0, rf1, ef, wq);
 
         // ---------------- register interface ----------------
         self.regif.req.next = self.reg_req.val();
@@ -183,8 +215,12 @@ impl Logic for Ntx {
         self.reg_gnt.next = self.regif.gnt.val();
         self.reg_rdata.next = self.regif.rdata.val();
         self.irq.next = self.regif.irq.val();
-        self.priority.next = self.regif.priority.val();
-        self.clr.next = self.regif.soft_clear.val();
+        self.tcdm_prio.next = self.regif.tcdm_prio.val();
+        // soft clear: CTRL (word 1) written with bit0 set (CTRL writes are always granted)
+        self.clr.next = self.reg_req.val()
+            & self.reg_we.val()
+            & (self.reg_addr.val() == bits::<REG_ADDR_WIDTH>(1))
+            & self.reg_wdata.val().get_bit(0);
 
         // ---------------- job activation ----------------
         self.take.next = !self.act_valid.q.val()
@@ -204,7 +240,7 @@ impl Logic for Ntx {
         }
         if self.take.val() {
             self.act_valid.d.next = true;
-            self.act_cmd.d.next = self.regif.cmd.val().get_bits::<21>(0);
+            self.act_cmd.d.next = self.regif.cmd.val();
             for k in 0..5 {
                 self.act_loop_end[k].d.next = self.regif.loop_end[k].val();
             }
@@ -212,24 +248,29 @@ impl Logic for Ntx {
                 self.act_stride[s].d.next = self.regif.stride[s].val();
             }
         }
+        // the DAG computes the flags of its first step at init: give it the new job's nest
         for k in 0..5 {
             self.dag.loop_end[k].next = self.act_loop_end[k].q.val();
+            if self.take.val() {
+                self.dag.loop_end[k].next = self.regif.loop_end[k].val();
+            }
         }
         for s in 0..15 {
             self.dag.stride[s].next = self.act_stride[s].q.val();
         }
         self.dag.outer_level.next = self.act_cmd.q.val().get_bits::<3>(10);
+        if self.take.val() {
+            self.dag.outer_level.next = self.regif.cmd.val().get_bits::<3>(10);
+        }
 
         // ---------------- generator ----------------
         self.g_op.next = self.act_cmd.q.val().get_bits::<4>(0);
         self.g_sel.next = self.act_cmd.q.val().get_bits::<2>(13);
         self.g_aux.next = self.act_cmd.q.val().get_bits::<3>(15);
-        self.g_init.next = (self.dag.first.val()
-            >> bit_cast::<6, 3>(self.act_cmd.q.val().get_bits::<3>(4)))
-        .get_bit(0);
-        self.g_store.next = (self.dag.last.val()
-            >> bit_cast::<6, 3>(self.act_cmd.q.val().get_bits::<3>(7)))
-        .get_bit(0);
+        self.g_fsh.next = bits::<6>(1) << bit_cast::<6, 3>(self.act_cmd.q.val().get_bits::<3>(4));
+        self.g_lsh.next = bits::<6>(1) << bit_cast::<6, 3>(self.act_cmd.q.val().get_bits::<3>(7));
+        self.g_init.next = (self.dag.first.val() & self.g_fsh.val()).any();
+        self.g_store.next = (self.dag.last.val() & self.g_lsh.val()).any();
         // opcodes: 0 MAC 1 VADDSUB 2 VMULT 3 OUTERP 4 MAXMIN 5 THTST 6 MASK 7 MASKMAC 8 COPY
         self.g_mm.next = self.g_op.val() == bits::<4>(7);
         self.g_uses_init.next = (self.g_op.val() == bits::<4>(0))
@@ -257,9 +298,10 @@ impl Logic for Ntx {
         self.need_b.next = self.g_ex_b.val()
             | (self.g_init.val() & self.g_uses_init.val() & (self.g_sel.val() == bits::<2>(1)))
             | (self.g_mm.val() & self.g_init.val() & (self.g_sel.val() != bits::<2>(3)));
-        self.need_c.next =
-            (self.g_init.val() & self.g_uses_init.val() & (self.g_sel.val() == bits::<2>(2)))
-                | (self.g_mm.val() & self.g_store.val());
+        self.need_c.next = (self.g_init.val()
+            & self.g_uses_init.val()
+            & (self.g_sel.val() == bits::<2>(2)))
+            | (self.g_mm.val() & self.g_store.val());
         self.three.next = self.need_a.val() & self.need_b.val() & self.need_c.val();
         self.push_a.next = self.need_a.val() & !self.beat2.q.val();
         self.push_b.next = self.need_b.val() & !self.beat2.q.val();
@@ -267,21 +309,38 @@ impl Logic for Ntx {
         self.push_c1.next =
             self.need_c.val() & self.need_a.val() & (!self.three.val() | self.beat2.q.val());
         self.g_step.next = !self.three.val() | self.beat2.q.val();
-        self.room.next = (!(self.push_a.val() | self.push_c0.val()) | !self.q0.full.val())
-            & (!(self.push_b.val() | self.push_c1.val()) | !self.q1.full.val())
-            & (!self.g_step.val() | !self.ef.full.val())
+        self.room.next = (!(self.push_a.val() | self.push_c0.val()) | !(self.q0.count.val() == bits::<5>(4)))
+            & (!(self.push_b.val() | self.push_c1.val()) | !(self.q1.count.val() == bits::<5>(4)))
+            & (!self.g_step.val() | !(self.ef.count.val() == bits::<5>(16)))
             & (!(self.g_step.val() & self.g_store.val()) | !self.sb.full.val());
-        self.sb.q[0].next = self.dag.addr0.val();
-        self.sb.q[1].next = self.dag.addr1.val();
-        self.sb.q[2].next = self.dag.addr2.val();
-        self.sb.q_en[0].next = self.need_a.val();
-        self.sb.q_en[1].next = self.need_b.val();
-        self.sb.q_en[2].next = self.need_c.val();
+        // store scoreboard: does a needed read match a pending store?
+        for i in 0..16 {
+            self.sb_m[i].next = self.sb.ent_v[i].val()
+                & ((self.need_a.val() & (self.sb.ent[i].val() == self.dag.addr0.val()))
+                    | (self.need_b.val() & (self.sb.ent[i].val() == self.dag.addr1.val()))
+                    | (self.need_c.val() & (self.sb.ent[i].val() == self.dag.addr2.val())));
+        }
+        self.sb_hit.next = self.sb_m[0].val()
+            | self.sb_m[1].val()
+            | self.sb_m[2].val()
+            | self.sb_m[3].val()
+            | self.sb_m[4].val()
+            | self.sb_m[5].val()
+            | self.sb_m[6].val()
+            | self.sb_m[7].val()
+            | self.sb_m[8].val()
+            | self.sb_m[9].val()
+            | self.sb_m[10].val()
+            | self.sb_m[11].val()
+            | self.sb_m[12].val()
+            | self.sb_m[13].val()
+            | self.sb_m[14].val()
+            | self.sb_m[15].val();
         self.go.next = self.act_valid.q.val()
             & !self.regif.invalid.val()
             & !self.clr.val()
             & self.room.val()
-            & !self.sb.hit.val();
+            & !self.sb_hit.val();
         self.g_irq.next = bits::<2>(0);
         if self.dag.done.val() & (self.act_cmd.q.val().get_bits::<2>(18) == bits::<2>(1)) {
             self.g_irq.next = bits::<2>(2);
@@ -376,7 +435,7 @@ impl Logic for Ntx {
                 & ((self.wq.count.val() + self.fmac_pend.q.val()) < bits::<5>(16)))
             | (!self.e_fmac_op.val()
                 & (self.fmac_pend.q.val() == bits::<5>(0))
-                & !self.wq.full.val());
+                & !(self.wq.count.val() == bits::<5>(16)));
         self.fire.next = self.e_ready.val() & self.e_res_ok.val() & !self.clr.val();
         self.ef.pop.next = self.fire.val();
         self.rf0.pop.next = self.fire.val() & self.e_n0.val();
@@ -403,17 +462,141 @@ impl Logic for Ntx {
         if self.e_sel.val() == bits::<2>(2) {
             self.iv.next = self.op_c.val();
         }
-        // ALU
-        self.alu.clear.next = self.clr.val();
-        self.alu.en.next = self.fire.val();
-        self.alu.opcode.next = self.e_op.val();
-        self.alu.aux.next = self.e_aux.val();
-        self.alu.polarity.next = self.e_pol.val();
-        self.alu.init_sel.next = self.e_sel.val();
-        self.alu.is_init.next = self.e_init.val();
-        self.alu.a.next = self.op_a.val();
-        self.alu.b.next = self.op_b.val();
-        self.alu.iv.next = self.iv.val();
+        // ALU (in this block rather than a sub-block: its outputs depend
+        // combinationally on its inputs, which would make a block-level
+        // cycle through the controller). Work of MAXMIN, THTST, MASK, COPY,
+        // the MASKMAC test and OUTERP's multiplier; values include this
+        // element's init; `fire` commits the state. Opcode literals:
+        // 3 OUTERP, 4 MAXMIN, 5 THTST, 6 MASK, 7 MASKMAC, 8 COPY.
+        self.x_is_maxmin.next = self.e_op.val() == bits::<4>(4);
+        self.x_is_thtst.next = self.e_op.val() == bits::<4>(5);
+        self.x_is_mask.next = self.e_op.val() == bits::<4>(6);
+        self.x_is_maskmac.next = self.e_op.val() == bits::<4>(7);
+        self.x_is_copy.next = self.e_op.val() == bits::<4>(8);
+        self.x_is_outerp.next = self.e_op.val() == bits::<4>(3);
+        // init step
+        self.x_alu1.next = self.x_alu.q.val();
+        self.x_cnt1.next = self.x_cnt.q.val();
+        self.x_idx1.next = self.x_idx.q.val();
+        if self.e_init.val() {
+            if self.x_is_maxmin.val()
+                | self.x_is_thtst.val()
+                | self.x_is_mask.val()
+                | self.x_is_outerp.val()
+                | (self.x_is_copy.val() & !self.e_aux.val().get_bit(0))
+            {
+                self.x_alu1.next = self.iv.val();
+            }
+            if self.x_is_maskmac.val() {
+                if self.e_sel.val() == bits::<2>(3) {
+                    self.x_alu1.next = bits::<32>(0);
+                } else {
+                    self.x_alu1.next = self.op_b.val();
+                }
+            }
+            if self.x_is_maxmin.val() | self.x_is_mask.val() | self.x_is_maskmac.val() {
+                self.x_cnt1.next = bits::<CNT_WIDTH>(0);
+            }
+            if self.x_is_maxmin.val() {
+                self.x_idx1.next = bits::<CNT_WIDTH>(0);
+            }
+        }
+        self.x_alu_eff.next = self.x_alu1.val();
+        // IEEE comparisons of alu1 with b
+        self.x_nan_a.next = (self.x_alu1.val().get_bits::<8>(23) == bits::<8>(255))
+            & self.x_alu1.val().get_bits::<23>(0).any();
+        self.x_nan_b.next =
+            (self.op_b.val().get_bits::<8>(23) == bits::<8>(255)) & self.op_b.val().get_bits::<23>(0).any();
+        self.x_zeros.next =
+            !(self.x_alu1.val().get_bits::<31>(0).any() | self.op_b.val().get_bits::<31>(0).any());
+        self.x_mag_gt.next = self.x_alu1.val().get_bits::<31>(0) > self.op_b.val().get_bits::<31>(0);
+        self.x_mag_lt.next = self.x_alu1.val().get_bits::<31>(0) < self.op_b.val().get_bits::<31>(0);
+        self.x_s_a.next = self.x_alu1.val().get_bit(31);
+        self.x_s_b.next = self.op_b.val().get_bit(31);
+        self.x_eq.next = !self.x_nan_a.val()
+            & !self.x_nan_b.val()
+            & ((self.x_alu1.val() == self.op_b.val()) | self.x_zeros.val());
+        self.x_gt.next = !self.x_nan_a.val()
+            & !self.x_nan_b.val()
+            & ((!self.x_s_a.val() & self.x_s_b.val() & !self.x_zeros.val())
+                | (!self.x_s_a.val() & !self.x_s_b.val() & self.x_mag_gt.val())
+                | (self.x_s_a.val() & self.x_s_b.val() & self.x_mag_lt.val()));
+        // test by mode (THTST uses aux[1:0])
+        self.x_mode.next = self.e_aux.val();
+        if self.x_is_thtst.val() {
+            self.x_mode.next = self.e_aux.val() & bits::<3>(3);
+        }
+        self.x_traw.next = false;
+        self.x_tst.next = false;
+        if self.x_mode.val() == bits::<3>(0) {
+            self.x_traw.next = self.x_eq.val();
+        }
+        if self.x_mode.val() == bits::<3>(1) {
+            self.x_traw.next = self.x_gt.val();
+        }
+        if self.x_mode.val() == bits::<3>(2) {
+            self.x_traw.next = self.x_gt.val() | self.x_eq.val();
+        }
+        if self.x_mode.val() == bits::<3>(4) {
+            self.x_traw.next = bit_cast::<32, CNT_WIDTH>(self.x_cnt1.val()) == self.x_alu1.val();
+        }
+        if (self.x_mode.val() == bits::<3>(0))
+            | (self.x_mode.val() == bits::<3>(1))
+            | (self.x_mode.val() == bits::<3>(2))
+            | (self.x_mode.val() == bits::<3>(4))
+        {
+            self.x_tst.next = self.x_traw.val() ^ self.e_pol.val();
+        }
+        self.x_test.next = self.x_tst.val();
+        // MAXMIN update
+        self.x_upd.next = self.x_gt.val() ^ !self.e_pol.val();
+        self.x_alu_n.next = self.x_alu1.val();
+        self.x_idx_n.next = self.x_idx1.val();
+        if self.x_is_maxmin.val() & self.x_upd.val() {
+            self.x_alu_n.next = self.op_b.val();
+            self.x_idx_n.next = self.x_cnt1.val();
+        }
+        if self.x_is_copy.val() & self.e_aux.val().get_bit(0) {
+            self.x_alu_n.next = self.op_a.val();
+        }
+        // store values
+        self.x_wdata.next = self.x_alu_n.val();
+        if self.x_is_maxmin.val() & self.e_aux.val().any() {
+            self.x_wdata.next = bit_cast::<32, CNT_WIDTH>(self.x_idx_n.val());
+        }
+        if self.x_is_thtst.val() {
+            if self.e_aux.val().get_bit(2) {
+                if self.x_tst.val() {
+                    self.x_wdata.next = bits::<32>(0x3F80_0000);
+                } else {
+                    self.x_wdata.next = bits::<32>(0);
+                }
+            } else if self.x_tst.val() {
+                self.x_wdata.next = self.op_b.val();
+            } else {
+                self.x_wdata.next = self.x_alu1.val();
+            }
+        }
+        if self.x_is_mask.val() {
+            if self.x_tst.val() {
+                self.x_wdata.next = self.op_a.val();
+            } else {
+                self.x_wdata.next = bits::<32>(0);
+            }
+        }
+        if self.fire.val() {
+            self.x_alu.d.next = self.x_alu_n.val();
+            self.x_idx.d.next = self.x_idx_n.val();
+            self.x_cnt.d.next = self.x_cnt1.val();
+            if self.x_is_maxmin.val() | self.x_is_mask.val() | self.x_is_maskmac.val() {
+                self.x_cnt.d.next = self.x_cnt1.val() + 1;
+            }
+        }
+        if self.clr.val() {
+            self.x_alu.d.next = bits::<32>(0);
+            self.x_cnt.d.next = bits::<CNT_WIDTH>(0);
+            self.x_idx.d.next = bits::<CNT_WIDTH>(0);
+        }
         // FMAC
         self.fmac.clear.next = self.clr.val();
         self.f_valid.next = self.e_fmac_op.val();
@@ -426,8 +609,7 @@ impl Logic for Ntx {
         self.fmac.mul.next = true;
         self.fmac.sub.next = self.e_pol.val();
         self.fmac.relu.next = self.e_aux.val().any();
-        self.fmac.tag_in.next =
-            bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15)) << 1;
+        self.fmac.tag_in.next = bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15)) << 1;
         if self.e_op.val() == bits::<4>(1) {
             // VADDSUB: acc = +-init; acc += A x 1.0
             self.fmac.op_b.next = bits::<32>(0x3F80_0000);
@@ -443,20 +625,20 @@ impl Logic for Ntx {
             // OUTERP: acc = +-A*alu (replaces)
             self.fmac.load.next = true;
             self.fmac.load_value.next = bits::<32>(0);
-            self.fmac.op_b.next = self.alu.alu_eff.val();
+            self.fmac.op_b.next = self.x_alu_eff.val();
         }
         if self.e_op.val() == bits::<4>(7) {
             // MASKMAC: init acc = A; at a store with the test true acc += C
             self.f_valid.next = self.e_init.val() | self.e_store.val();
             self.fmac.load_value.next = self.op_a.val();
-            self.fmac.mul.next = self.e_store.val() & self.alu.test.val();
+            self.fmac.mul.next = self.e_store.val() & self.x_test.val();
             self.fmac.op_a.next = self.op_c.val();
             self.fmac.op_b.next = bits::<32>(0x3F80_0000);
             self.fmac.sub.next = false;
             self.fmac.relu.next = false;
-            self.fmac.tag_in.next =
-                (bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15)) << 1)
-                    .replace_bit(0, !self.alu.test.val());
+            self.fmac.tag_in.next = (bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15))
+                << 1)
+                .replace_bit(0, !self.x_test.val());
         }
         self.fmac.in_valid.next = self.fire.val() & self.f_valid.val();
         self.fmac.norm.next = self.f_norm.val();
@@ -470,7 +652,7 @@ impl Logic for Ntx {
         // results into the write queue
         self.wq.push.next = self.fmac.out_valid.val()
             | (self.fire.val() & !self.e_fmac_op.val() & self.e_store.val());
-        self.wq.din.next = bit_cast::<35, 32>(self.alu.wdata.val())
+        self.wq.din.next = bit_cast::<35, 32>(self.x_wdata.val())
             | (bit_cast::<35, 2>(self.e_rec.val().get_bits::<2>(15)) << 33);
         if self.fmac.out_valid.val() {
             self.wq.din.next = bit_cast::<35, 32>(self.fmac.result.val())
@@ -505,8 +687,7 @@ impl Logic for Ntx {
         }
         self.port0.wr_sel.next = self.w_sel0.val();
         self.port1.wr_sel.next = self.w_sel1.val();
-        self.w_retire.next =
-            self.w_kill.val() | self.port0.wr_done.val() | self.port1.wr_done.val();
+        self.w_retire.next = self.w_kill.val() | self.port0.wr_done.val() | self.port1.wr_done.val();
         self.wq.pop.next = self.w_retire.val();
         self.sb.pop.next = self.w_retire.val();
         self.regif.set_irq.next = bits::<2>(0);

@@ -18,7 +18,6 @@ macro_rules! small_fifo {
             pub pop: Signal<In, Bit>,
             pub dout: Signal<Out, T>,
             pub valid: Signal<Out, Bit>,
-            pub full: Signal<Out, Bit>,
             pub count: Signal<Out, Bits<$cw>>,
             e: [DFF<T>; $depth],
             v: [DFF<Bit>; $depth],
@@ -77,7 +76,6 @@ macro_rules! small_fifo {
                 }
                 self.dout.next = self.e[0].q.val();
                 self.valid.next = self.v[0].q.val();
-                self.full.next = self.v[$dm1].q.val();
                 self.count.next = self.cnt.q.val();
             }
         }

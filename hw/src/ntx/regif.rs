@@ -20,17 +20,15 @@ pub struct RegIf {
     pub gnt: Signal<Out, Bit>,
     pub rdata: Signal<Out, Bits<32>>,
     pub irq: Signal<Out, Bit>,
-    pub priority: Signal<Out, Bits<2>>,
+    pub tcdm_prio: Signal<Out, Bits<2>>,
     // to/from the controller
     pub loop_end: [Signal<Out, Bits<LOOP_WIDTH>>; N_LOOPS],
     pub base: [Signal<Out, Bits<AGU_ADDR_WIDTH>>; N_AGUS],
     pub stride: [Signal<Out, Bits<AGU_ADDR_WIDTH>>; 15],
-    pub cmd: Signal<Out, Bits<32>>,
+    pub cmd: Signal<Out, Bits<21>>,
     /// A job waits in the staging area.
     pub committed: Signal<Out, Bit>,
     pub invalid: Signal<Out, Bit>,
-    /// Soft clear (CTRL bit0 written this cycle): clears the controller.
-    pub soft_clear: Signal<Out, Bit>,
     /// The controller takes the committed job this cycle.
     pub take: Signal<In, Bit>,
     /// The taken job is invalid: set STATUS bit3 (and the command IRQ).
@@ -94,7 +92,6 @@ impl Logic for RegIf {
             self.req.val() & !(self.we.val() & self.frozen_target.val() & self.r_committed.q.val());
         self.wr.next = self.req.val() & self.we.val() & self.gnt.val();
         self.clr.next = self.wr.val() & self.sel.val().get_bit(1) & self.wdata.val().get_bit(0);
-        self.soft_clear.next = self.clr.val();
         // writes
         if self.wr.val() {
             if self.sel.val().get_bit(1) {
@@ -237,7 +234,7 @@ impl Logic for RegIf {
         }
         self.rdata.next = self.r_rdata.q.val();
         self.irq.next = self.r_irq.q.val().any();
-        self.priority.next = self.r_ctrl.q.val().get_bits::<2>(1);
+        self.tcdm_prio.next = self.r_ctrl.q.val().get_bits::<2>(1);
         for k in 0..5 {
             self.loop_end[k].next = self.r_loop_end[k].q.val();
         }
@@ -247,7 +244,7 @@ impl Logic for RegIf {
         for s in 0..15 {
             self.stride[s].next = self.r_stride[s].q.val();
         }
-        self.cmd.next = self.r_cmd.q.val();
+        self.cmd.next = self.r_cmd.q.val().get_bits::<21>(0);
         self.committed.next = self.r_committed.q.val();
         self.invalid.next = self.r_invalid.q.val();
     }

@@ -21,15 +21,14 @@ pub struct Scoreboard {
     pub head: Signal<Out, Bits<AGU_ADDR_WIDTH>>,
     pub valid: Signal<Out, Bit>,
     pub full: Signal<Out, Bit>,
-    /// Query addresses and their enables.
-    pub q: [Signal<In, Bits<AGU_ADDR_WIDTH>>; 3],
-    pub q_en: [Signal<In, Bit>; 3],
-    /// Some enabled query matches a pending store.
-    pub hit: Signal<Out, Bit>,
+    /// All entries (oldest first) and their valid bits, for the address
+    /// comparison in the controller (kept outside this block so that no
+    /// output depends combinationally on an input).
+    pub ent: [Signal<Out, Bits<AGU_ADDR_WIDTH>>; 16],
+    pub ent_v: [Signal<Out, Bit>; 16],
     e: [DFF<Bits<AGU_ADDR_WIDTH>>; 16],
     v: [DFF<Bit>; 16],
     vs: [Signal<Local, Bit>; 16],
-    m: [Signal<Local, Bit>; 16],
     popv: Signal<Local, Bit>,
 }
 
@@ -73,27 +72,9 @@ impl Logic for Scoreboard {
             }
         }
         for i in 0..16 {
-            self.m[i].next = self.v[i].q.val()
-                & ((self.q_en[0].val() & (self.e[i].q.val() == self.q[0].val()))
-                    | (self.q_en[1].val() & (self.e[i].q.val() == self.q[1].val()))
-                    | (self.q_en[2].val() & (self.e[i].q.val() == self.q[2].val())));
+            self.ent[i].next = self.e[i].q.val();
+            self.ent_v[i].next = self.v[i].q.val();
         }
-        self.hit.next = self.m[0].val()
-            | self.m[1].val()
-            | self.m[2].val()
-            | self.m[3].val()
-            | self.m[4].val()
-            | self.m[5].val()
-            | self.m[6].val()
-            | self.m[7].val()
-            | self.m[8].val()
-            | self.m[9].val()
-            | self.m[10].val()
-            | self.m[11].val()
-            | self.m[12].val()
-            | self.m[13].val()
-            | self.m[14].val()
-            | self.m[15].val();
         self.head.next = self.e[0].q.val();
         self.valid.next = self.v[0].q.val();
         self.full.next = self.v[15].q.val();

@@ -4,6 +4,7 @@ pub mod cluster;
 pub mod dag;
 pub mod fmac;
 pub mod model;
+pub mod ntx;
 pub mod verilator;
 
 /// Names accepted by [`run`].
@@ -13,6 +14,7 @@ pub const BENCHES: &[&str] = &[
     "fmac",
     "cluster",
     "cluster-model",
+    "ntx",
     "verilator",
 ];
 
@@ -24,6 +26,7 @@ pub fn run(what: &str) -> Result<(), String> {
         "fmac" => fmac::run(),
         "cluster" => cluster::run(),
         "cluster-model" => cluster::run_model_only(),
+        "ntx" => ntx::run(),
         "verilator" => verilator::run(),
         other => Err(format!(
             "unknown benchmark {other:?}; available: {}",
