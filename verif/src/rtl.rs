@@ -32,10 +32,7 @@ pub struct RtlBackend {
 }
 
 fn settle(uut: &mut Ntx) {
-    assert!(
-        simulate(uut, 1000),
-        "NTX combinational logic did not settle"
-    );
+    assert!(simulate(uut, 1000), "NTX combinational logic did not settle");
 }
 
 impl RtlBackend {
@@ -89,18 +86,8 @@ impl RtlBackend {
         u.tcdm1_gnt.next = g1;
         settle(u);
         let req = [
-            (
-                u.tcdm0_req.val() && g0,
-                u.tcdm0_we.val(),
-                u.tcdm0_addr.val().to_u32(),
-                u.tcdm0_wdata.val().to_u32(),
-            ),
-            (
-                u.tcdm1_req.val() && g1,
-                u.tcdm1_we.val(),
-                u.tcdm1_addr.val().to_u32(),
-                u.tcdm1_wdata.val().to_u32(),
-            ),
+            (u.tcdm0_req.val() && g0, u.tcdm0_we.val(), u.tcdm0_addr.val().to_u32(), u.tcdm0_wdata.val().to_u32()),
+            (u.tcdm1_req.val() && g1, u.tcdm1_we.val(), u.tcdm1_addr.val().to_u32(), u.tcdm1_wdata.val().to_u32()),
         ];
         self.resp = [None, None];
         // Reads see the memory before this cycle's writes.
@@ -129,12 +116,7 @@ impl RtlBackend {
     }
 
     /// Register write; waits for the grant (bounded by `max_wait` cycles).
-    pub fn write_reg_wait(
-        &mut self,
-        word: u32,
-        value: u32,
-        max_wait: u64,
-    ) -> Result<u64, BackendError> {
+    pub fn write_reg_wait(&mut self, word: u32, value: u32, max_wait: u64) -> Result<u64, BackendError> {
         self.uut.reg_req.next = true;
         self.uut.reg_we.next = true;
         self.uut.reg_addr.next = (word as u64).into();
@@ -173,14 +155,10 @@ impl RtlBackend {
                 return Ok(self.cycles - t0);
             }
             if s & 0x8 != 0 {
-                return Err(BackendError(format!(
-                    "invalid command flagged (STATUS {s:#07b})"
-                )));
+                return Err(BackendError(format!("invalid command flagged (STATUS {s:#07b})")));
             }
             if self.cycles - t0 > max {
-                return Err(BackendError(format!(
-                    "not idle after {max} cycles (STATUS {s:#07b})"
-                )));
+                return Err(BackendError(format!("not idle after {max} cycles (STATUS {s:#07b})")));
             }
         }
     }

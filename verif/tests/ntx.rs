@@ -31,9 +31,7 @@ fn ntx_reference_cases() {
         let mut be = RtlBackend::new(ini.clone());
         let rep = run_job(&mut be, &job, &ini, &RunLimits::default()).unwrap();
         let diffs = diff_mem(&rep.mem, &exp);
-        let refc = reference_cycles(&case.id)
-            .map(|c| c.to_string())
-            .unwrap_or("-".into());
+        let refc = reference_cycles(&case.id).map(|c| c.to_string()).unwrap_or("-".into());
         println!(
             "case {} {:<24} steps {:>6} cycles {:>6} reference {:>6} {}",
             case.id,
@@ -41,15 +39,7 @@ fn ntx_reference_cases() {
             rep.steps,
             rep.cycles.unwrap(),
             refc,
-            if diffs.is_empty() {
-                "ok".to_string()
-            } else {
-                format!(
-                    "{} diffs, first {:x?}",
-                    diffs.len(),
-                    &diffs[..diffs.len().min(3)]
-                )
-            }
+            if diffs.is_empty() { "ok".to_string() } else { format!("{} diffs, first {:x?}", diffs.len(), &diffs[..diffs.len().min(3)]) }
         );
         if !diffs.is_empty() {
             failed.push(case.id.clone());

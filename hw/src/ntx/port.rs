@@ -49,8 +49,8 @@ impl Logic for Port {
     fn update(&mut self) {
         dff_setup!(self, clock, lock_rd, lock_wr, rd_pend);
         self.do_wr.next = self.lock_wr.q.val() | (!self.lock_rd.q.val() & self.wr_sel.val());
-        self.do_rd.next =
-            self.lock_rd.q.val() | (!self.lock_wr.q.val() & !self.wr_sel.val() & self.rd_req.val());
+        self.do_rd.next = self.lock_rd.q.val()
+            | (!self.lock_wr.q.val() & !self.wr_sel.val() & self.rd_req.val());
         self.req.next = self.do_wr.val() | self.do_rd.val();
         self.we.next = self.do_wr.val();
         self.be.next = bits::<4>(15);

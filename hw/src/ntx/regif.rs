@@ -60,16 +60,7 @@ pub struct RegIf {
 impl Logic for RegIf {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
-            self,
-            clock,
-            r_cmd,
-            r_ctrl,
-            r_irq,
-            r_committed,
-            r_invalid,
-            r_rdata
-        );
+        dff_setup!(self, clock, r_cmd, r_ctrl, r_irq, r_committed, r_invalid, r_rdata);
         for k in 0..5 {
             self.r_loop_end[k].clock.next = self.clock.val();
             self.r_loop_end[k].d.next = self.r_loop_end[k].q.val();
@@ -88,8 +79,7 @@ impl Logic for RegIf {
         }
         // Staging area (0x04-0x1A) and CMD (0x02) freeze while a job is committed.
         self.frozen_target.next = (self.sel.val() & bits::<32>(0x07FF_FFF4)).any();
-        self.gnt.next =
-            self.req.val() & !(self.we.val() & self.frozen_target.val() & self.r_committed.q.val());
+        self.gnt.next = self.req.val() & !(self.we.val() & self.frozen_target.val() & self.r_committed.q.val());
         self.wr.next = self.req.val() & self.we.val() & self.gnt.val();
         self.clr.next = self.wr.val() & self.sel.val().get_bit(1) & self.wdata.val().get_bit(0);
         // writes
