@@ -475,7 +475,7 @@ impl<const B: usize, const N: usize> Logic for Cluster<B, N> {
             self.ntx[i].reg_wdata.next = self.fabric.ntx_reg_wdata[i].val();
             self.fabric.ntx_reg_gnt[i].next = self.ntx[i].reg_gnt.val();
             self.fabric.ntx_reg_rdata[i].next = self.ntx[i].reg_rdata.val();
-            self.fabric.ntx_prio[i].next = self.ntx[i].priority.val();
+            self.fabric.ntx_prio[i].next = self.ntx[i].tcdm_prio.val();
             self.ntx_irq[i].next = self.ntx[i].irq.val();
             // port 0 (operand A) = master 2i, port 1 (operand B) = master 2i+1
             self.fabric.ntx_tcdm_req[2 * i].next = self.ntx[i].tcdm0_req.val();

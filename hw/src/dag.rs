@@ -79,8 +79,9 @@ impl Logic for Dag {
             self.ptr[a].clock.next = self.clock.val();
             self.ptr[a].d.next = self.ptr[a].q.val();
         }
-        self.active.next =
-            bit_cast::<5, 8>((bits::<8>(1) << bit_cast::<8, 3>(self.outer_level.val())) - bits::<8>(1));
+        self.active.next = bit_cast::<5, 8>(
+            (bits::<8>(1) << bit_cast::<8, 3>(self.outer_level.val())) - bits::<8>(1),
+        );
         // current step: loop k advances when loops below are at their end and k is not
         for k in 0..5 {
             self.adv[k].next = self.r_last.q.val().get_bit(k) & !self.r_last.q.val().get_bit(k + 1);

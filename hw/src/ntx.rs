@@ -196,7 +196,9 @@ pub struct Ntx {
 impl Logic for Ntx {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, act_valid, act_cmd, beat2, got1, b_hold, fmac_pend, x_alu, x_cnt, x_idx);
+        dff_setup!(
+            self, clock, act_valid, act_cmd, beat2, got1, b_hold, fmac_pend, x_alu, x_cnt, x_idx
+        );
         for k in 0..5 {
             self.act_loop_end[k].clock.next = self.clock.val();
             self.act_loop_end[k].d.next = self.act_loop_end[k].q.val();
@@ -298,10 +300,9 @@ impl Logic for Ntx {
         self.need_b.next = self.g_ex_b.val()
             | (self.g_init.val() & self.g_uses_init.val() & (self.g_sel.val() == bits::<2>(1)))
             | (self.g_mm.val() & self.g_init.val() & (self.g_sel.val() != bits::<2>(3)));
-        self.need_c.next = (self.g_init.val()
-            & self.g_uses_init.val()
-            & (self.g_sel.val() == bits::<2>(2)))
-            | (self.g_mm.val() & self.g_store.val());
+        self.need_c.next =
+            (self.g_init.val() & self.g_uses_init.val() & (self.g_sel.val() == bits::<2>(2)))
+                | (self.g_mm.val() & self.g_store.val());
         self.three.next = self.need_a.val() & self.need_b.val() & self.need_c.val();
         self.push_a.next = self.need_a.val() & !self.beat2.q.val();
         self.push_b.next = self.need_b.val() & !self.beat2.q.val();
@@ -309,7 +310,8 @@ impl Logic for Ntx {
         self.push_c1.next =
             self.need_c.val() & self.need_a.val() & (!self.three.val() | self.beat2.q.val());
         self.g_step.next = !self.three.val() | self.beat2.q.val();
-        self.room.next = (!(self.push_a.val() | self.push_c0.val()) | !(self.q0.count.val() == bits::<5>(4)))
+        self.room.next = (!(self.push_a.val() | self.push_c0.val())
+            | !(self.q0.count.val() == bits::<5>(4)))
             & (!(self.push_b.val() | self.push_c1.val()) | !(self.q1.count.val() == bits::<5>(4)))
             & (!self.g_step.val() | !(self.ef.count.val() == bits::<5>(16)))
             & (!(self.g_step.val() & self.g_store.val()) | !self.sb.full.val());
@@ -505,12 +507,14 @@ impl Logic for Ntx {
         // IEEE comparisons of alu1 with b
         self.x_nan_a.next = (self.x_alu1.val().get_bits::<8>(23) == bits::<8>(255))
             & self.x_alu1.val().get_bits::<23>(0).any();
-        self.x_nan_b.next =
-            (self.op_b.val().get_bits::<8>(23) == bits::<8>(255)) & self.op_b.val().get_bits::<23>(0).any();
+        self.x_nan_b.next = (self.op_b.val().get_bits::<8>(23) == bits::<8>(255))
+            & self.op_b.val().get_bits::<23>(0).any();
         self.x_zeros.next =
             !(self.x_alu1.val().get_bits::<31>(0).any() | self.op_b.val().get_bits::<31>(0).any());
-        self.x_mag_gt.next = self.x_alu1.val().get_bits::<31>(0) > self.op_b.val().get_bits::<31>(0);
-        self.x_mag_lt.next = self.x_alu1.val().get_bits::<31>(0) < self.op_b.val().get_bits::<31>(0);
+        self.x_mag_gt.next =
+            self.x_alu1.val().get_bits::<31>(0) > self.op_b.val().get_bits::<31>(0);
+        self.x_mag_lt.next =
+            self.x_alu1.val().get_bits::<31>(0) < self.op_b.val().get_bits::<31>(0);
         self.x_s_a.next = self.x_alu1.val().get_bit(31);
         self.x_s_b.next = self.op_b.val().get_bit(31);
         self.x_eq.next = !self.x_nan_a.val()
@@ -609,7 +613,8 @@ impl Logic for Ntx {
         self.fmac.mul.next = true;
         self.fmac.sub.next = self.e_pol.val();
         self.fmac.relu.next = self.e_aux.val().any();
-        self.fmac.tag_in.next = bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15)) << 1;
+        self.fmac.tag_in.next =
+            bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15)) << 1;
         if self.e_op.val() == bits::<4>(1) {
             // VADDSUB: acc = +-init; acc += A x 1.0
             self.fmac.op_b.next = bits::<32>(0x3F80_0000);
@@ -636,9 +641,9 @@ impl Logic for Ntx {
             self.fmac.op_b.next = bits::<32>(0x3F80_0000);
             self.fmac.sub.next = false;
             self.fmac.relu.next = false;
-            self.fmac.tag_in.next = (bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15))
-                << 1)
-                .replace_bit(0, !self.x_test.val());
+            self.fmac.tag_in.next =
+                (bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15)) << 1)
+                    .replace_bit(0, !self.x_test.val());
         }
         self.fmac.in_valid.next = self.fire.val() & self.f_valid.val();
         self.fmac.norm.next = self.f_norm.val();
@@ -687,7 +692,8 @@ impl Logic for Ntx {
         }
         self.port0.wr_sel.next = self.w_sel0.val();
         self.port1.wr_sel.next = self.w_sel1.val();
-        self.w_retire.next = self.w_kill.val() | self.port0.wr_done.val() | self.port1.wr_done.val();
+        self.w_retire.next =
+            self.w_kill.val() | self.port0.wr_done.val() | self.port1.wr_done.val();
         self.wq.pop.next = self.w_retire.val();
         self.sb.pop.next = self.w_retire.val();
         self.regif.set_irq.next = bits::<2>(0);

@@ -189,13 +189,14 @@ pub fn run_job(
 }
 
 /// Names accepted by [`create_backend`].
-pub const BACKENDS: &[&str] = &["model", "rtl"];
+pub const BACKENDS: &[&str] = &["model", "rtl", "verilator"];
 
 /// Create a backend by name with `mem` as its TCDM.
 pub fn create_backend(name: &str, mem: Tcdm) -> Result<Box<dyn Backend>, BackendError> {
     match name {
         "model" => Ok(Box::new(ModelBackend::new(mem))),
         "rtl" => Ok(Box::new(crate::rtl::RtlBackend::new(mem))),
+        "verilator" => Ok(Box::new(crate::verilator::backend::create(mem)?)),
         other => Err(BackendError(format!(
             "unknown backend {other:?}; available: {}",
             BACKENDS.join(", ")

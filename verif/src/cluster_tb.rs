@@ -18,7 +18,11 @@ impl<const B: usize, const N: usize> ClusterTb<B, N> {
     pub fn new(cfg: HmcConfig, ext_bytes: usize, seed: u64) -> Self {
         let mut uut: Box<Cluster<B, N>> = Box::default();
         uut.connect_all();
-        Self { uut, hmc: HmcVault::new(cfg, ext_bytes, seed), cycles: 0 }
+        Self {
+            uut,
+            hmc: HmcVault::new(cfg, ext_bytes, seed),
+            cycles: 0,
+        }
     }
 
     pub fn settle(&mut self) {
@@ -71,18 +75,29 @@ impl<const B: usize, const N: usize> ClusterTb<B, N> {
                 break;
             }
             waited += 1;
-            assert!(waited < 10_000_000, "control access {addr:#x} never granted");
+            assert!(
+                waited < 10_000_000,
+                "control access {addr:#x} never granted"
+            );
         }
         self.uut.core_req.next = false;
         self.settle();
-        assert!(self.uut.core_rvalid.val(), "no response one cycle after the grant");
+        assert!(
+            self.uut.core_rvalid.val(),
+            "no response one cycle after the grant"
+        );
         self.uut.core_rdata.val().to_u32()
     }
 }
 
 /// Run `f` on a thread with a 1 GiB stack (cluster construction).
 pub fn big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new().stack_size(1 << 30).spawn(f).unwrap().join().unwrap()
+    std::thread::Builder::new()
+        .stack_size(1 << 30)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
 }
 
 /// Tool flow of a block that composes TCDM masters with the interconnect.
@@ -117,4 +132,3 @@ pub fn flow_composed(name: &str, verilog: &str) -> crate::flow::SynthReport {
     assert_eq!(rep.latches, 0);
     rep
 }
-

@@ -13,17 +13,32 @@ fn verilog_of<B: Block + Default>() -> String {
     generate_verilog(&uut)
 }
 
+/// The DMA with an 8-word FIFO, a 4 KiB TCDM window and 64 KiB outside
+/// (the sizes only set address-check constants; the logic is the same).
+fn dma_verilog() -> String {
+    let mut uut = ntx_hw::dma::Dma::<8>::new(4096, 1 << 16);
+    uut.connect_all();
+    generate_verilog(&uut)
+}
+
 /// (module name, generator) of every block, top-level blocks first.
 pub fn blocks() -> Vec<(&'static str, fn() -> String)> {
     use ntx_hw::fmac;
     vec![
+        ("ntx", verilog_of::<ntx_hw::ntx::Ntx>),
         ("fmac", verilog_of::<fmac::Fmac> as fn() -> String),
         ("dag", verilog_of::<ntx_hw::dag::Dag>),
         ("ntx", verilog_of::<ntx_hw::ntx::Ntx>),
         ("ntx_regif", verilog_of::<ntx_hw::ntx::regif::RegIf>),
         ("ntx_port", verilog_of::<ntx_hw::ntx::port::Port>),
-        ("ntx_scoreboard", verilog_of::<ntx_hw::ntx::scoreboard::Scoreboard>),
-        ("ntx_fifo16x17", verilog_of::<ntx_hw::ntx::fifo::Fifo16<Bits<17>>>),
+        (
+            "ntx_scoreboard",
+            verilog_of::<ntx_hw::ntx::scoreboard::Scoreboard>,
+        ),
+        (
+            "ntx_fifo16x17",
+            verilog_of::<ntx_hw::ntx::fifo::Fifo16<Bits<17>>>,
+        ),
         ("fmac_mult", verilog_of::<fmac::mult::Mult>),
         ("fmac_load_prep", verilog_of::<fmac::align::LoadPrep>),
         ("fmac_align", verilog_of::<fmac::align::Align>),
@@ -31,6 +46,12 @@ pub fn blocks() -> Vec<(&'static str, fn() -> String)> {
         ("fmac_lzc", verilog_of::<fmac::lzc::Lzc32>),
         ("fmac_norm", verilog_of::<fmac::norm::Norm>),
         ("wide_adder_284", verilog_of::<fmac::WideAdder>),
+        ("dma", dma_verilog),
+        ("tcdm_bank", verilog_of::<ntx_hw::tcdm::bank::Bank<4>>),
+        (
+            "tcdm_xbar_6x8",
+            verilog_of::<ntx_hw::tcdm::xbar::Xbar<6, 8>>,
+        ),
     ]
 }
 

@@ -4,13 +4,14 @@
 pub mod backend;
 pub mod bench;
 pub mod cases;
+pub mod cluster_tb;
 pub mod cosim;
 pub mod examples;
 pub mod flow;
 pub mod flow_blocks;
 pub mod jobfile;
 pub mod model;
+pub mod pins;
 pub mod rtl;
 pub mod traffic;
 pub mod verilator;
-pub mod cluster_tb;

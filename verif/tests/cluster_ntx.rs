@@ -10,9 +10,9 @@
 use ntx_hw::params::cluster::{BANK_WORDS_LOG2, DMA_BASE, N_BANKS, N_NTX, TCDM_BASE};
 use ntx_hw::params::dma::regs as dregs;
 use ntx_hw::params::{ntx_base_addr, opcode, regs, NTX_BROADCAST_ADDR};
+use ntx_verif::cluster_tb::{big_stack, ClusterTb};
 use ntx_verif::model::dag::steps;
 use ntx_verif::model::dma::{execute, validate, Descriptor, DmaLimits};
-use ntx_verif::cluster_tb::{big_stack, ClusterTb};
 use ntx_verif::model::hmc::HmcConfig;
 use ntx_verif::model::job::{Command, Job};
 use ntx_verif::model::mem::Tcdm as MemModel;
@@ -97,7 +97,11 @@ fn random_value(rng: &mut StdRng) -> u32 {
 fn run_cluster(seed: u64) -> Result<u64, String> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut tb = Tb::new(
-        HmcConfig { latency: rng.gen_range(5..60), jitter: 2, bytes_per_cycle: 8 },
+        HmcConfig {
+            latency: rng.gen_range(5..60),
+            jitter: 2,
+            bytes_per_cycle: 8,
+        },
         EXT_BYTES,
         seed,
     );

@@ -412,3 +412,212 @@ fn fmac_matches_its_verilator_model() {
         r.rust_hdl_seconds, r.verilator_seconds, r.build.seconds, r.build.cached
     );
 }
+
+// ---------------------------------------------------------------- NTX top
+
+use ntx_hw::ntx::Ntx;
+use ntx_hw::params::regs;
+use ntx_verif::verilator::backend::ntx_verilog_workarounds;
+
+static NTX_STORES: AtomicU64 = AtomicU64::new(0);
+static NTX_JOBS: AtomicU64 = AtomicU64::new(0);
+
+/// The control core and the TCDM around one NTX: register traffic that
+/// programs small random jobs (mostly valid, every opcode, aux and flag),
+/// starts them, polls STATUS, clears IRQs and now and then soft-clears; two
+/// memory ports that grant at random and answer reads one cycle after the
+/// grant with random data.
+struct NtxTb {
+    rng: StdRng,
+    /// Register request being held until granted: (we, addr, wdata).
+    reg: Option<(bool, u32, u32)>,
+    /// TCDM grant given per port in the previous cycle.
+    gnt: [bool; 2],
+    /// Cycles the current register request has waited for its grant.
+    waited: u32,
+}
+
+impl NtxTb {
+    fn new(seed: u64) -> Self {
+        NtxTb {
+            rng: StdRng::seed_from_u64(seed),
+            reg: None,
+            gnt: [false; 2],
+            waited: 0,
+        }
+    }
+    fn next_reg(&mut self) -> Option<(bool, u32, u32)> {
+        let r = &mut self.rng;
+        if !r.gen_ratio(1, 3) {
+            return None;
+        }
+        Some(match r.gen_range(0..100) {
+            0..=44 => {
+                let w = r.gen_range(regs::LOOP_END..=regs::STAGING_LAST);
+                let v = if w < regs::AGU0_BASE {
+                    r.gen_range(0..3) // short loops so that jobs finish
+                } else if (w - regs::AGU0_BASE) % 6 == 0 {
+                    r.gen_range(0..2048u32) << 2 // base, inside a small window
+                } else {
+                    (r.gen_range(-8i32..8) * 4) as u32 // stride
+                };
+                (true, w, v)
+            }
+            45..=59 => {
+                let outer = r.gen_range(0..=5u32);
+                let init = r.gen_range(0..=outer);
+                let inner = r.gen_range(0..=init);
+                let mut cmd = r.gen_range(0..9u32)
+                    | init << 4
+                    | inner << 7
+                    | outer << 10
+                    | r.gen_range(0..4u32) << 13
+                    | r.gen_range(0..8u32) << 15
+                    | r.gen_range(0..3u32) << 18
+                    | (r.gen::<bool>() as u32) << 20;
+                if r.gen_ratio(1, 50) {
+                    cmd = r.gen(); // invalid commands too
+                }
+                NTX_JOBS.fetch_add(1, Ordering::Relaxed);
+                (true, regs::CMD, cmd)
+            }
+            60..=61 => (true, regs::IRQ, r.gen_range(0..4)),
+            62 => (true, regs::CTRL, r.gen_range(0..8)), // soft clear, priority
+            _ => (false, r.gen_range(0..32), 0),
+        })
+    }
+}
+
+impl Testbench for NtxTb {
+    fn inputs(&mut self, _cycle: u64, prev: &Sampled, stim: &mut Stim) {
+        // Register port: hold until granted.
+        if self.reg.is_some() && prev.get("reg_gnt") == 1 {
+            self.reg = None;
+            self.waited = 0;
+        } else if self.reg.is_some() {
+            self.waited += 1;
+            // A staging write waits while a job runs, and forever after an
+            // invalid command: give up and soft-clear, as a core would.
+            if self.waited > 400 {
+                self.reg = Some((true, regs::CTRL, 1));
+                self.waited = 0;
+            }
+        }
+        if self.reg.is_none() {
+            self.reg = self.next_reg();
+        }
+        let (req, (we, addr, wdata)) = match self.reg {
+            Some(x) => (true, x),
+            None => (false, (false, 0, 0)),
+        };
+        stim.set("reg_req", req as u64);
+        stim.set("reg_we", we as u64);
+        stim.set("reg_addr", addr as u64);
+        stim.set("reg_wdata", wdata as u64);
+        // TCDM: read data one cycle after a granted read.
+        for (k, (req, we, gnt, valid, rdata)) in [
+            (
+                "tcdm0_req",
+                "tcdm0_we",
+                "tcdm0_gnt",
+                "tcdm0_r_valid",
+                "tcdm0_r_rdata",
+            ),
+            (
+                "tcdm1_req",
+                "tcdm1_we",
+                "tcdm1_gnt",
+                "tcdm1_r_valid",
+                "tcdm1_r_rdata",
+            ),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let granted = self.gnt[k] && prev.get(req) == 1;
+            if granted && prev.get(we) == 1 {
+                NTX_STORES.fetch_add(1, Ordering::Relaxed);
+            }
+            stim.set(valid, (granted && prev.get(we) == 0) as u64);
+            stim.set(
+                rdata,
+                if self.rng.gen_ratio(1, 4) {
+                    0
+                } else {
+                    self.rng.gen::<u32>() as u64
+                },
+            );
+            self.gnt[k] = self.rng.gen_ratio(4, 5);
+            stim.set(gnt, self.gnt[k] as u64);
+        }
+    }
+}
+
+/// Divergences between the NTX's rust-hdl simulation and its generated
+/// Verilog that this co-simulation found. They are patched in the Verilog so
+/// that the lock-step test checks everything else; each stays listed until
+/// the design is fixed (`ntx_known_divergences_are_still_present` fails
+/// then, as a reminder to remove the entry). (what, Verilog text, patch)
+const NTX_KNOWN_DIVERGENCES: &[(&str, &str, &str)] = &[(
+    "hw/src/ntx.rs, MASKMAC `fmac.tag_in ... .replace_bit(0, !self.alu.test.val())`: \
+     the Verilog `(~alu$test) << 0` sits in a 24-bit context, so Verilog widens \
+     alu$test before inverting it and sets tag bits 23:1 too (rust-hdl inverts one bit); \
+     first seen as `irq` rust-hdl 0 / Verilator 1 at cycle 61 (seed 0x5eed0001). \
+     Fix: invert into a 1-bit local signal first.",
+    "((~alu$test) << (32'h0))",
+    "((~alu$test & 1'b1) << (32'h0))",
+)];
+
+fn patch_known_divergences(v: &str) -> String {
+    let mut v = v.to_string();
+    for (what, from, to) in NTX_KNOWN_DIVERGENCES {
+        eprintln!("warning: patching a known NTX Verilog divergence: {what}");
+        v = v.replace(from, to);
+    }
+    v
+}
+
+#[test]
+fn ntx_known_divergences_are_still_present() {
+    let v = generate_verilog(&ntx().uut);
+    for (what, from, _) in NTX_KNOWN_DIVERGENCES {
+        assert!(
+            v.contains(from),
+            "fixed? remove it from NTX_KNOWN_DIVERGENCES: {what}"
+        );
+    }
+}
+
+fn ntx() -> RustHdlDut<Ntx> {
+    RustHdlDut::new(
+        Ntx::default(),
+        drive_fn!(Ntx; clock, reg_req, reg_we, reg_addr, reg_wdata,
+            tcdm0_gnt, tcdm0_r_valid, tcdm0_r_rdata, tcdm1_gnt, tcdm1_r_valid, tcdm1_r_rdata),
+    )
+}
+
+#[test]
+fn ntx_top_matches_its_verilator_model() {
+    let seed = seed();
+    let (verilog, applied) = ntx_verilog_workarounds(&generate_verilog(&ntx().uut));
+    if !applied.is_empty() {
+        eprintln!("warning: NTX Verilog parse workarounds applied: {applied:?}");
+    }
+    let verilog = patch_known_divergences(&verilog);
+    let n = cycles();
+    let r = cosim("ntx", &verilog, ntx, || NtxTb::new(seed), n)
+        .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    assert_eq!(r.cycles, n);
+    let (stores, jobs) = (
+        NTX_STORES.load(Ordering::Relaxed),
+        NTX_JOBS.load(Ordering::Relaxed),
+    );
+    println!(
+        "ntx: {n} cycles, {jobs} commands, {stores} stores; rust-hdl {:.2} s, verilator {:.3} s, build {:.1} s (cached: {})",
+        r.rust_hdl_seconds, r.verilator_seconds, r.build.seconds, r.build.cached
+    );
+    assert!(
+        stores > n / 100,
+        "the NTX must actually compute and store ({stores} stores)"
+    );
+}

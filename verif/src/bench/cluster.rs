@@ -291,7 +291,9 @@ pub fn run_ntx_rtl<const B: usize, const N: usize>() -> Result<ConvRun, String> 
         let exp = mem.peek(w as u32).unwrap_or(0);
         let got = tb.uut.fabric.tcdm.peek(w);
         if got != exp {
-            return Err(format!("B={B}: output word {w:#x}: {got:#x}, golden model {exp:#x}"));
+            return Err(format!(
+                "B={B}: output word {w:#x}: {got:#x}, golden model {exp:#x}"
+            ));
         }
     }
     Ok(ConvRun {
@@ -321,7 +323,10 @@ pub fn run_ntx() -> Result<(), String> {
             r.seconds,
             r.cycles as f64 / r.seconds
         );
-        line += &format!("B={b} utilisation={:.1}% (ref {reference:.1}%)  ", 100.0 * r.utilisation);
+        line += &format!(
+            "B={b} utilisation={:.1}% (ref {reference:.1}%)  ",
+            100.0 * r.utilisation
+        );
     }
     println!("{}", line.trim_end());
     Ok(())

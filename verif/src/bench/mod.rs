@@ -5,9 +5,19 @@ pub mod dag;
 pub mod fmac;
 pub mod model;
 pub mod ntx;
+pub mod verilator;
 
 /// Names accepted by [`run`].
-pub const BENCHES: &[&str] = &["model", "dag", "fmac", "ntx", "cluster", "cluster-model", "cluster-ntx"];
+pub const BENCHES: &[&str] = &[
+    "model",
+    "dag",
+    "fmac",
+    "ntx",
+    "verilator",
+    "cluster",
+    "cluster-model",
+    "cluster-ntx",
+];
 
 /// Run benchmark `what` and print its figures.
 pub fn run(what: &str) -> Result<(), String> {
@@ -19,6 +29,7 @@ pub fn run(what: &str) -> Result<(), String> {
         "cluster-model" => cluster::run_model_only(),
         "cluster-ntx" => cluster::run_ntx(),
         "ntx" => ntx::run(),
+        "verilator" => verilator::run(),
         other => Err(format!(
             "unknown benchmark {other:?}; available: {}",
             BENCHES.join(", ")

@@ -2,10 +2,10 @@
 //! 50% grant stalls) for streaming kernels, against the reference cycle
 //! counts where the spec lists one, and simulated cycles per second.
 
+use crate::backend::Backend;
 use crate::backend::{run_job, RunLimits};
 use crate::model::job::{Command, Job};
 use crate::model::mem::Tcdm;
-use crate::backend::Backend;
 use crate::rtl::RtlBackend;
 use std::time::Instant;
 
@@ -23,7 +23,11 @@ fn job(name: &str, op: u8, init: u8, inner: u8, sel: u8, n: u16, three: bool) ->
         cmd: cmd.encode(),
         loop_end: [n - 1, 0, 0, 0, 0],
         base: [0, 4 * 4096, 8 * 4096],
-        stride: [[4, 0, 0, 0, 0], [4, 0, 0, 0, 0], [if three { 4 } else { 0 }, 0, 0, 0, 0]],
+        stride: [
+            [4, 0, 0, 0, 0],
+            [4, 0, 0, 0, 0],
+            [if three { 4 } else { 0 }, 0, 0, 0, 0],
+        ],
     }
 }
 
@@ -57,7 +61,10 @@ pub fn figures() -> Result<Vec<(String, String)>, String> {
         }
     }
     let dt = t0.elapsed().as_secs_f64();
-    out.push(("simulated cycles/s".into(), format!("{:.0}", cyc_total as f64 / dt)));
+    out.push((
+        "simulated cycles/s".into(),
+        format!("{:.0}", cyc_total as f64 / dt),
+    ));
     Ok(out)
 }
 

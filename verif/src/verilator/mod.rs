@@ -20,6 +20,7 @@
 //! let count = m.get("count");
 //! ```
 
+pub mod backend;
 mod dl;
 pub mod shim;
 
@@ -44,6 +45,9 @@ pub struct BuildOptions {
     pub opt_fast: String,
     /// g++ optimisation for construction / initialisation code (`OPT_SLOW`).
     pub opt_slow: String,
+    /// Build cache to use instead of [`cache_dir`] (e.g. an empty one to
+    /// measure a fresh build).
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for BuildOptions {
@@ -52,6 +56,7 @@ impl Default for BuildOptions {
             trace: false,
             opt_fast: "-O2".into(),
             opt_slow: "-O1".into(),
+            cache_dir: None,
         }
     }
 }
@@ -342,7 +347,7 @@ fn build_cached(
         fnv1a64(0, &parts),
         fnv1a64(0x9e37_79b9, &parts) as u32
     );
-    let root = cache_dir();
+    let root = opts.cache_dir.clone().unwrap_or_else(cache_dir);
     std::fs::create_dir_all(&root).map_err(|e| err(format!("create {}: {e}", root.display())))?;
     let key = format!("{name}-{hash}{}", if opts.trace { "-trace" } else { "" });
     let fin = root.join(&key);
@@ -385,7 +390,44 @@ fn build_cached(
             )));
         }
     }
+    prune(&root, name, opts.trace);
     Ok((fin, false))
+}
+
+/// Cache entries kept per model name (older Verilog versions are removed).
+pub const KEEP_PER_NAME: usize = 4;
+
+/// Remove all but the newest [`KEEP_PER_NAME`] builds of `name`. A process
+/// that still has a removed library loaded keeps its mapping (Linux unlink
+/// semantics); it would only rebuild on its next load.
+fn prune(root: &Path, name: &str, trace: bool) {
+    let Ok(rd) = std::fs::read_dir(root) else {
+        return;
+    };
+    let mut entries: Vec<(std::time::SystemTime, PathBuf)> = rd
+        .flatten()
+        .filter_map(|e| {
+            let f = e.file_name().to_string_lossy().into_owned();
+            let rest = f.strip_prefix(name)?.strip_prefix('-')?;
+            let (hash, is_trace) = match rest.strip_suffix("-trace") {
+                Some(h) => (h, true),
+                None => (rest, false),
+            };
+            let ok = hash.len() == 24 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+            if !ok || is_trace != trace || !e.path().is_dir() {
+                return None;
+            }
+            Some((e.metadata().ok()?.modified().ok()?, e.path()))
+        })
+        .collect();
+    entries.sort();
+    let n = entries.len().saturating_sub(KEEP_PER_NAME);
+    for (_, p) in entries.into_iter().take(n) {
+        let _ = std::fs::remove_dir_all(&p);
+        let mut lock = p.into_os_string();
+        lock.push(".lock");
+        let _ = std::fs::remove_file(lock);
+    }
 }
 
 fn loaded(
@@ -402,7 +444,7 @@ fn loaded(
     if let Some(l) = libs.get(&dir) {
         let info = BuildInfo {
             dir,
-            cached: true,
+            cached,
             seconds: t0.elapsed().as_secs_f64(),
         };
         return Ok((l.clone(), info));
@@ -687,6 +729,77 @@ mod tests {
             vec!["verilated", "verilated_threads"]
         );
         assert!(mk_list(mk, "VM_GLOBAL_SLOW").is_empty());
+    }
+
+    #[test]
+    fn concurrent_builds_of_one_model_build_once() {
+        // Unique Verilog per run so that the cache is cold.
+        let stamp = format!("{:?}", std::time::SystemTime::now());
+        let v = format!(
+            "// {stamp}\nmodule par(clock, a, y);\ninput wire clock;\ninput wire [7:0] a;\n\
+             output reg [7:0] y;\nalways @(posedge clock) y <= y + a;\nendmodule\n"
+        );
+        let dir = std::env::temp_dir().join(format!("ntx-vl-par-{}", std::process::id()));
+        let opts = BuildOptions {
+            cache_dir: Some(dir.clone()),
+            ..Default::default()
+        };
+        let hs: Vec<_> = (0..3)
+            .map(|_| {
+                let (v, o) = (v.clone(), opts.clone());
+                std::thread::spawn(move || {
+                    let mut m = VerilatedModel::build_with("par", &v, &o).unwrap();
+                    m.set("a", 3);
+                    m.tick();
+                    m.tick();
+                    (
+                        m.get("y"),
+                        m.build_info().cached,
+                        m.build_info().dir.clone(),
+                    )
+                })
+            })
+            .collect();
+        let rs: Vec<_> = hs.into_iter().map(|h| h.join().unwrap()).collect();
+        assert!(rs.iter().all(|r| r.0 == 6 && r.2 == rs[0].2), "{rs:?}");
+        assert_eq!(
+            rs.iter().filter(|r| !r.1).count(),
+            1,
+            "exactly one thread builds: {rs:?}"
+        );
+        // Nothing but the finished build and its lock file is left.
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn old_builds_of_a_name_are_pruned() {
+        let dir = std::env::temp_dir().join(format!("ntx-vl-prune-{}", std::process::id()));
+        for i in 0..KEEP_PER_NAME + 2 {
+            let d = dir.join(format!("blk-{:024x}", i));
+            std::fs::create_dir_all(&d).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::fs::create_dir_all(dir.join(format!("blk-{:024x}-trace", 0))).unwrap();
+        std::fs::create_dir_all(dir.join(format!("blkx-{:024x}", 0))).unwrap();
+        prune(&dir, "blk", false);
+        let mut left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left.len(), KEEP_PER_NAME + 2, "{left:?}");
+        assert!(
+            !left.contains(&format!("blk-{:024x}", 0))
+                && !left.contains(&format!("blk-{:024x}", 1))
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     const WIDE: &str = "module top(clock,en,a,w,q,count,prod,wide_out);\n\

@@ -160,7 +160,8 @@ pub fn parse_verilog_ports(verilog: &str, top: &str) -> Result<Vec<Port>, String
                 }
             }
             found = Some(Port {
-                name: name.to_string(),
+                // escaped identifiers (`\name `) are plain names to the tools
+                name: name.trim_start_matches('\\').to_string(),
                 cname: String::new(),
                 width,
                 dir,
