@@ -12,16 +12,8 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Blocks whose generated Verilog is known not to pass the flow yet, and
-/// why. The scripts still fail on them (see `known_broken_blocks_still_fail`);
-/// remove an entry when its owner fixes the design.
-const KNOWN_BROKEN: &[(&str, &str)] = &[];
-
 fn checked_blocks() -> Vec<&'static str> {
     block_names()
-        .into_iter()
-        .filter(|b| !KNOWN_BROKEN.iter().any(|(k, _)| k == b))
-        .collect()
 }
 
 fn script(name: &str, path: Option<&Path>) -> Output {
@@ -150,16 +142,4 @@ fn missing_tools_fail_loudly_with_the_install_hint() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-#[test]
-fn known_broken_blocks_still_fail() {
-    for (b, why) in KNOWN_BROKEN {
-        let o = script_on("lint", None, &[b]);
-        assert!(
-            !o.status.success(),
-            "{b} passes lint now: remove it from KNOWN_BROKEN ({why})"
-        );
-        println!("{b}: known broken ({why}):\n{}", text(&o));
-    }
 }
