@@ -374,8 +374,7 @@ fn rust_hdl_and_verilator_ntx_agree_under_random_grants() {
                 tcdm0_gnt, tcdm0_r_valid, tcdm0_r_rdata, tcdm1_gnt, tcdm1_r_valid, tcdm1_r_rdata),
         )
     };
-    let (verilog, _) =
-        ntx_verif::verilator::backend::ntx_verilog_workarounds(&generate_verilog(&dut().uut));
+    let verilog = generate_verilog(&dut().uut);
     let cases = ntx_verif::jobfile::find_cases(&cases_dir()).expect("reference cases");
     let mut rng = StdRng::seed_from_u64(3);
     let mut n = 0;

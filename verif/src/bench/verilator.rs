@@ -173,7 +173,6 @@ pub fn ntx_figures(cases: &std::path::Path, seconds: f64) -> Result<SpeedFigures
     };
     // Fresh build time of the NTX model.
     let v = crate::flow_blocks::verilog("ntx").ok_or("no ntx block")?;
-    let (v, _) = crate::verilator::backend::ntx_verilog_workarounds(&v);
     let fresh =
         std::env::temp_dir().join(format!("ntx-bench-verilator-ntx-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&fresh);
