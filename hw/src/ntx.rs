@@ -190,6 +190,9 @@ pub struct Ntx {
     x_idx_n: Signal<Local, Bits<CNT_WIDTH>>,
     x_alu_eff: Signal<Local, Bits<32>>,
     x_test: Signal<Local, Bit>,
+    /// `!x_test` as a 1-bit signal: inverting inside a wider expression
+    /// would widen before inverting in the generated Verilog.
+    x_untaken: Signal<Local, Bit>,
     x_wdata: Signal<Local, Bits<32>>,
 }
 
@@ -552,6 +555,7 @@ impl Logic for Ntx {
             self.x_tst.next = self.x_traw.val() ^ self.e_pol.val();
         }
         self.x_test.next = self.x_tst.val();
+        self.x_untaken.next = !self.x_tst.val();
         // MAXMIN update
         self.x_upd.next = self.x_gt.val() ^ !self.e_pol.val();
         self.x_alu_n.next = self.x_alu1.val();
@@ -643,7 +647,7 @@ impl Logic for Ntx {
             self.fmac.relu.next = false;
             self.fmac.tag_in.next =
                 (bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15)) << 1)
-                    .replace_bit(0, !self.x_test.val());
+                    .replace_bit(0, self.x_untaken.val());
         }
         self.fmac.in_valid.next = self.fire.val() & self.f_valid.val();
         self.fmac.norm.next = self.f_norm.val();

@@ -96,6 +96,9 @@ enum Cmd {
         /// What to measure.
         #[arg(default_value = "model")]
         what: String,
+        /// TCDM banks (cluster-conv: 8, 16, 32 or 64).
+        #[arg(long)]
+        banks: Option<usize>,
     },
 }
 
@@ -161,7 +164,7 @@ fn run() -> Result<(), String> {
             }
             Ok(())
         }
-        Cmd::Bench { what } => ntx_verif::bench::run(&what),
+        Cmd::Bench { what, banks } => ntx_verif::bench::run(&what, banks),
     }
 }
 

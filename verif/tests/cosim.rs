@@ -552,44 +552,6 @@ impl Testbench for NtxTb {
     }
 }
 
-/// Divergences between the NTX's rust-hdl simulation and its generated
-/// Verilog that this co-simulation found. They are patched in the Verilog so
-/// that the lock-step test checks everything else; each stays listed until
-/// the design is fixed (`ntx_known_divergences_are_still_present` fails
-/// then, as a reminder to remove the entry). (what, Verilog text, patch)
-const NTX_KNOWN_DIVERGENCES: &[(&str, &str, &str)] = &[(
-    "hw/src/ntx.rs, MASKMAC `fmac.tag_in ... .replace_bit(0, !x_test)`: \
-     the Verilog `(~x_test) << 0` sits in a 24-bit context, so Verilog widens \
-     x_test before inverting it and sets tag bits 23:1 too (rust-hdl inverts one bit); \
-     first seen as `irq` rust-hdl 0 / Verilator 1 at cycle 61 (seed 0x5eed0001). \
-     Fix: invert into a 1-bit local signal first.",
-    "((~x_test) << (32'h0))",
-    "((~x_test & 1'b1) << (32'h0))",
-)];
-
-fn patch_known_divergences(v: &str) -> String {
-    let mut v = v.to_string();
-    if std::env::var_os("NTX_COSIM_NO_PATCH").is_some() {
-        return v; // to see the divergences (or check a fix)
-    }
-    for (what, from, to) in NTX_KNOWN_DIVERGENCES {
-        eprintln!("warning: patching a known NTX Verilog divergence: {what}");
-        v = v.replace(from, to);
-    }
-    v
-}
-
-#[test]
-fn ntx_known_divergences_are_still_present() {
-    let v = generate_verilog(&ntx().uut);
-    for (what, from, _) in NTX_KNOWN_DIVERGENCES {
-        assert!(
-            v.contains(from),
-            "fixed? remove it from NTX_KNOWN_DIVERGENCES: {what}"
-        );
-    }
-}
-
 fn ntx() -> RustHdlDut<Ntx> {
     RustHdlDut::new(
         Ntx::default(),
@@ -602,7 +564,6 @@ fn ntx() -> RustHdlDut<Ntx> {
 fn ntx_top_matches_its_verilator_model() {
     let seed = seed();
     let verilog = generate_verilog(&ntx().uut);
-    let verilog = patch_known_divergences(&verilog);
     let n = cycles();
     let r = cosim("ntx", &verilog, ntx, || NtxTb::new(seed), n)
         .unwrap_or_else(|e| panic!("seed {seed}: {e}"));

@@ -331,3 +331,35 @@ pub fn run_ntx() -> Result<(), String> {
     println!("{}", line.trim_end());
     Ok(())
 }
+
+/// `ntx bench cluster-conv --banks B`: the reference's cluster experiment on
+/// the full RTL cluster (8 rust-hdl NTX, interconnect, banks) for one bank
+/// count. The last line is `banks=B cycles=N utilisation=NN.N% reference=NN.N%`.
+pub fn run_conv(banks: usize) -> Result<(), String> {
+    use crate::cluster_tb::big_stack;
+    let reference = REFERENCE
+        .iter()
+        .find(|(b, _)| *b == banks)
+        .map(|&(_, r)| r)
+        .ok_or_else(|| format!("--banks must be one of 8, 16, 32, 64 (got {banks})"))?;
+    println!(
+        "cluster conv3x3: {N_NTX} rust-hdl NTX x {MACS} MACs on {banks} banks (minutes of rust-hdl simulation)"
+    );
+    let r = big_stack(move || match banks {
+        8 => run_ntx_rtl::<8, 12>(),
+        16 => run_ntx_rtl::<16, 11>(),
+        32 => run_ntx_rtl::<32, 10>(),
+        _ => run_ntx_rtl::<64, 9>(),
+    })?;
+    println!(
+        "outputs equal the golden model; rust-hdl {:.0} s ({:.0} cycles/s)",
+        r.seconds,
+        r.cycles as f64 / r.seconds
+    );
+    println!(
+        "banks={banks} cycles={} utilisation={:.1}% reference={reference:.1}%",
+        r.cycles,
+        100.0 * r.utilisation
+    );
+    Ok(())
+}

@@ -17,11 +17,15 @@ pub const BENCHES: &[&str] = &[
     "cluster",
     "cluster-model",
     "cluster-ntx",
+    "cluster-conv",
 ];
 
-/// Run benchmark `what` and print its figures.
-pub fn run(what: &str) -> Result<(), String> {
+/// Run benchmark `what` and print its figures (`banks`: for `cluster-conv`).
+pub fn run(what: &str, banks: Option<usize>) -> Result<(), String> {
     match what {
+        "cluster-conv" => {
+            cluster::run_conv(banks.ok_or("cluster-conv needs --banks B (8, 16, 32 or 64)")?)
+        }
         "model" => model::run(),
         "dag" => dag::run(),
         "fmac" => fmac::run(),
