@@ -111,6 +111,16 @@ pub fn big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T
 /// Icarus compile and Yosys synthesis (no latches).
 pub fn flow_composed(name: &str, verilog: &str) -> crate::flow::SynthReport {
     use crate::flow::*;
+    let path = lint_composed(name, verilog);
+    let rep = yosys_synth(&path, name).unwrap();
+    assert_eq!(rep.latches, 0);
+    rep
+}
+
+/// Lint and compile a composed block as [`flow_composed`] does, without
+/// synthesis; returns the Verilog file's path.
+pub fn lint_composed(name: &str, verilog: &str) -> std::path::PathBuf {
+    use crate::flow::*;
     let path = write_verilog(&flow_dir(), name, verilog).unwrap();
     if let Err(e) = verilator_lint(&path, name) {
         let others: Vec<&str> =
@@ -128,7 +138,5 @@ pub fn flow_composed(name: &str, verilog: &str) -> crate::flow::SynthReport {
         );
     }
     iverilog_compile(&path, name).unwrap();
-    let rep = yosys_synth(&path, name).unwrap();
-    assert_eq!(rep.latches, 0);
-    rep
+    path
 }

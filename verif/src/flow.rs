@@ -139,6 +139,24 @@ fn parse_yosys(log: &str) -> Option<SynthReport> {
     Some(rep)
 }
 
+/// A fast Yosys check for designs too large to `synth` in the test suite
+/// (the 8-NTX cluster takes tens of minutes): every module resolves and every
+/// port connects (`hierarchy -check`). Use it only for compositions whose
+/// parts are synthesized (latch-free) on their own; full figures come from
+/// `yosys_synth` run by hand.
+pub fn yosys_hierarchy_check(file: &Path, top: &str) -> Result<(), FlowError> {
+    let script = format!(
+        "read_verilog -sv {}; hierarchy -check -top {top}",
+        file.display()
+    );
+    run(
+        "yosys",
+        &["-p", &script],
+        file.parent().unwrap_or(Path::new(".")),
+    )
+    .map(|_| ())
+}
+
 /// `verilator --lint-only -Wall` with only the documented waivers.
 pub fn verilator_lint(file: &Path, top: &str) -> Result<String, FlowError> {
     let f = file.display().to_string();

@@ -28,7 +28,6 @@ pub fn blocks() -> Vec<(&'static str, fn() -> String)> {
         ("ntx", verilog_of::<ntx_hw::ntx::Ntx>),
         ("fmac", verilog_of::<fmac::Fmac> as fn() -> String),
         ("dag", verilog_of::<ntx_hw::dag::Dag>),
-        ("ntx", verilog_of::<ntx_hw::ntx::Ntx>),
         ("ntx_regif", verilog_of::<ntx_hw::ntx::regif::RegIf>),
         ("ntx_port", verilog_of::<ntx_hw::ntx::port::Port>),
         (

@@ -288,18 +288,6 @@ fn flow_xbar() {
     assert!(rep.flip_flops > 0);
 }
 
-/// The cluster's size (18 masters, 32 banks): about 3 minutes of Yosys, so
-/// run on demand: `cargo test --release -p ntx-verif --test xbar -- --ignored`.
-#[test]
-#[ignore]
-fn flow_xbar_cluster_size() {
-    let mut uut = Xbar::<18, 32>::default();
-    uut.connect_all();
-    let rep = ntx_verif::flow::check_block("tcdm_xbar", &generate_verilog(&uut)).unwrap();
-    println!("tcdm_xbar (18 masters, 32 banks): {rep:?}");
-    assert!(rep.flip_flops > 0);
-}
-
 #[test]
 fn flow_tcdm_small() {
     let mut uut = Tcdm::<4, 4, 3>::default();
