@@ -314,9 +314,9 @@ impl Logic for Ntx {
             self.need_c.val() & self.need_a.val() & (!self.three.val() | self.beat2.q.val());
         self.g_step.next = !self.three.val() | self.beat2.q.val();
         self.room.next = (!(self.push_a.val() | self.push_c0.val())
-            | !(self.q0.count.val() == bits::<5>(4)))
-            & (!(self.push_b.val() | self.push_c1.val()) | !(self.q1.count.val() == bits::<5>(4)))
-            & (!self.g_step.val() | !(self.ef.count.val() == bits::<5>(16)))
+            | (self.q0.count.val() != bits::<5>(4)))
+            & (!(self.push_b.val() | self.push_c1.val()) | (self.q1.count.val() != bits::<5>(4)))
+            & (!self.g_step.val() | (self.ef.count.val() != bits::<5>(16)))
             & (!(self.g_step.val() & self.g_store.val()) | !self.sb.full.val());
         // store scoreboard: does a needed read match a pending store?
         for i in 0..16 {
@@ -440,7 +440,7 @@ impl Logic for Ntx {
                 & ((self.wq.count.val() + self.fmac_pend.q.val()) < bits::<5>(16)))
             | (!self.e_fmac_op.val()
                 & (self.fmac_pend.q.val() == bits::<5>(0))
-                & !(self.wq.count.val() == bits::<5>(16)));
+                & (self.wq.count.val() != bits::<5>(16)));
         self.fire.next = self.e_ready.val() & self.e_res_ok.val() & !self.clr.val();
         self.ef.pop.next = self.fire.val();
         self.rf0.pop.next = self.fire.val() & self.e_n0.val();

@@ -21,12 +21,15 @@ fn dma_verilog() -> String {
     generate_verilog(&uut)
 }
 
+/// A block's Verilog generator.
+pub type VerilogGen = fn() -> String;
+
 /// (module name, generator) of every block, top-level blocks first.
-pub fn blocks() -> Vec<(&'static str, fn() -> String)> {
+pub fn blocks() -> Vec<(&'static str, VerilogGen)> {
     use ntx_hw::fmac;
     vec![
         ("ntx", verilog_of::<ntx_hw::ntx::Ntx>),
-        ("fmac", verilog_of::<fmac::Fmac> as fn() -> String),
+        ("fmac", verilog_of::<fmac::Fmac> as VerilogGen),
         ("dag", verilog_of::<ntx_hw::dag::Dag>),
         ("ntx_regif", verilog_of::<ntx_hw::ntx::regif::RegIf>),
         ("ntx_port", verilog_of::<ntx_hw::ntx::port::Port>),

@@ -13,6 +13,9 @@ use rust_hdl::prelude::*;
 /// Register writes wait at most this many cycles for the grant.
 pub const MAX_GRANT_WAIT: u64 = 50_000_000;
 
+/// A waveform hook: called with the NTX and the cycle number after every cycle.
+pub type CycleHook = Box<dyn FnMut(&Ntx, u64)>;
+
 /// One NTX RTL instance with its memory.
 pub struct RtlBackend {
     /// The device under test.
@@ -28,7 +31,7 @@ pub struct RtlBackend {
     /// Count of granted accesses per port (reads, writes).
     pub accesses: [[u64; 2]; 2],
     /// Optional waveform hook called after every cycle.
-    pub on_cycle: Option<Box<dyn FnMut(&Ntx, u64)>>,
+    pub on_cycle: Option<CycleHook>,
 }
 
 fn settle(uut: &mut Ntx) {

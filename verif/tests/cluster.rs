@@ -328,7 +328,7 @@ fn run_fabric(seed: u64, idle: u32, vault: HmcConfig) -> Result<u64, String> {
         }
         let rdata = uut.core_rdata.val().to_u32();
         if core_tcdm_pending {
-            if exp.rdata[CORE_MASTER].map_or(false, |v| v != rdata) {
+            if exp.rdata[CORE_MASTER].is_some_and(|v| v != rdata) {
                 return Err(format!("{ctx}: cycle {t}: core TCDM read {rdata:#x}"));
             }
         } else if let Some(Some(v)) = core_expect {

@@ -455,7 +455,7 @@ impl NtxTb {
                 let w = r.gen_range(regs::LOOP_END..=regs::STAGING_LAST);
                 let v = if w < regs::AGU0_BASE {
                     r.gen_range(0..3) // short loops so that jobs finish
-                } else if (w - regs::AGU0_BASE) % 6 == 0 {
+                } else if (w - regs::AGU0_BASE).is_multiple_of(6) {
                     r.gen_range(0..2048u32) << 2 // base, inside a small window
                 } else {
                     (r.gen_range(-8i32..8) * 4) as u32 // stride

@@ -127,7 +127,7 @@ fn run<const D: usize>(
         if uut.tcdm_req.val() && tgnt {
             tcdm_acc += 1;
             let a = uut.tcdm_addr.val().to_u32();
-            if a % 4 != 0 || a < TCDM_BASE || a - TCDM_BASE >= TCDM_BYTES {
+            if !a.is_multiple_of(4) || a < TCDM_BASE || a - TCDM_BASE >= TCDM_BYTES {
                 return Err(format!("{ctx}: TCDM access out of range {a:#x}"));
             }
             if uut.tcdm_be.val().to_u32() != 0xf {
@@ -142,7 +142,7 @@ fn run<const D: usize>(
         }
         let ereq = if uut.ext_req.val() {
             let a = uut.ext_addr.val().to_u32();
-            if a % 4 != 0 || a >= EXT_BYTES {
+            if !a.is_multiple_of(4) || a >= EXT_BYTES {
                 return Err(format!("{ctx}: external access out of range {a:#x}"));
             }
             if ext.gnt {
@@ -369,7 +369,7 @@ fn malformed_descriptors_are_rejected() {
         ),
         (
             Descriptor {
-                tcdm_stride: TCDM_BYTES / 3 & !3,
+                tcdm_stride: (TCDM_BYTES / 3) & !3,
                 ..valid(true)
             },
             err::TCDM_RANGE,

@@ -291,7 +291,7 @@ fn ntx_all_command_combinations() {
                         stride: [
                             [4, 4, 0, 0, 0],
                             [4, -8, 0, 0, 0],
-                            [4 * (n % 2) as i32, -4, 0, 0, 0],
+                            [4 * (n % 2), -4, 0, 0, 0],
                         ],
                     };
                     let words: Vec<(u32, u32)> = (990..1040)
@@ -353,7 +353,7 @@ fn ntx_store_read_aliasing() {
         stride: [[4, 0, 0, 0, 0], [4, 0, 0, 0, 0], [0; 5]],
     };
     for stall in [[0.0, 0.0], [0.5, 0.0], [0.0, 0.7], [0.9, 0.9]] {
-        check_jobs(&[vadd.clone()], &words, stall, 7);
+        check_jobs(std::slice::from_ref(&vadd), &words, stall, 7);
         check_jobs(&[vadd.clone(), mac.clone(), vadd.clone()], &words, stall, 8);
     }
 }
@@ -465,7 +465,7 @@ fn ntx_invalid_command_and_soft_clear() {
         let d = diff_mem(&be.read_mem(), &mb.read_mem());
         assert!(d.is_empty(), "after soft clear: {d:x?}");
         assert!(
-            diff_mem(&be.read_mem(), &mem).len() > 0,
+            !diff_mem(&be.read_mem(), &mem).is_empty(),
             "the good job wrote nothing"
         );
     }
@@ -779,7 +779,7 @@ fn ntx_mac_vcd() {
         w.timestamp(10 * t as u64).unwrap();
         w.change_scalar(clk, vcd::Value::V1).unwrap();
         for (i, v) in row.iter().enumerate() {
-            if prev.map_or(true, |p| p[i] != *v) {
+            if prev.is_none_or(|p| p[i] != *v) {
                 let width = pr[i].2;
                 if width == 1 {
                     w.change_scalar(ids[i], *v != 0).unwrap();

@@ -240,10 +240,8 @@ impl Logic for FakeNtx {
                 self.data.d.next = self.tcdm0_r_rdata.val();
                 self.state.d.next = bits::<2>(3);
             }
-        } else if self.state.q.val() == 3 {
-            if self.tcdm1_gnt.val() {
-                self.state.d.next = bits::<2>(0);
-            }
+        } else if self.state.q.val() == 3 && self.tcdm1_gnt.val() {
+            self.state.d.next = bits::<2>(0);
         }
         if self.clear.val() {
             self.state.d.next = bits::<2>(0);

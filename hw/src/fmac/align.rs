@@ -19,7 +19,7 @@
 use super::{FULL_SEGS, TOP_SEG_WIDTH};
 use rust_hdl::prelude::*;
 
-#[derive(LogicBlock)]
+#[derive(LogicBlock, Default)]
 pub struct LoadPrep {
     pub clock: Signal<In, Clock>,
     /// Compute enable (an op with `load` entering stage 1).
@@ -52,37 +52,6 @@ pub struct LoadPrep {
     seg3: DFF<Bits<3>>,
     fill3: DFF<Bit>,
     en3: DFF<Bit>,
-}
-
-impl Default for LoadPrep {
-    fn default() -> Self {
-        Self {
-            clock: Default::default(),
-            en: Default::default(),
-            value: Default::default(),
-            neg: Default::default(),
-            w0: Default::default(),
-            w1: Default::default(),
-            seg: Default::default(),
-            fill: Default::default(),
-            mant1: Default::default(),
-            exp1: Default::default(),
-            neg1: Default::default(),
-            en2: Default::default(),
-            sm2: Default::default(),
-            seg2: Default::default(),
-            off2: Default::default(),
-            rsh2: Default::default(),
-            fill2: Default::default(),
-            is_zero: Default::default(),
-            mask2: Default::default(),
-            w0_3: Default::default(),
-            w1_3: Default::default(),
-            seg3: Default::default(),
-            fill3: Default::default(),
-            en3: Default::default(),
-        }
-    }
 }
 
 impl Logic for LoadPrep {

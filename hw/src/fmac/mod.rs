@@ -51,7 +51,7 @@ pub const TOP_SEG_WIDTH: usize = ACC_WIDTH - FULL_SEGS * ACC_SEG_WIDTH;
 
 const _: () = assert!(ACC_SEG_WIDTH == 32 && FULL_SEGS == 8 && TOP_SEG_WIDTH == 28);
 
-#[derive(LogicBlock)]
+#[derive(LogicBlock, Default)]
 pub struct Fmac {
     pub clock: Signal<In, Clock>,
     /// Synchronous clear: zero the accumulator, kill all ops in flight.
@@ -107,60 +107,6 @@ pub struct Fmac {
     norm4: DFF<Bit>,
     relu4: DFF<Bit>,
     tag4: DFF<Bits<FMAC_TAG_WIDTH>>,
-}
-
-impl Default for Fmac {
-    fn default() -> Self {
-        Self {
-            clock: Default::default(),
-            clear: Default::default(),
-            in_valid: Default::default(),
-            op_a: Default::default(),
-            op_b: Default::default(),
-            load: Default::default(),
-            load_value: Default::default(),
-            load_neg: Default::default(),
-            mul: Default::default(),
-            sub: Default::default(),
-            norm: Default::default(),
-            relu: Default::default(),
-            tag_in: Default::default(),
-            out_valid: Default::default(),
-            result: Default::default(),
-            tag_out: Default::default(),
-            mult: Default::default(),
-            lprep: Default::default(),
-            align: Default::default(),
-            accu: Default::default(),
-            normaliser: Default::default(),
-            v1: Default::default(),
-            load1: Default::default(),
-            mul1: Default::default(),
-            neg1: Default::default(),
-            norm1: Default::default(),
-            relu1: Default::default(),
-            tag1: Default::default(),
-            v2: Default::default(),
-            load2: Default::default(),
-            mul2: Default::default(),
-            neg2: Default::default(),
-            norm2: Default::default(),
-            relu2: Default::default(),
-            tag2: Default::default(),
-            v3: Default::default(),
-            load3: Default::default(),
-            mul3: Default::default(),
-            neg3: Default::default(),
-            norm3: Default::default(),
-            relu3: Default::default(),
-            tag3: Default::default(),
-            v4: Default::default(),
-            load4: Default::default(),
-            norm4: Default::default(),
-            relu4: Default::default(),
-            tag4: Default::default(),
-        }
-    }
 }
 
 impl Logic for Fmac {

@@ -73,7 +73,7 @@ pub fn measure<B: Block>(
     // rust-hdl: run until `seconds` have passed (checked every 256 cycles).
     let t0 = Instant::now();
     let mut n = 0usize;
-    while n % 256 != 0 || t0.elapsed().as_secs_f64() < seconds {
+    while !n.is_multiple_of(256) || t0.elapsed().as_secs_f64() < seconds {
         let row = &table[n % table.len()];
         for (k, &(p, _)) in inputs.iter().enumerate() {
             dut.set(p, &[row[k] as u32, (row[k] >> 32) as u32]);
@@ -89,7 +89,7 @@ pub fn measure<B: Block>(
         .collect::<Result<_, _>>()?;
     let t0 = Instant::now();
     let mut m = 0usize;
-    while m % 4096 != 0 || t0.elapsed().as_secs_f64() < seconds {
+    while !m.is_multiple_of(4096) || t0.elapsed().as_secs_f64() < seconds {
         let row = &table[m % table.len()];
         for (k, &i) in idx.iter().enumerate() {
             vm.set_idx(i, row[k]);

@@ -31,7 +31,7 @@ pub fn validate(d: &Descriptor, lim: &DmaLimits) -> Result<(), u32> {
     if d.row_bytes == 0 || d.rows == 0 {
         return Err(err::ZERO_SIZE);
     }
-    if (d.ext_addr | d.tcdm_addr | d.row_bytes | d.ext_stride | d.tcdm_stride) % 4 != 0 {
+    if !(d.ext_addr | d.tcdm_addr | d.row_bytes | d.ext_stride | d.tcdm_stride).is_multiple_of(4) {
         return Err(err::UNALIGNED);
     }
     let rb = d.row_bytes as u64;

@@ -56,7 +56,7 @@ pub struct XbarModel {
 
 impl XbarModel {
     pub fn new(masters: usize, banks: usize, words: usize) -> Self {
-        assert!(banks.is_power_of_two() && words % banks == 0 && words.is_power_of_two());
+        assert!(banks.is_power_of_two() && words.is_multiple_of(banks) && words.is_power_of_two());
         Self {
             masters,
             banks,
