@@ -700,7 +700,11 @@ impl Logic for Ntx {
             } else if !self.port1.held_rd.val() & !self.r1_ready.val() {
                 self.w_sel1.next = true;
             } else if self.wq.count.val() >= bits::<5>(4) {
-                if !self.port0.held_rd.val() {
+                // both ports have reads: take the one that is ahead (not
+                // urgent), so the stream the NTX waits for keeps its slot
+                if !self.port1.held_rd.val() & !self.tcdm1_urgent.val() {
+                    self.w_sel1.next = true;
+                } else if !self.port0.held_rd.val() {
                     self.w_sel0.next = true;
                 } else if !self.port1.held_rd.val() {
                     self.w_sel1.next = true;

@@ -198,3 +198,5 @@ macro_rules! ram_fifo {
 
 ram_fifo!(RamFifo32, 5, 32, 6);
 ram_fifo!(RamFifo32Af, 5, 32, 6, almost_full);
+ram_fifo!(RamFifo64, 6, 64, 7);
+ram_fifo!(RamFifo64Af, 6, 64, 7, almost_full);

@@ -181,11 +181,11 @@ pub fn run_model(banks: usize, ours: bool) -> ConvRun {
 }
 
 /// Name of an NTX traffic model in the printed tables.
-fn kind(ours: bool) -> &'static str {
+fn kind(ours: bool) -> String {
     if ours {
-        "ours (32-element operand queues, urgency hints)"
+        format!("ours ({NTX_QUEUE_DEPTH}-element operand queues, urgency hints)")
     } else {
-        "reference NTX pipeline (5 elements)"
+        format!("reference NTX pipeline ({} elements)", crate::traffic::NTX_CREDITS)
     }
 }
 
@@ -303,10 +303,12 @@ pub fn run_ntx_rtl<const B: usize, const N: usize>() -> Result<ConvRun, String> 
             tb.access(ntx_base_addr(i as u32) + 4 * w, true, v);
         }
     }
+    // All jobs issued at once: the command word is the same for every NTX,
+    // so one write to the broadcast alias commits the eight staged jobs in
+    // the same cycle.
+    assert!(jobs.iter().all(|j| j.cmd == jobs[0].cmd));
     let start = tb.cycles;
-    for (i, j) in jobs.iter().enumerate() {
-        tb.access(ntx_base_addr(i as u32) + 4 * regs::CMD, true, j.cmd);
-    }
+    tb.access(NTX_BROADCAST_ADDR + 4 * regs::CMD, true, jobs[0].cmd);
     let mut done = [false; N_NTX];
     while !done.iter().all(|&d| d) {
         tb.tick();
