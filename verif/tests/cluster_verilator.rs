@@ -379,7 +379,7 @@ fn lockstep(seed: u64, cycles: u64) {
     for i in 0..N_NTX {
         for g in 0..2 {
             let lo = (i as u32 * REGION + g * AREA + AREA / 2) / 4;
-            for w in lo..lo + 64 + 16 {
+            for w in lo..lo + 48 {
                 let v = random_value(&mut rng);
                 let idle = rng.gen_range(0..2);
                 ls.access(TCDM_BASE + 4 * w, true, v, idle);
@@ -425,7 +425,17 @@ fn lockstep(seed: u64, cycles: u64) {
             }
         }
     }
-    // The final memories agree too (backdoor on rust-hdl, port on Verilator).
+    // Then until the NTX and the DMA are idle; the final memories agree too
+    // (backdoor on rust-hdl, control port on Verilator).
+    let mut busy = true;
+    while busy {
+        busy = ls.access(DMA_BASE + 4 * dregs::STATUS, false, 0, 0) & 1 != 0;
+        for i in 0..N_NTX as u32 {
+            let s = ls.access(ntx_base_addr(i) + 4 * regs::STATUS, false, 0, 0);
+            busy |= s & 0x1f != regs::STATUS_IDLE;
+        }
+        assert!(ls.checked < 100_000, "seed {seed:#x}: still busy");
+    }
     let a = ClusterDrive::read_words(&mut ls.hdl, 0, WORDS);
     let b = ClusterDrive::read_words(&mut ls.vl, 0, WORDS);
     assert!(a == b, "seed {seed:#x}: final TCDM differs");
@@ -434,8 +444,8 @@ fn lockstep(seed: u64, cycles: u64) {
         "seed {seed:#x}: final vault differs"
     );
     eprintln!(
-        "lock step seed {seed:#x}: {} cycles compared, {} vault reads",
-        ls.checked, ls.hdl.hmc.reads
+        "lock step seed {seed:#x}: {} cycles compared, vault reads {} writes {}",
+        ls.checked, ls.hdl.hmc.reads, ls.hdl.hmc.writes
     );
 }
 
