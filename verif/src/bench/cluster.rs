@@ -10,11 +10,18 @@
 //! behavioural interconnect twin runs the same traffic as a cross-check
 //! (it must give the same cycle count). Utilisation = MACs / (8 x cycles).
 //!
+//! The full-RTL runs (`ntx bench cluster-conv --banks B`, `ntx bench
+//! cluster-ntx`) drive the cluster through [`ClusterDrive`]: on Verilator
+//! ([`crate::verilator::cluster::VerilatedCluster`], default) or on rust-hdl
+//! (`--backend rust-hdl`, [`crate::cluster_tb::ClusterTb`]); both give the
+//! same cycle counts.
+//!
 //! Measured (2026-11-27): `ntx bench cluster` (traffic model on the RTL
 //! interconnect, ~30 s) 43.5 / 63.5 / 87.7 / 95.4 %; `ntx bench cluster-ntx`
-//! (8 rust-hdl NTX, outputs checked against the golden model, ~20 min at
-//! 170-220 cycles/s) 44.4 / 65.6 / 85.8 / 94.6 %; reference 44.6 / 64.7 /
-//! 85.6 / 92.7 % for 8 / 16 / 32 / 64 banks.
+//! (8 NTX, outputs checked against the golden model; rust-hdl ~20 min at
+//! 170-220 cycles/s, Verilator about 30k cycles/s: seconds per bank count
+//! plus a one-time model build of about 2 minutes each) 44.4 / 65.6 / 85.8 /
+//! 94.6 %; reference 44.6 / 64.7 / 85.6 / 92.7 % for 8 / 16 / 32 / 64 banks.
 
 use crate::cluster_tb::ClusterDrive;
 use crate::model::job::{Command, Job};
