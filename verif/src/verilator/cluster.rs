@@ -8,8 +8,10 @@
 //! make Verilator report UNOPTFLAT (a false combinational loop through a
 //! master's `always @(*)` block, see [`crate::cluster_tb::flow_composed`]);
 //! [`VerilatedModel`] builds with `-Wno-fatal`, so the warning is printed to
-//! the build log and does not stop the build (it only means Verilator may
-//! evaluate that block more than once per `eval`; results are exact).
+//! the build log (`target/verilator/<model>-<hash>/build.log`; the test
+//! `cluster_verilator.rs` checks it is the only warning there) and does not
+//! stop the build (it only means Verilator may evaluate that block more than
+//! once per `eval`; results are exact, see the lock-step test).
 //!
 //! There is no backdoor into the banks of the compiled model (the memories
 //! are private C++ members), so [`ClusterDrive::load`] and
