@@ -80,6 +80,8 @@ pub struct ClusterFabric<const B: usize, const N: usize> {
     pub ntx_tcdm_we: [Signal<In, Bit>; NTX_MASTERS],
     pub ntx_tcdm_be: [Signal<In, Bits<BE_WIDTH>>; NTX_MASTERS],
     pub ntx_tcdm_wdata: [Signal<In, Bits<DATA_WIDTH>>; NTX_MASTERS],
+    /// Urgency hint of each NTX port (the interconnect serves it first).
+    pub ntx_tcdm_urgent: [Signal<In, Bit>; NTX_MASTERS],
     pub ntx_tcdm_gnt: [Signal<Out, Bit>; NTX_MASTERS],
     pub ntx_tcdm_rvalid: [Signal<Out, Bit>; NTX_MASTERS],
     pub ntx_tcdm_rdata: [Signal<Out, Bits<DATA_WIDTH>>; NTX_MASTERS],
@@ -165,6 +167,7 @@ impl<const B: usize, const N: usize> Default for ClusterFabric<B, N> {
             ntx_tcdm_we: arr(),
             ntx_tcdm_be: arr(),
             ntx_tcdm_wdata: arr(),
+            ntx_tcdm_urgent: arr(),
             ntx_tcdm_gnt: arr(),
             ntx_tcdm_rvalid: arr(),
             ntx_tcdm_rdata: arr(),
@@ -251,6 +254,7 @@ impl<const B: usize, const N: usize> Logic for ClusterFabric<B, N> {
         self.tcdm.m_be[16].next = self.core_be.val();
         self.tcdm.m_wdata[16].next = self.core_wdata.val();
         self.tcdm.m_level[16].next = self.lvl_core.val();
+        self.tcdm.m_urgent[16].next = false;
         // ---- core -> DMA registers
         self.dma.reg_req.next = self.core_req.val() & self.hit_dma.val();
         self.dma.reg_we.next = self.core_we.val();
@@ -343,6 +347,7 @@ impl<const B: usize, const N: usize> Logic for ClusterFabric<B, N> {
         self.tcdm.m_be[17].next = self.dma.tcdm_be.val();
         self.tcdm.m_wdata[17].next = self.dma.tcdm_wdata.val();
         self.tcdm.m_level[17].next = self.lvl_core.val();
+        self.tcdm.m_urgent[17].next = false;
         self.dma.tcdm_gnt.next = self.tcdm.m_gnt[17].val();
         self.dma.tcdm_rvalid.next = self.tcdm.m_rvalid[17].val();
         self.dma.tcdm_rdata.next = self.tcdm.m_rdata[17].val();
@@ -370,6 +375,7 @@ impl<const B: usize, const N: usize> Logic for ClusterFabric<B, N> {
             self.tcdm.m_we[j].next = self.ntx_tcdm_we[j].val();
             self.tcdm.m_be[j].next = self.ntx_tcdm_be[j].val();
             self.tcdm.m_wdata[j].next = self.ntx_tcdm_wdata[j].val();
+            self.tcdm.m_urgent[j].next = self.ntx_tcdm_urgent[j].val();
             self.ntx_tcdm_gnt[j].next = self.tcdm.m_gnt[j].val();
             self.ntx_tcdm_rvalid[j].next = self.tcdm.m_rvalid[j].val();
             self.ntx_tcdm_rdata[j].next = self.tcdm.m_rdata[j].val();
@@ -483,6 +489,7 @@ impl<const B: usize, const N: usize> Logic for Cluster<B, N> {
             self.fabric.ntx_tcdm_we[2 * i].next = self.ntx[i].tcdm0_we.val();
             self.fabric.ntx_tcdm_be[2 * i].next = self.ntx[i].tcdm0_be.val();
             self.fabric.ntx_tcdm_wdata[2 * i].next = self.ntx[i].tcdm0_wdata.val();
+            self.fabric.ntx_tcdm_urgent[2 * i].next = self.ntx[i].tcdm0_urgent.val();
             self.ntx[i].tcdm0_gnt.next = self.fabric.ntx_tcdm_gnt[2 * i].val();
             self.ntx[i].tcdm0_r_valid.next = self.fabric.ntx_tcdm_rvalid[2 * i].val();
             self.ntx[i].tcdm0_r_rdata.next = self.fabric.ntx_tcdm_rdata[2 * i].val();
@@ -491,6 +498,7 @@ impl<const B: usize, const N: usize> Logic for Cluster<B, N> {
             self.fabric.ntx_tcdm_we[2 * i + 1].next = self.ntx[i].tcdm1_we.val();
             self.fabric.ntx_tcdm_be[2 * i + 1].next = self.ntx[i].tcdm1_be.val();
             self.fabric.ntx_tcdm_wdata[2 * i + 1].next = self.ntx[i].tcdm1_wdata.val();
+            self.fabric.ntx_tcdm_urgent[2 * i + 1].next = self.ntx[i].tcdm1_urgent.val();
             self.ntx[i].tcdm1_gnt.next = self.fabric.ntx_tcdm_gnt[2 * i + 1].val();
             self.ntx[i].tcdm1_r_valid.next = self.fabric.ntx_tcdm_rvalid[2 * i + 1].val();
             self.ntx[i].tcdm1_r_rdata.next = self.fabric.ntx_tcdm_rdata[2 * i + 1].val();

@@ -28,7 +28,14 @@ pub mod scoreboard;
 use crate::dag::Dag;
 use crate::fmac::Fmac;
 use crate::params::*;
-use fifo::{Fifo16, Fifo4};
+use fifo::{Fifo16, RamFifo32, RamFifo32Af};
+
+/// The per-port read address queues, read data FIFOs and the element FIFO
+/// ([`NTX_QUEUE_DEPTH`] entries each).
+pub type Queue<T> = RamFifo32<T>;
+/// [`Queue`] with an `almost_full` output (the read data FIFOs: credit).
+pub type CreditQueue<T> = RamFifo32Af<T>;
+const _: () = assert!(NTX_QUEUE_DEPTH == 32, "Queue must match NTX_QUEUE_DEPTH");
 use port::Port;
 use regif::RegIf;
 use rust_hdl::prelude::*;
@@ -62,6 +69,9 @@ pub struct Ntx {
     pub tcdm0_we: Signal<Out, Bit>,
     pub tcdm0_be: Signal<Out, Bits<BE_WIDTH>>,
     pub tcdm0_wdata: Signal<Out, Bits<DATA_WIDTH>>,
+    /// Port 0 is behind port 1 (more queued reads): a hint for the
+    /// interconnect to serve it first.
+    pub tcdm0_urgent: Signal<Out, Bit>,
     pub tcdm0_gnt: Signal<In, Bit>,
     pub tcdm0_r_valid: Signal<In, Bit>,
     pub tcdm0_r_rdata: Signal<In, Bits<DATA_WIDTH>>,
@@ -71,6 +81,8 @@ pub struct Ntx {
     pub tcdm1_we: Signal<Out, Bit>,
     pub tcdm1_be: Signal<Out, Bits<BE_WIDTH>>,
     pub tcdm1_wdata: Signal<Out, Bits<DATA_WIDTH>>,
+    /// Port 1 is behind port 0.
+    pub tcdm1_urgent: Signal<Out, Bit>,
     pub tcdm1_gnt: Signal<In, Bit>,
     pub tcdm1_r_valid: Signal<In, Bit>,
     pub tcdm1_r_rdata: Signal<In, Bits<DATA_WIDTH>>,
@@ -81,11 +93,11 @@ pub struct Ntx {
     pub sb: Scoreboard,
     pub port0: Port,
     pub port1: Port,
-    pub q0: Fifo4<Bits<AGU_ADDR_WIDTH>>,
-    pub q1: Fifo4<Bits<AGU_ADDR_WIDTH>>,
-    pub rf0: Fifo4<Bits<DATA_WIDTH>>,
-    pub rf1: Fifo4<Bits<DATA_WIDTH>>,
-    pub ef: Fifo16<Bits<ELEM_WIDTH>>,
+    pub q0: Queue<Bits<AGU_ADDR_WIDTH>>,
+    pub q1: Queue<Bits<AGU_ADDR_WIDTH>>,
+    pub rf0: CreditQueue<Bits<DATA_WIDTH>>,
+    pub rf1: CreditQueue<Bits<DATA_WIDTH>>,
+    pub ef: Queue<Bits<ELEM_WIDTH>>,
     pub wq: Fifo16<Bits<WQ_WIDTH>>,
     // active job (the one-entry queue)
     pub act_valid: DFF<Bit>,
@@ -314,9 +326,9 @@ impl Logic for Ntx {
             self.need_c.val() & self.need_a.val() & (!self.three.val() | self.beat2.q.val());
         self.g_step.next = !self.three.val() | self.beat2.q.val();
         self.room.next = (!(self.push_a.val() | self.push_c0.val())
-            | (self.q0.count.val() != bits::<5>(4)))
-            & (!(self.push_b.val() | self.push_c1.val()) | (self.q1.count.val() != bits::<5>(4)))
-            & (!self.g_step.val() | (self.ef.count.val() != bits::<5>(16)))
+            | !self.q0.full.val())
+            & (!(self.push_b.val() | self.push_c1.val()) | !self.q1.full.val())
+            & (!self.g_step.val() | !self.ef.full.val())
             & (!(self.g_step.val() & self.g_store.val()) | !self.sb.full.val());
         // store scoreboard: does a needed read match a pending store?
         for i in 0..16 {
@@ -386,13 +398,14 @@ impl Logic for Ntx {
         }
 
         // ---------------- ports: reads ----------------
-        // read credit: response FIFO entries + read in flight < depth (4)
+        // read credit: response FIFO entries + read in flight < depth
         self.r0_ready.next = self.q0.valid.val()
-            & ((self.rf0.count.val() < bits::<5>(3))
-                | (!self.port0.inflight.val() & (self.rf0.count.val() < bits::<5>(4))));
+            & (!self.rf0.almost_full.val() | (!self.port0.inflight.val() & !self.rf0.full.val()));
         self.r1_ready.next = self.q1.valid.val()
-            & ((self.rf1.count.val() < bits::<5>(3))
-                | (!self.port1.inflight.val() & (self.rf1.count.val() < bits::<5>(4))));
+            & (!self.rf1.almost_full.val() | (!self.port1.inflight.val() & !self.rf1.full.val()));
+        // urgency hint: the port whose address queue is longer is behind
+        self.tcdm0_urgent.next = self.q0.count.val() > self.q1.count.val();
+        self.tcdm1_urgent.next = self.q1.count.val() > self.q0.count.val();
         self.port0.rd_req.next = self.r0_ready.val();
         self.port1.rd_req.next = self.r1_ready.val();
         self.port0.rd_addr.next = self.q0.dout.val();
@@ -724,11 +737,11 @@ impl Logic for Ntx {
         self.port1.r_rdata.next = self.tcdm1_r_rdata.val();
 
         // ---------------- status and clear ----------------
-        self.pipe_empty.next = !self.ef.valid.val()
+        self.pipe_empty.next = (self.ef.count.val() == 0)
             & !self.q0.valid.val()
             & !self.q1.valid.val()
-            & !self.rf0.valid.val()
-            & !self.rf1.valid.val()
+            & (self.rf0.count.val() == 0)
+            & (self.rf1.count.val() == 0)
             & !self.port0.inflight.val()
             & !self.port1.inflight.val()
             & (self.fmac_pend.q.val() == bits::<5>(0))

@@ -31,6 +31,10 @@ pub const ACC_SEGS: usize = 9;
 /// Width of the sideband tag carried through the FMAC pipeline with each
 /// operation (the NTX uses it for the writeback address and flags).
 pub const FMAC_TAG_WIDTH: usize = 24;
+/// Entries of each NTX port's read address queue and read data FIFO and of
+/// the element FIFO: how far one operand stream may run ahead of the other
+/// (absorbs bank conflicts on the stream that is ahead; section 9 cluster).
+pub const NTX_QUEUE_DEPTH: usize = 32;
 
 /// Register word offsets (spec section 3).
 pub mod regs {

@@ -16,15 +16,19 @@ pub enum Pattern {
     /// Request k of master m goes to bank (m + k) mod B: conflict free when
     /// the masters move in step.
     Permutation,
-    /// Every master on bank 0.
+    /// Every master on bank 0, each on its own word (row `id`).
     Hotspot,
+    /// Every master on four words (two in bank 0, two in bank 1): many
+    /// same-word reads (broadcast) mixed with writes to those words.
+    Shared,
 }
 
-pub const PATTERNS: [Pattern; 4] = [
+pub const PATTERNS: [Pattern; 5] = [
     Pattern::Uniform,
     Pattern::Linear,
     Pattern::Permutation,
     Pattern::Hotspot,
+    Pattern::Shared,
 ];
 
 /// A randomized TCDM master.
@@ -81,7 +85,10 @@ impl Master {
                 let row = self.rng.gen_range(0..self.words / self.banks);
                 row * self.banks + (self.id + self.k) % self.banks
             }
-            Pattern::Hotspot => self.rng.gen_range(0..self.words / self.banks) * self.banks,
+            Pattern::Hotspot => (self.id % (self.words / self.banks)) * self.banks,
+            Pattern::Shared => {
+                self.rng.gen_range(0..2) * self.banks + self.rng.gen_range(0..2.min(self.banks))
+            }
         };
         self.k += 1;
         w
@@ -117,8 +124,8 @@ impl Master {
     }
 }
 
-/// Operand elements an NTX keeps in flight between its address generators
-/// and the FPU (the reference's ASIC input FIFO depth: requests stall when
+/// Operand elements the reference NTX keeps in flight between its address
+/// generators and the FPU (its ASIC input FIFO depth: requests stall when
 /// this many elements are issued and not yet consumed).
 pub const NTX_CREDITS: usize = 5;
 /// Cycles from consuming the last operand of a result to its writeback
@@ -152,6 +159,8 @@ pub struct NtxTraffic {
     /// Which port carries a write this cycle.
     writing: [bool; 2],
     now: u64,
+    credits: usize,
+    hints: bool,
     /// Cycle the job finished (all results written), if it has.
     pub finished: Option<u64>,
     /// Results written.
@@ -159,7 +168,15 @@ pub struct NtxTraffic {
 }
 
 impl NtxTraffic {
+    /// The reference NTX: [`NTX_CREDITS`] elements, no urgency hints.
     pub fn new(job: &crate::model::job::Job) -> Self {
+        Self::with_queues(job, NTX_CREDITS, false)
+    }
+
+    /// An NTX with `credits` elements of operand buffering; with `hints`, a
+    /// port whose read queue is longer than the other's raises the
+    /// interconnect's urgency hint ([`Self::urgent`]), as ours does.
+    pub fn with_queues(job: &crate::model::job::Job, credits: usize, hints: bool) -> Self {
         let cfg = job.loop_config();
         Self {
             steps: crate::model::dag::steps(&cfg),
@@ -174,9 +191,17 @@ impl NtxTraffic {
             in_flight: [false; 2],
             writing: [false; 2],
             now: 0,
+            credits,
+            hints,
             finished: None,
             results: 0,
         }
+    }
+
+    /// Urgency hints of the two ports this cycle.
+    pub fn urgent(&self) -> [bool; 2] {
+        let (a, b) = (self.queue[0].len(), self.queue[1].len());
+        [self.hints && a > b, self.hints && b > a]
     }
 
     /// Requests of the two ports this cycle.
@@ -235,7 +260,7 @@ impl NtxTraffic {
             }
         }
         // Address generators: one step per cycle within the credits.
-        if self.issued < self.total && ((self.issued - self.consumed) as usize) < NTX_CREDITS {
+        if self.issued < self.total && ((self.issued - self.consumed) as usize) < self.credits {
             let s = self.steps.next().expect("step count");
             self.queue[0].push_back(s.addr[0]);
             self.queue[1].push_back(s.addr[1]);

@@ -2,7 +2,8 @@
 //! behavioural twin `ntx_verif::model::xbar::XbarModel`, cycle by cycle, with
 //! randomized traffic, plus independent scoreboard checks (every access
 //! granted once and answered once, one cycle after its grant; reads return
-//! the last write; round-robin wait bound) and the tool flow.
+//! the last write; round-robin wait bound), read broadcast and urgency
+//! hints, and the tool flow.
 
 use ntx_hw::tcdm::{bank::Bank, xbar::Xbar, Tcdm};
 use ntx_verif::model::xbar::{merge_be, Req, XbarModel};
@@ -49,6 +50,7 @@ fn run<const M: usize, const B: usize, const N: usize>(
     pattern: Pattern,
     levels: Levels,
     idle_permille: u32,
+    urgent_permille: u32,
     cycles: u64,
 ) -> Result<Stats, String> {
     let words = B << N;
@@ -94,6 +96,9 @@ fn run<const M: usize, const B: usize, const N: usize>(
             Levels::Fixed => fixed.clone(),
             Levels::Random => (0..M).map(|_| rng.gen_range(0..4)).collect(),
         };
+        let urgent: Vec<bool> = (0..M)
+            .map(|_| rng.gen_range(0..1000) < urgent_permille)
+            .collect();
         for m in 0..M {
             let r = reqs[m].unwrap_or(Req {
                 addr: 0,
@@ -107,10 +112,16 @@ fn run<const M: usize, const B: usize, const N: usize>(
             uut.m_be[m].next = (r.be as u64).into();
             uut.m_wdata[m].next = (r.wdata as u64).into();
             uut.m_level[m].next = (lv[m] as u64).into();
+            uut.m_urgent[m].next = urgent[m];
         }
         assert!(simulate(&mut *uut, 1000), "no convergence");
-        let exp = model.cycle(&reqs, &lv);
-        let ctx = |m: usize| format!("seed {seed:#x} {pattern:?} {levels:?} cycle {t} master {m}");
+        let exp = model.cycle_urgent(&reqs, &lv, &urgent);
+        let ctx = |m: usize| {
+            format!(
+                "seed {seed:#x} {pattern:?} {levels:?} urgent {urgent_permille}/1000 cycle {t} master {m} \
+                 (reproduce: run::<{M}, {B}, {N}>({seed:#x}, Pattern::{pattern:?}, Levels::{levels:?}, {idle_permille}, {urgent_permille}, {cycles}))"
+            )
+        };
         for m in 0..M {
             let gnt = uut.m_gnt[m].val();
             let rvalid = uut.m_rvalid[m].val();
@@ -164,7 +175,7 @@ fn run<const M: usize, const B: usize, const N: usize>(
             }
             if let Some(w) = masters[m].granted(uut.m_gnt[m].val()) {
                 st.max_wait = st.max_wait.max(w);
-                if matches!(levels, Levels::Equal) && w > (M as u64 - 1) {
+                if matches!(levels, Levels::Equal) && urgent_permille == 0 && w > (M as u64 - 1) {
                     return Err(format!(
                         "{}: waited {w} cycles > M-1 under round robin",
                         ctx(m)
@@ -205,6 +216,9 @@ fn run<const M: usize, const B: usize, const N: usize>(
 fn pattern_strategy() -> impl Strategy<Value = Pattern> {
     (0..PATTERNS.len()).prop_map(|i| PATTERNS[i])
 }
+fn urgent_strategy() -> impl Strategy<Value = u32> {
+    prop_oneof![Just(0u32), 0..1000u32]
+}
 fn levels_strategy() -> impl Strategy<Value = Levels> {
     prop_oneof![
         Just(Levels::Equal),
@@ -219,8 +233,9 @@ proptest! {
     /// The cluster's interconnect size: 18 masters, 32 banks.
     #[test]
     fn cluster_size_random(seed in any::<u64>(), pattern in pattern_strategy(),
-                           levels in levels_strategy(), idle in prop_oneof![Just(0u32), 0..900u32]) {
-        let r = run::<18, 32, 4>(seed, pattern, levels, idle, 300);
+                           levels in levels_strategy(), idle in prop_oneof![Just(0u32), 0..900u32],
+                           urgent in urgent_strategy()) {
+        let r = run::<18, 32, 4>(seed, pattern, levels, idle, urgent, 300);
         prop_assert!(r.is_ok(), "{}", r.err().unwrap());
         prop_assert!(r.unwrap().grants > 0);
     }
@@ -228,8 +243,9 @@ proptest! {
     /// More masters than banks, small memory (many same-word hazards).
     #[test]
     fn small_random(seed in any::<u64>(), pattern in pattern_strategy(),
-                    levels in levels_strategy(), idle in prop_oneof![Just(0u32), 0..900u32]) {
-        let r = run::<5, 4, 2>(seed, pattern, levels, idle, 400);
+                    levels in levels_strategy(), idle in prop_oneof![Just(0u32), 0..900u32],
+                    urgent in urgent_strategy()) {
+        let r = run::<5, 4, 2>(seed, pattern, levels, idle, urgent, 400);
         prop_assert!(r.is_ok(), "{}", r.err().unwrap());
     }
 }
@@ -237,7 +253,7 @@ proptest! {
 #[test]
 fn hotspot_round_robin_reaches_the_bound() {
     // All 18 masters on one bank, always requesting: each waits exactly M-1.
-    let st = run::<18, 32, 4>(1, Pattern::Hotspot, Levels::Equal, 0, 400).unwrap();
+    let st = run::<18, 32, 5>(1, Pattern::Hotspot, Levels::Equal, 0, 0, 400).unwrap();
     assert_eq!(st.max_wait, 17);
     assert!(st.grants >= 399, "the bank grants every cycle");
 }
@@ -245,7 +261,7 @@ fn hotspot_round_robin_reaches_the_bound() {
 #[test]
 fn permutation_is_conflict_free() {
     // 16 masters stepping through distinct banks: everyone granted every cycle.
-    let st = run::<16, 32, 4>(2, Pattern::Permutation, Levels::Equal, 0, 200).unwrap();
+    let st = run::<16, 32, 4>(2, Pattern::Permutation, Levels::Equal, 0, 0, 200).unwrap();
     assert_eq!(st.max_wait, 0);
     assert_eq!(st.grants, 16 * 200);
 }
@@ -254,7 +270,7 @@ fn permutation_is_conflict_free() {
 fn higher_level_wins() {
     // Master 0 at level 3 against 3 masters at level 0 on one bank: master 0
     // is never refused, the others share what is left.
-    let st = run::<4, 4, 3>(3, Pattern::Hotspot, Levels::Fixed, 0, 100);
+    let st = run::<4, 4, 3>(3, Pattern::Hotspot, Levels::Fixed, 0, 0, 100);
     assert!(st.is_ok(), "{}", st.err().unwrap());
     let mut uut: Box<Tcdm<4, 4, 3>> = Box::default();
     uut.connect_all();
@@ -269,6 +285,73 @@ fn higher_level_wins() {
         assert!(!uut.m_gnt[0].val() && !uut.m_gnt[1].val() && !uut.m_gnt[3].val());
         cycle(&mut *uut);
     }
+}
+
+#[test]
+fn shared_words_with_urgency() {
+    // Same-word reads and writes on two banks, urgency hints half the time.
+    for seed in 0..4 {
+        let st = run::<18, 8, 3>(seed, Pattern::Shared, Levels::Equal, 100, 500, 300);
+        assert!(st.is_ok(), "{}", st.err().unwrap());
+    }
+}
+
+#[test]
+fn broadcast_serves_every_reader_of_a_word() {
+    // 18 masters read word 5 in the same cycle: one bank access serves all,
+    // each gets the word one cycle later; a reader of another word of that
+    // bank waits.
+    let mut uut: Box<Tcdm<19, 4, 3>> = Box::default();
+    uut.connect_all();
+    uut.poke(5, 0xdead_beef);
+    uut.poke(9, 0x1234_5678);
+    for m in 0..19 {
+        uut.m_req[m].next = true;
+        uut.m_addr[m].next = (if m == 18 { 4 * 9 } else { 4 * 5u64 }).into();
+    }
+    assert!(simulate(&mut *uut, 1000));
+    let granted: Vec<bool> = (0..19).map(|m| uut.m_gnt[m].val()).collect();
+    // round robin from reset grants master 18 first (highest index)...
+    assert_eq!(granted.iter().filter(|&&g| g).count(), 1, "{granted:?}");
+    assert!(granted[18]);
+    cycle(&mut *uut);
+    uut.m_req[18].next = false;
+    assert!(simulate(&mut *uut, 1000));
+    assert!(uut.m_rvalid[18].val());
+    assert_eq!(uut.m_rdata[18].val().to_u32(), 0x1234_5678);
+    // ...then all 18 readers of word 5 at once.
+    assert!((0..18).all(|m| uut.m_gnt[m].val()));
+    cycle(&mut *uut);
+    for m in 0..19 {
+        uut.m_req[m].next = false;
+    }
+    assert!(simulate(&mut *uut, 1000));
+    for m in 0..18 {
+        assert!(uut.m_rvalid[m].val());
+        assert_eq!(uut.m_rdata[m].val().to_u32(), 0xdead_beef);
+    }
+    assert!(!uut.m_rvalid[18].val());
+}
+
+#[test]
+fn urgent_request_wins_within_its_level() {
+    // Four masters on bank 0 at one level; master 1 urgent: always granted.
+    // At a higher level, a non-urgent master still beats it.
+    let mut uut: Box<Tcdm<4, 4, 3>> = Box::default();
+    uut.connect_all();
+    for m in 0..4 {
+        uut.m_req[m].next = true;
+        uut.m_addr[m].next = (16u64 * m as u64).into(); // bank 0, distinct words
+        uut.m_urgent[m].next = m == 1;
+    }
+    for _ in 0..6 {
+        assert!(simulate(&mut *uut, 1000));
+        assert!((0..4).all(|m| uut.m_gnt[m].val() == (m == 1)));
+        cycle(&mut *uut);
+    }
+    uut.m_level[3].next = 2.into();
+    assert!(simulate(&mut *uut, 1000));
+    assert!((0..4).all(|m| uut.m_gnt[m].val() == (m == 3)));
 }
 
 #[test]

@@ -20,6 +20,8 @@ pub struct Tcdm<const M: usize, const B: usize, const N: usize> {
     pub m_be: [Signal<In, Bits<BE_WIDTH>>; M],
     pub m_wdata: [Signal<In, Bits<DATA_WIDTH>>; M],
     pub m_level: [Signal<In, Bits<PRIO_LEVEL_WIDTH>>; M],
+    /// Urgency hint per master (see [`Xbar`]).
+    pub m_urgent: [Signal<In, Bit>; M],
     pub m_gnt: [Signal<Out, Bit>; M],
     pub m_rvalid: [Signal<Out, Bit>; M],
     pub m_rdata: [Signal<Out, Bits<DATA_WIDTH>>; M],
@@ -38,6 +40,7 @@ impl<const M: usize, const B: usize, const N: usize> Default for Tcdm<M, B, N> {
             m_be: arr(),
             m_wdata: arr(),
             m_level: arr(),
+            m_urgent: arr(),
             m_gnt: arr(),
             m_rvalid: arr(),
             m_rdata: arr(),
@@ -72,6 +75,7 @@ impl<const M: usize, const B: usize, const N: usize> Logic for Tcdm<M, B, N> {
             self.xbar.m_be[m].next = self.m_be[m].val();
             self.xbar.m_wdata[m].next = self.m_wdata[m].val();
             self.xbar.m_level[m].next = self.m_level[m].val();
+            self.xbar.m_urgent[m].next = self.m_urgent[m].val();
             self.m_gnt[m].next = self.xbar.m_gnt[m].val();
             self.m_rvalid[m].next = self.xbar.m_rvalid[m].val();
             self.m_rdata[m].next = self.xbar.m_rdata[m].val();

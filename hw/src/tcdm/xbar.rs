@@ -7,12 +7,29 @@
 //! word address divided by `B` (the bank keeps the low bits it needs).
 //!
 //! Arbitration per bank: every master has a 2-bit level input; only the
-//! requesters of the highest requesting level take part. Among them the bank
-//! grants the highest-numbered master strictly below the one it granted last,
-//! or, if there is none, the highest-numbered one (round robin, descending).
-//! A master that holds its request is therefore granted after at most `M - 1`
-//! grants to others at its level. The cluster maps the NTX priority modes
-//! onto levels (`cluster.rs`).
+//! requesters of the highest requesting level take part. Among them, if any
+//! is *urgent* (below), only the urgent ones do. Among those the bank grants
+//! the highest-numbered master strictly below the one it granted last, or,
+//! if there is none, the highest-numbered one (round robin, descending).
+//! With no urgent master, a master that holds its request is therefore
+//! granted after at most `M - 1` grants to others at its level. The cluster
+//! maps the NTX priority modes onto levels (`cluster.rs`).
+//!
+//! **Read broadcast**: when a bank grants a read, every other master that
+//! reads the same word in the same cycle is granted too and receives the
+//! same data one cycle later (one bank access). Several NTX streaming over a
+//! shared input (the convolution of the cluster benchmark) cost one access
+//! instead of one each. Writes are never merged.
+//!
+//! **Urgency** (`m_urgent`, a per-master hint): the master's stream is the
+//! one its client waits for (an NTX port whose operand queue is behind the
+//! other port's). A request is urgent if its master is, or if it reads the
+//! same word as an urgent read (a broadcast that serves an urgent master).
+//! Serving the waiting stream first lets the NTX buffers absorb conflicts
+//! on the stream that is ahead. A master that never raises `m_urgent`
+//! (core, DMA) still gets the round-robin bound among the non-urgent
+//! requests, and an NTX port that keeps losing falls behind and becomes
+//! urgent itself.
 //!
 //! The arbiters are unrolled inside this block (an index register per bank):
 //! rust-hdl 0.46 cannot connect an array of signals of an array of blocks
@@ -21,6 +38,9 @@
 //! a vector or array input cannot be wired up generically.
 
 use crate::params::{cluster::PRIO_LEVEL_WIDTH, ADDR_WIDTH, BE_WIDTH, DATA_WIDTH};
+
+/// Width of a bank index in the response routing registers (B <= 1024).
+pub const BANK_IDX_WIDTH: usize = 10;
 use rust_hdl::prelude::*;
 
 /// Width of a master index (M <= 255).
@@ -43,6 +63,8 @@ pub struct Xbar<const M: usize, const B: usize> {
     pub m_wdata: [Signal<In, Bits<DATA_WIDTH>>; M],
     /// Arbitration level of each master (higher wins; ties: round robin).
     pub m_level: [Signal<In, Bits<PRIO_LEVEL_WIDTH>>; M],
+    /// The master's stream is the one its client waits for (see above).
+    pub m_urgent: [Signal<In, Bit>; M],
     pub m_gnt: [Signal<Out, Bit>; M],
     pub m_rvalid: [Signal<Out, Bit>; M],
     pub m_rdata: [Signal<Out, Bits<DATA_WIDTH>>; M],
@@ -56,12 +78,21 @@ pub struct Xbar<const M: usize, const B: usize> {
     pub b_rdata: [Signal<In, Bits<DATA_WIDTH>>; B],
     /// Arbiter state: master granted last by each bank.
     last: [DFF<Bits<IDX_WIDTH>>; B],
-    /// Response routing: master granted by each bank last cycle, and whether.
-    gnt_q: [DFF<Bits<IDX_WIDTH>>; B],
-    gvalid_q: [DFF<Bit>; B],
-    /// Bank index of each master's address and its bank word address.
+    /// Response routing: each master was granted last cycle, by which bank.
+    rv_q: [DFF<Bit>; M],
+    rb_q: [DFF<Bits<BANK_IDX_WIDTH>>; M],
+    /// Bank index of each master's address, its bank word address and its
+    /// word address.
     mbank: [Signal<Local, Bits<ADDR_WIDTH>>; M],
     mbaddr: [Signal<Local, Bits<ADDR_WIDTH>>; M],
+    mword: [Signal<Local, Bits<ADDR_WIDTH>>; M],
+    /// The request of each master is urgent (its own hint, or a read of the
+    /// same word as an urgent read).
+    gu: [Signal<Local, Bit>; M],
+    /// Per bank: some requester of the top level is urgent.
+    anyu: [Signal<Local, Bit>; B],
+    /// Each master is granted this cycle (arbitration or broadcast).
+    mg: [Signal<Local, Bit>; M],
     /// Per bank: some requester at level 3 / 2 / 1.
     any3: [Signal<Local, Bit>; B],
     any2: [Signal<Local, Bit>; B],
@@ -78,6 +109,7 @@ pub struct Xbar<const M: usize, const B: usize> {
     gany: [Signal<Local, Bit>; B],
     master_idx: [Constant<Bits<IDX_WIDTH>>; M],
     bank_id: [Constant<Bits<ADDR_WIDTH>>; B],
+    bank_idx: [Constant<Bits<BANK_IDX_WIDTH>>; B],
     bank_mask: Constant<Bits<ADDR_WIDTH>>,
     bank_shift: Constant<Bits<ADDR_WIDTH>>,
 }
@@ -95,6 +127,7 @@ impl<const M: usize, const B: usize> Default for Xbar<M, B> {
             m_be: arr(),
             m_wdata: arr(),
             m_level: arr(),
+            m_urgent: arr(),
             m_gnt: arr(),
             m_rvalid: arr(),
             m_rdata: arr(),
@@ -105,10 +138,14 @@ impl<const M: usize, const B: usize> Default for Xbar<M, B> {
             b_wdata: arr(),
             b_rdata: arr(),
             last: arr(),
-            gnt_q: arr(),
-            gvalid_q: arr(),
+            rv_q: arr(),
+            rb_q: arr(),
             mbank: arr(),
             mbaddr: arr(),
+            mword: arr(),
+            gu: arr(),
+            anyu: arr(),
+            mg: arr(),
             any3: arr(),
             any2: arr(),
             any1: arr(),
@@ -121,6 +158,7 @@ impl<const M: usize, const B: usize> Default for Xbar<M, B> {
             gany: arr(),
             master_idx: std::array::from_fn(|m| Constant::new((m as u64).into())),
             bank_id: std::array::from_fn(|b| Constant::new((b as u64).into())),
+            bank_idx: std::array::from_fn(|b| Constant::new((b as u64).into())),
             bank_mask: Constant::new(((B - 1) as u64).into()),
             bank_shift: Constant::new(((B.trailing_zeros() + 2) as u64).into()),
         }
@@ -133,6 +171,22 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
         for m in 0..M {
             self.mbank[m].next = (self.m_addr[m].val() >> 2) & self.bank_mask.val();
             self.mbaddr[m].next = self.m_addr[m].val() >> self.bank_shift.val();
+            self.mword[m].next = self.m_addr[m].val() >> 2;
+        }
+        // Urgency of each request: its own, or that of a read of the same word.
+        for m in 0..M {
+            self.gu[m].next = self.m_req[m].val() & self.m_urgent[m].val();
+            for j in 0..M {
+                if self.m_req[m].val()
+                    & !self.m_we[m].val()
+                    & self.m_req[j].val()
+                    & !self.m_we[j].val()
+                    & self.m_urgent[j].val()
+                    & (self.mword[m].val() == self.mword[j].val())
+                {
+                    self.gu[m].next = true;
+                }
+            }
         }
         for b in 0..B {
             // Levels present at this bank.
@@ -161,6 +215,16 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
             } else {
                 self.top[b].next = 0.into();
             }
+            // Urgent requesters of the top level take precedence.
+            self.anyu[b].next = false;
+            for m in 0..M {
+                if self.gu[m].val()
+                    && (self.mbank[m].val() == self.bank_id[b].val())
+                    && (self.m_level[m].val() == self.top[b].val())
+                {
+                    self.anyu[b].next = true;
+                }
+            }
             // Round robin among the eligible masters (last assignment wins:
             // the highest index).
             self.hi[b].next = 0.into();
@@ -171,6 +235,7 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
                 if self.m_req[m].val()
                     && (self.mbank[m].val() == self.bank_id[b].val())
                     && (self.m_level[m].val() == self.top[b].val())
+                    && (self.gu[m].val() | !self.anyu[b].val())
                 {
                     self.hi[b].next = self.master_idx[m].val();
                     self.hi_any[b].next = true;
@@ -188,17 +253,12 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
             self.gany[b].next = self.hi_any[b].val();
             // Arbiter and response state.
             self.last[b].clock.next = self.clock.val();
-            self.gnt_q[b].clock.next = self.clock.val();
-            self.gvalid_q[b].clock.next = self.clock.val();
             self.last[b].d.next = self.last[b].q.val();
-            self.gnt_q[b].d.next = self.gidx[b].val();
-            self.gvalid_q[b].d.next = self.gany[b].val();
             if self.gany[b].val() {
                 self.last[b].d.next = self.gidx[b].val();
             }
             if self.clear.val() {
                 self.last[b].d.next = 0.into();
-                self.gvalid_q[b].d.next = false;
             }
             // Bank request: the granted master's signals.
             self.b_req[b].next = self.gany[b].val();
@@ -215,17 +275,33 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
                 }
             }
         }
-        // Master side: grant now, response one cycle later.
+        // Master side: grant now (the arbiter's, or a broadcast of the
+        // granted read of the same word), response one cycle later.
         for m in 0..M {
-            self.m_gnt[m].next = false;
-            self.m_rvalid[m].next = false;
-            self.m_rdata[m].next = 0.into();
+            self.mg[m].next = false;
             for b in 0..B {
                 if self.gany[b].val() && (self.gidx[b].val() == self.master_idx[m].val()) {
-                    self.m_gnt[m].next = true;
+                    self.mg[m].next = true;
                 }
-                if self.gvalid_q[b].q.val() && (self.gnt_q[b].q.val() == self.master_idx[m].val()) {
-                    self.m_rvalid[m].next = true;
+                if self.m_req[m].val()
+                    & !self.m_we[m].val()
+                    & self.gany[b].val()
+                    & !self.b_we[b].val()
+                    & (self.mbank[m].val() == self.bank_id[b].val())
+                    & (self.mbaddr[m].val() == self.b_addr[b].val())
+                {
+                    self.mg[m].next = true;
+                }
+            }
+            self.m_gnt[m].next = self.mg[m].val();
+            self.rv_q[m].clock.next = self.clock.val();
+            self.rb_q[m].clock.next = self.clock.val();
+            self.rv_q[m].d.next = self.mg[m].val() & !self.clear.val();
+            self.rb_q[m].d.next = self.mbank[m].val().get_bits::<BANK_IDX_WIDTH>(0);
+            self.m_rvalid[m].next = self.rv_q[m].q.val();
+            self.m_rdata[m].next = 0.into();
+            for b in 0..B {
+                if self.rv_q[m].q.val() & (self.rb_q[m].q.val() == self.bank_idx[b].val()) {
                     self.m_rdata[m].next = self.b_rdata[b].val();
                 }
             }

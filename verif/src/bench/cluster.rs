@@ -27,7 +27,7 @@ use crate::cluster_tb::ClusterDrive;
 use crate::model::job::{Command, Job};
 use crate::model::xbar::{Req, XbarModel};
 use crate::traffic::NtxTraffic;
-use ntx_hw::params::{cluster::NTX_PORTS, cluster::N_NTX, opcode, N_LOOPS};
+use ntx_hw::params::{cluster::NTX_PORTS, cluster::N_NTX, opcode, N_LOOPS, NTX_QUEUE_DEPTH};
 use ntx_hw::tcdm::Tcdm;
 use rust_hdl::prelude::*;
 use std::time::Instant;
@@ -107,17 +107,17 @@ fn finish(ntx: &[NtxTraffic]) -> Option<u64> {
 }
 
 /// Run the experiment on the RTL interconnect with `B` banks of `2^N` words.
-pub fn run_rtl<const B: usize, const N: usize>() -> ConvRun {
+pub fn run_rtl<const B: usize, const N: usize>(ours: bool) -> ConvRun {
     let t0 = Instant::now();
     let mut uut: Box<Tcdm<M, B, N>> = Box::default();
     uut.connect_all();
-    let mut ntx: Vec<NtxTraffic> = (0..N_NTX as u32)
-        .map(|n| NtxTraffic::new(&conv_job(n)))
-        .collect();
+    let mut ntx = traffic(ours);
     let mut cycles = 0u64;
     while finish(&ntx).is_none() {
         let reqs: Vec<Option<Req>> = ntx.iter_mut().flat_map(|t| t.requests()).collect();
+        let urgent: Vec<bool> = ntx.iter().flat_map(|t| t.urgent()).collect();
         for m in 0..M {
+            uut.m_urgent[m].next = urgent[m];
             let r = reqs[m].unwrap_or(Req {
                 addr: 0,
                 we: false,
@@ -150,17 +150,31 @@ pub fn run_rtl<const B: usize, const N: usize>() -> ConvRun {
     }
 }
 
+/// The eight NTX traffic models: ours (operand queues of
+/// [`NTX_QUEUE_DEPTH`] elements, urgency hints) or the reference NTX's
+/// memory pipeline.
+pub fn traffic(ours: bool) -> Vec<NtxTraffic> {
+    (0..N_NTX as u32)
+        .map(|n| {
+            if ours {
+                NtxTraffic::with_queues(&conv_job(n), NTX_QUEUE_DEPTH, true)
+            } else {
+                NtxTraffic::new(&conv_job(n))
+            }
+        })
+        .collect()
+}
+
 /// The same experiment on the behavioural interconnect.
-pub fn run_model(banks: usize) -> ConvRun {
+pub fn run_model(banks: usize, ours: bool) -> ConvRun {
     let t0 = Instant::now();
     let mut x = XbarModel::new(M, banks, 1 << 15);
-    let mut ntx: Vec<NtxTraffic> = (0..N_NTX as u32)
-        .map(|n| NtxTraffic::new(&conv_job(n)))
-        .collect();
+    let mut ntx = traffic(ours);
     let lv = vec![0u8; M];
     while finish(&ntx).is_none() {
         let reqs: Vec<Option<Req>> = ntx.iter_mut().flat_map(|t| t.requests()).collect();
-        let out = x.cycle(&reqs, &lv);
+        let urgent: Vec<bool> = ntx.iter().flat_map(|t| t.urgent()).collect();
+        let out = x.cycle_urgent(&reqs, &lv, &urgent);
         for (n, t) in ntx.iter_mut().enumerate() {
             t.cycle([out.gnt[2 * n], out.gnt[2 * n + 1]]);
         }
@@ -174,62 +188,79 @@ pub fn run_model(banks: usize) -> ConvRun {
     }
 }
 
-/// Run all four bank counts on the RTL (and the model) and print the figures.
+/// Name of an NTX traffic model in the printed tables.
+fn kind(ours: bool) -> &'static str {
+    if ours {
+        "ours (32-element operand queues, urgency hints)"
+    } else {
+        "reference NTX pipeline (5 elements)"
+    }
+}
+
+/// One table row and the summary entry of a run.
+fn report(r: &ConvRun, reference: f64, extra: &str, line: &mut String) {
+    println!(
+        "B={:2}: {} cycles, utilisation {:.1}% (reference {reference:.1}%){extra}",
+        r.banks,
+        r.cycles,
+        100.0 * r.utilisation
+    );
+    *line += &format!(
+        "B={} utilisation={:.1}% (ref {reference:.1}%)  ",
+        r.banks,
+        100.0 * r.utilisation
+    );
+}
+
+/// Run all four bank counts on the RTL interconnect (and the model, which
+/// must agree cycle for cycle) with both NTX traffic models.
 pub fn run() -> Result<(), String> {
     println!(
         "cluster conv3x3: {N_NTX} NTX x {MACS} MACs, {CHANNELS}x{IN_SIZE}x{IN_SIZE} input, filters {FILTER_PITCH} words apart"
     );
     println!("NTX memory pipeline: traffic model (crate::traffic::NtxTraffic); interconnect + banks: rust-hdl RTL");
-    let rtl = [
-        run_rtl::<8, 12>(),
-        run_rtl::<16, 11>(),
-        run_rtl::<32, 10>(),
-        run_rtl::<64, 9>(),
-    ];
-    let mut line = String::new();
-    for (r, (b, reference)) in rtl.iter().zip(REFERENCE) {
-        assert_eq!(r.banks, b);
-        let m = run_model(b);
-        if m.cycles != r.cycles {
-            return Err(format!(
-                "B={b}: RTL {} cycles, model {} cycles",
-                r.cycles, m.cycles
-            ));
+    for ours in [false, true] {
+        println!("NTX: {}", kind(ours));
+        let rtl = [
+            run_rtl::<8, 12>(ours),
+            run_rtl::<16, 11>(ours),
+            run_rtl::<32, 10>(ours),
+            run_rtl::<64, 9>(ours),
+        ];
+        let mut line = String::new();
+        for (r, (b, reference)) in rtl.iter().zip(REFERENCE) {
+            assert_eq!(r.banks, b);
+            let m = run_model(b, ours);
+            if m.cycles != r.cycles {
+                return Err(format!(
+                    "B={b}: RTL {} cycles, model {} cycles",
+                    r.cycles, m.cycles
+                ));
+            }
+            let extra = format!(
+                ", rust-hdl {:.1} s ({:.0} cycles/s), model {:.2} s",
+                r.seconds,
+                r.cycles as f64 / r.seconds,
+                m.seconds
+            );
+            report(r, reference, &extra, &mut line);
         }
-        println!(
-            "B={b:2}: {} cycles, utilisation {:.1}% (reference {reference:.1}%), rust-hdl {:.1} s ({:.0} cycles/s), model {:.2} s",
-            r.cycles,
-            100.0 * r.utilisation,
-            r.seconds,
-            r.cycles as f64 / r.seconds,
-            m.seconds
-        );
-        line += &format!(
-            "B={b} utilisation={:.1}% (ref {reference:.1}%)  ",
-            100.0 * r.utilisation
-        );
+        println!("{}", line.trim_end());
     }
-    println!("{}", line.trim_end());
     Ok(())
 }
 
 /// Only the behavioural interconnect (seconds instead of minutes).
 pub fn run_model_only() -> Result<(), String> {
-    let mut line = String::new();
-    for (b, reference) in REFERENCE {
-        let m = run_model(b);
-        println!(
-            "B={b:2}: {} cycles, utilisation {:.1}% (reference {reference:.1}%), model {:.2} s",
-            m.cycles,
-            100.0 * m.utilisation,
-            m.seconds
-        );
-        line += &format!(
-            "B={b} utilisation={:.1}% (ref {reference:.1}%)  ",
-            100.0 * m.utilisation
-        );
+    for ours in [false, true] {
+        println!("NTX: {}", kind(ours));
+        let mut line = String::new();
+        for (b, reference) in REFERENCE {
+            let m = run_model(b, ours);
+            report(&m, reference, &format!(", model {:.2} s", m.seconds), &mut line);
+        }
+        println!("{}", line.trim_end());
     }
-    println!("{}", line.trim_end());
     Ok(())
 }
 

@@ -76,15 +76,49 @@ impl XbarModel {
         ((addr >> 2) as usize) & (self.banks - 1)
     }
 
-    /// Which master each bank grants this cycle (no state change).
+    /// Which master each bank grants this cycle (no state change), without
+    /// urgency hints.
     pub fn arbitrate(&self, reqs: &[Option<Req>], levels: &[u8]) -> Vec<Option<usize>> {
+        self.arbitrate_urgent(reqs, levels, &vec![false; reqs.len()])
+    }
+
+    /// Whether each request is urgent: its master's hint, or a read of the
+    /// same word as an urgent read.
+    pub fn urgent_requests(&self, reqs: &[Option<Req>], urgent: &[bool]) -> Vec<bool> {
+        (0..reqs.len())
+            .map(|m| match reqs[m] {
+                None => false,
+                Some(r) => {
+                    urgent[m]
+                        || (!r.we
+                            && (0..reqs.len()).any(|j| {
+                                urgent[j]
+                                    && matches!(reqs[j], Some(q) if !q.we && q.addr >> 2 == r.addr >> 2)
+                            }))
+                }
+            })
+            .collect()
+    }
+
+    /// Which master each bank's arbiter picks this cycle (no state change).
+    pub fn arbitrate_urgent(
+        &self,
+        reqs: &[Option<Req>],
+        levels: &[u8],
+        urgent: &[bool],
+    ) -> Vec<Option<usize>> {
+        let gu = self.urgent_requests(reqs, urgent);
         (0..self.banks)
             .map(|b| {
                 let cands: Vec<usize> = (0..self.masters)
                     .filter(|&m| matches!(reqs[m], Some(r) if self.bank(r.addr) == b))
                     .collect();
                 let top = cands.iter().map(|&m| levels[m]).max()?;
-                let elig: Vec<usize> = cands.into_iter().filter(|&m| levels[m] == top).collect();
+                let mut elig: Vec<usize> =
+                    cands.into_iter().filter(|&m| levels[m] == top).collect();
+                if elig.iter().any(|&m| gu[m]) {
+                    elig.retain(|&m| gu[m]);
+                }
                 elig.iter()
                     .rev()
                     .find(|&&m| m < self.last[b])
@@ -94,11 +128,17 @@ impl XbarModel {
             .collect()
     }
 
-    /// One clock cycle: this cycle's grants, last cycle's responses, then the
-    /// clock edge (memory accesses of the granted requests).
+    /// One clock cycle without urgency hints.
     pub fn cycle(&mut self, reqs: &[Option<Req>], levels: &[u8]) -> CycleOut {
+        self.cycle_urgent(reqs, levels, &vec![false; reqs.len()])
+    }
+
+    /// One clock cycle: this cycle's grants (arbiters, then read
+    /// broadcast), last cycle's responses, then the clock edge (memory
+    /// accesses of the granted requests).
+    pub fn cycle_urgent(&mut self, reqs: &[Option<Req>], levels: &[u8], urgent: &[bool]) -> CycleOut {
         assert_eq!(reqs.len(), self.masters);
-        let grants = self.arbitrate(reqs, levels);
+        let grants = self.arbitrate_urgent(reqs, levels, urgent);
         let mut out = CycleOut {
             gnt: vec![false; self.masters],
             rvalid: self.pending.iter().map(|p| p.is_some()).collect(),
@@ -115,7 +155,15 @@ impl XbarModel {
                     self.mem[w] = merge_be(self.mem[w], r.wdata, r.be);
                     self.pending[m] = Some(None);
                 } else {
-                    self.pending[m] = Some(Some(self.mem[w]));
+                    let data = self.mem[w];
+                    for j in 0..self.masters {
+                        // same word address (the full address, as the RTL
+                        // compares it; aliases of a word are not merged)
+                        if matches!(reqs[j], Some(q) if !q.we && q.addr >> 2 == r.addr >> 2) {
+                            out.gnt[j] = true;
+                            self.pending[j] = Some(Some(data));
+                        }
+                    }
                 }
             }
         }
