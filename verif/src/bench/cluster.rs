@@ -16,18 +16,22 @@
 //! (`--backend rust-hdl`, [`crate::cluster_tb::ClusterTb`]); both give the
 //! same cycle counts.
 //!
-//! Measured (2026-11-27): `ntx bench cluster` (traffic model on the RTL
-//! interconnect, ~30 s) 43.5 / 63.5 / 87.7 / 95.4 %; `ntx bench cluster-ntx`
-//! (8 NTX, outputs checked against the golden model; rust-hdl ~20 min at
-//! 170-220 cycles/s, Verilator about 30k cycles/s: seconds per bank count
-//! plus a one-time model build of about 2 minutes each) 44.4 / 65.6 / 85.8 /
-//! 94.6 %; reference 44.6 / 64.7 / 85.6 / 92.7 % for 8 / 16 / 32 / 64 banks.
+//! Measured (2026-11-27, before the 32-deep NTX queues): `ntx bench
+//! cluster` (traffic model on the RTL interconnect, ~30 s) 43.5 / 63.5 /
+//! 87.7 / 95.4 %; `ntx bench cluster-ntx` (8 NTX, outputs checked against
+//! the golden model) 44.4 / 65.6 / 85.8 / 94.6 %, identical cycle counts on
+//! rust-hdl (~20 min at 170-220 cycles/s) and Verilator (20k-40k cycles/s:
+//! about 8 s per bank count, plus a one-time model build of 1-5 minutes
+//! per bank count, depending on the machine's load); reference 44.6 / 64.7 / 85.6 / 92.7 % for 8 / 16 / 32 /
+//! 64 banks. With the 32-deep NTX queues and the interconnect's read
+//! broadcast (e697f6e), `ntx bench cluster-ntx` on Verilator: 50.5 / 79.1 /
+//! 92.7 / 97.7 % (72,996 / 46,619 / 39,784 / 37,725 cycles).
 
 use crate::cluster_tb::ClusterDrive;
 use crate::model::job::{Command, Job};
 use crate::model::xbar::{Req, XbarModel};
 use crate::traffic::NtxTraffic;
-use ntx_hw::params::{cluster::NTX_PORTS, cluster::N_NTX, opcode, N_LOOPS, NTX_QUEUE_DEPTH};
+use ntx_hw::params::{cluster::NTX_PORTS, cluster::N_NTX, opcode, NTX_QUEUE_DEPTH, N_LOOPS};
 use ntx_hw::tcdm::Tcdm;
 use rust_hdl::prelude::*;
 use std::time::Instant;
@@ -257,7 +261,12 @@ pub fn run_model_only() -> Result<(), String> {
         let mut line = String::new();
         for (b, reference) in REFERENCE {
             let m = run_model(b, ours);
-            report(&m, reference, &format!(", model {:.2} s", m.seconds), &mut line);
+            report(
+                &m,
+                reference,
+                &format!(", model {:.2} s", m.seconds),
+                &mut line,
+            );
         }
         println!("{}", line.trim_end());
     }
