@@ -1,7 +1,9 @@
 //! The whole cluster (`ntx_hw::cluster::Cluster`, 8 NTX) compiled by
 //! Verilator (`VerilatedCluster`), in one bank configuration (32 banks of
 //! 1 Ki words, as `ntx bench cluster-conv --banks 32`; one model build,
-//! cached in target/verilator):
+//! cached in target/verilator: the first run after a change of the cluster's
+//! Verilog spends 1-5 minutes building it (depending on the machine's load),
+//! later runs about 20 s for the whole file):
 //!
 //! (a) the scenario of `cluster_ntx.rs` scaled to 128 KiB: 8 NTX run
 //!     different random jobs at once (each in its own 16 KiB region, random
