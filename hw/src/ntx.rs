@@ -325,8 +325,7 @@ impl Logic for Ntx {
         self.push_c1.next =
             self.need_c.val() & self.need_a.val() & (!self.three.val() | self.beat2.q.val());
         self.g_step.next = !self.three.val() | self.beat2.q.val();
-        self.room.next = (!(self.push_a.val() | self.push_c0.val())
-            | !self.q0.full.val())
+        self.room.next = (!(self.push_a.val() | self.push_c0.val()) | !self.q0.full.val())
             & (!(self.push_b.val() | self.push_c1.val()) | !self.q1.full.val())
             & (!self.g_step.val() | !self.ef.full.val())
             & (!(self.g_step.val() & self.g_store.val()) | !self.sb.full.val());

@@ -4,7 +4,142 @@
 
 use crate::model::hmc::{ExtReq, HmcConfig, HmcVault};
 use ntx_hw::cluster::Cluster;
+use ntx_hw::params::cluster::TCDM_BASE;
 use rust_hdl::prelude::*;
+
+/// The testbench API of a cluster simulation, implemented by the rust-hdl
+/// testbench ([`ClusterTb`]) and the Verilator model
+/// ([`crate::verilator::cluster::VerilatedCluster`]), so that benchmarks and
+/// tests are written once.
+pub trait ClusterDrive {
+    /// Simulator name for reports (`rust-hdl`, `verilator`).
+    fn backend(&self) -> &'static str;
+    /// One cycle with the vault on the external port.
+    fn tick(&mut self);
+    /// Synchronous clear of the fabric for one cycle.
+    fn clear(&mut self);
+    /// One control-port access (held until granted); returns the read data.
+    fn access(&mut self, addr: u32, we: bool, wdata: u32) -> u32;
+    /// Cycles simulated so far.
+    fn cycles(&self) -> u64;
+    /// Interrupt line of NTX `i` (after the last cycle).
+    fn ntx_irq(&self, i: usize) -> bool;
+    /// DMA interrupt line.
+    fn dma_irq(&self) -> bool;
+    /// The HMC vault on the external port.
+    fn hmc(&mut self) -> &mut HmcVault;
+    /// Words of TCDM.
+    fn tcdm_words(&self) -> usize;
+    /// Make TCDM words `word..` hold `data` (backdoor where the simulator
+    /// has one, else [`Self::write_words`]; may cost cycles).
+    fn load(&mut self, word: usize, data: &[u32]);
+    /// TCDM words `word..word + n` (backdoor or [`Self::read_words_port`]).
+    fn read_words(&mut self, word: usize, n: usize) -> Vec<u32>;
+    /// Drive the control port's inputs (byte enables all set) until changed.
+    fn set_core(&mut self, req: bool, addr: u32, we: bool, wdata: u32);
+    /// Settle the current inputs (the vault's outputs on `ext_*` included)
+    /// and read every output of the cluster.
+    fn pins(&mut self) -> ClusterPins;
+    /// Write TCDM words through the control port (one access per word).
+    fn write_words(&mut self, word: usize, data: &[u32]) {
+        for (k, &v) in data.iter().enumerate() {
+            self.access(TCDM_BASE + 4 * (word + k) as u32, true, v);
+        }
+    }
+    /// Read TCDM words through the control port (one access per word).
+    fn read_words_port(&mut self, word: usize, n: usize) -> Vec<u32> {
+        (0..n)
+            .map(|k| self.access(TCDM_BASE + 4 * (word + k) as u32, false, 0))
+            .collect()
+    }
+}
+
+/// Every output of the cluster top in one cycle (for lock-step comparison).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClusterPins {
+    pub core_gnt: bool,
+    pub core_rvalid: bool,
+    pub core_rdata: u32,
+    pub ext_req: bool,
+    pub ext_we: bool,
+    pub ext_addr: u32,
+    pub ext_wdata: u32,
+    pub dma_irq: bool,
+    /// Bit i: interrupt line of NTX i.
+    pub ntx_irq: u32,
+}
+
+impl<const B: usize, const N: usize> ClusterDrive for ClusterTb<B, N> {
+    fn backend(&self) -> &'static str {
+        "rust-hdl"
+    }
+    fn tick(&mut self) {
+        ClusterTb::tick(self)
+    }
+    fn clear(&mut self) {
+        ClusterTb::clear(self)
+    }
+    fn access(&mut self, addr: u32, we: bool, wdata: u32) -> u32 {
+        ClusterTb::access(self, addr, we, wdata)
+    }
+    fn cycles(&self) -> u64 {
+        self.cycles
+    }
+    fn ntx_irq(&self, i: usize) -> bool {
+        self.uut.ntx_irq[i].val()
+    }
+    fn dma_irq(&self) -> bool {
+        self.uut.dma_irq.val()
+    }
+    fn hmc(&mut self) -> &mut HmcVault {
+        &mut self.hmc
+    }
+    fn tcdm_words(&self) -> usize {
+        B << N
+    }
+    fn set_core(&mut self, req: bool, addr: u32, we: bool, wdata: u32) {
+        let u = &mut self.uut;
+        u.core_req.next = req;
+        u.core_addr.next = (addr as u64).into();
+        u.core_we.next = we;
+        u.core_be.next = 15.into();
+        u.core_wdata.next = (wdata as u64).into();
+    }
+    fn pins(&mut self) -> ClusterPins {
+        let ext = self.hmc.outputs();
+        let u = &mut self.uut;
+        u.ext_gnt.next = ext.gnt;
+        u.ext_rvalid.next = ext.rvalid;
+        u.ext_rdata.next = (ext.rdata as u64).into();
+        self.settle();
+        let u = &self.uut;
+        ClusterPins {
+            core_gnt: u.core_gnt.val(),
+            core_rvalid: u.core_rvalid.val(),
+            core_rdata: u.core_rdata.val().to_u32(),
+            ext_req: u.ext_req.val(),
+            ext_we: u.ext_we.val(),
+            ext_addr: u.ext_addr.val().to_u32(),
+            ext_wdata: u.ext_wdata.val().to_u32(),
+            dma_irq: u.dma_irq.val(),
+            ntx_irq: (0..u.ntx_irq.len())
+                .map(|i| (u.ntx_irq[i].val() as u32) << i)
+                .sum(),
+        }
+    }
+    /// Backdoor: no cycles.
+    fn load(&mut self, word: usize, data: &[u32]) {
+        for (k, &v) in data.iter().enumerate() {
+            self.uut.fabric.tcdm.poke(word + k, v);
+        }
+    }
+    /// Backdoor: no cycles.
+    fn read_words(&mut self, word: usize, n: usize) -> Vec<u32> {
+        (word..word + n)
+            .map(|w| self.uut.fabric.tcdm.peek(w))
+            .collect()
+    }
+}
 
 pub struct ClusterTb<const B: usize, const N: usize> {
     pub uut: Box<Cluster<B, N>>,

@@ -99,6 +99,9 @@ enum Cmd {
         /// TCDM banks (cluster-conv: 8, 16, 32 or 64).
         #[arg(long)]
         banks: Option<usize>,
+        /// Simulator of cluster-conv and cluster-ntx: verilator or rust-hdl.
+        #[arg(long, default_value = "verilator")]
+        backend: String,
     },
 }
 
@@ -164,7 +167,11 @@ fn run() -> Result<(), String> {
             }
             Ok(())
         }
-        Cmd::Bench { what, banks } => ntx_verif::bench::run(&what, banks),
+        Cmd::Bench {
+            what,
+            banks,
+            backend,
+        } => ntx_verif::bench::run(&what, banks, &backend),
     }
 }
 

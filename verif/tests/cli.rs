@@ -135,3 +135,21 @@ fn bad_input_is_a_clear_error() {
     ]);
     assert!(!ok && stderr.contains("not a 32-bit hex"), "{stderr}");
 }
+
+#[test]
+fn cluster_bench_rejects_bad_backend_and_banks() {
+    let (ok, _, stderr) = ntx(&[
+        "bench",
+        "cluster-conv",
+        "--banks",
+        "32",
+        "--backend",
+        "icarus",
+    ]);
+    assert!(
+        !ok && stderr.contains("use verilator or rust-hdl"),
+        "{stderr}"
+    );
+    let (ok, _, stderr) = ntx(&["bench", "cluster-conv", "--banks", "7"]);
+    assert!(!ok && stderr.contains("--banks must be one of"), "{stderr}");
+}

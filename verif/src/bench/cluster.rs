@@ -10,16 +10,28 @@
 //! behavioural interconnect twin runs the same traffic as a cross-check
 //! (it must give the same cycle count). Utilisation = MACs / (8 x cycles).
 //!
-//! Measured (2026-11-27): `ntx bench cluster` (traffic model on the RTL
-//! interconnect, ~30 s) 43.5 / 63.5 / 87.7 / 95.4 %; `ntx bench cluster-ntx`
-//! (8 rust-hdl NTX, outputs checked against the golden model, ~20 min at
-//! 170-220 cycles/s) 44.4 / 65.6 / 85.8 / 94.6 %; reference 44.6 / 64.7 /
-//! 85.6 / 92.7 % for 8 / 16 / 32 / 64 banks.
+//! The full-RTL runs (`ntx bench cluster-conv --banks B`, `ntx bench
+//! cluster-ntx`) drive the cluster through [`ClusterDrive`]: on Verilator
+//! ([`crate::verilator::cluster::VerilatedCluster`], default) or on rust-hdl
+//! (`--backend rust-hdl`, [`crate::cluster_tb::ClusterTb`]); both give the
+//! same cycle counts.
+//!
+//! Measured (2026-11-27, before the 32-deep NTX queues): `ntx bench
+//! cluster` (traffic model on the RTL interconnect, ~30 s) 43.5 / 63.5 /
+//! 87.7 / 95.4 %; `ntx bench cluster-ntx` (8 NTX, outputs checked against
+//! the golden model) 44.4 / 65.6 / 85.8 / 94.6 %, identical cycle counts on
+//! rust-hdl (~20 min at 170-220 cycles/s) and Verilator (20k-40k cycles/s:
+//! about 8 s per bank count, plus a one-time model build of 1-5 minutes
+//! per bank count, depending on the machine's load); reference 44.6 / 64.7 / 85.6 / 92.7 % for 8 / 16 / 32 /
+//! 64 banks. With the 32-deep NTX queues and the interconnect's read
+//! broadcast (e697f6e), `ntx bench cluster-ntx` on Verilator: 50.5 / 79.1 /
+//! 92.7 / 97.7 % (72,996 / 46,619 / 39,784 / 37,725 cycles).
 
+use crate::cluster_tb::ClusterDrive;
 use crate::model::job::{Command, Job};
 use crate::model::xbar::{Req, XbarModel};
 use crate::traffic::NtxTraffic;
-use ntx_hw::params::{cluster::NTX_PORTS, cluster::N_NTX, opcode, N_LOOPS, NTX_QUEUE_DEPTH};
+use ntx_hw::params::{cluster::NTX_PORTS, cluster::N_NTX, opcode, NTX_QUEUE_DEPTH, N_LOOPS};
 use ntx_hw::tcdm::Tcdm;
 use rust_hdl::prelude::*;
 use std::time::Instant;
@@ -185,7 +197,10 @@ fn kind(ours: bool) -> String {
     if ours {
         format!("ours ({NTX_QUEUE_DEPTH}-element operand queues, urgency hints)")
     } else {
-        format!("reference NTX pipeline ({} elements)", crate::traffic::NTX_CREDITS)
+        format!(
+            "reference NTX pipeline ({} elements)",
+            crate::traffic::NTX_CREDITS
+        )
     }
 }
 
@@ -249,35 +264,85 @@ pub fn run_model_only() -> Result<(), String> {
         let mut line = String::new();
         for (b, reference) in REFERENCE {
             let m = run_model(b, ours);
-            report(&m, reference, &format!(", model {:.2} s", m.seconds), &mut line);
+            report(
+                &m,
+                reference,
+                &format!(", model {:.2} s", m.seconds),
+                &mut line,
+            );
         }
         println!("{}", line.trim_end());
     }
     Ok(())
 }
 
-/// The experiment on the whole RTL cluster: 8 rust-hdl NTX, the RTL
-/// interconnect and banks (`B` banks of `2^N` words), jobs programmed through
-/// the control port (staging areas first, then the eight CMD writes back to
-/// back; cycles counted from the first CMD to the last command-done
-/// interrupt). The outputs are checked against the golden model.
-pub fn run_ntx_rtl<const B: usize, const N: usize>() -> Result<ConvRun, String> {
-    use crate::cluster_tb::ClusterTb;
-    use crate::model::hmc::HmcConfig;
+/// Simulator of the full-RTL cluster experiment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClusterSim {
+    /// The cluster's generated Verilog compiled by Verilator (default).
+    Verilator,
+    /// rust-hdl direct drive (about 200 cycles/s).
+    RustHdl,
+}
+
+impl std::str::FromStr for ClusterSim {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "verilator" => Ok(ClusterSim::Verilator),
+            "rust-hdl" | "rtl" => Ok(ClusterSim::RustHdl),
+            o => Err(format!(
+                "unknown cluster backend {o:?}; use verilator or rust-hdl"
+            )),
+        }
+    }
+}
+
+/// Result of one full-RTL run (beyond [`ConvRun`]).
+#[derive(Clone, Copy, Debug)]
+pub struct ClusterConvRun {
+    pub run: ConvRun,
+    /// Simulator name.
+    pub backend: &'static str,
+    /// Model build or cache load (Verilator) / construction (rust-hdl), s.
+    pub setup_seconds: f64,
+    /// Every simulated cycle (preload, programming, job, read-back).
+    pub total_cycles: u64,
+    /// Wall time of the simulation after setup, s.
+    pub sim_seconds: f64,
+}
+
+impl ClusterConvRun {
+    /// Simulated cycles per second of wall time (after setup).
+    pub fn cycles_per_second(&self) -> f64 {
+        self.total_cycles as f64 / self.sim_seconds
+    }
+}
+
+/// The experiment on any cluster simulator `tb` (a fresh cluster with
+/// `tb.tcdm_words()` words of TCDM): inputs and filters loaded with
+/// [`ClusterDrive::load`], jobs programmed through the control port (staging
+/// areas first, then the eight CMD writes back to back; cycles counted from
+/// the first CMD to the last command-done interrupt), outputs read with
+/// [`ClusterDrive::read_words`] and checked against the golden model.
+pub fn run_conv_on<D: ClusterDrive>(tb: &mut D) -> Result<ConvRun, String> {
     use crate::model::mem::Tcdm as MemModel;
     use crate::model::ntx::NtxModel;
     use ntx_hw::params::{ntx_base_addr, regs, NTX_BROADCAST_ADDR};
     use rand::{Rng, SeedableRng};
     let t0 = Instant::now();
-    let mut tb: ClusterTb<B, N> = ClusterTb::new(HmcConfig::default(), 4096, 1);
-    let words = B << N;
+    let words = tb.tcdm_words();
+    let banks = words >> bank_bits(words);
     let mut mem = MemModel::new(words * 4, 0);
     let mut rng = rand::rngs::StdRng::seed_from_u64(9);
-    for w in 0..(OUT_BASE as usize) {
-        let v = rng.gen_range(-1.0f32..1.0).to_bits();
-        tb.uut.fabric.tcdm.poke(w, v);
+    let init: Vec<u32> = (0..OUT_BASE)
+        .map(|_| rng.gen_range(-1.0f32..1.0).to_bits())
+        .collect();
+    for (w, &v) in init.iter().enumerate() {
         mem.write(w as u32, v);
     }
+    tb.clear();
+    tb.load(0, &init);
     let jobs: Vec<Job> = (0..N_NTX as u32)
         .map(|n| {
             let mut j = conv_job(n);
@@ -294,7 +359,6 @@ pub fn run_ntx_rtl<const B: usize, const N: usize>() -> Result<ConvRun, String> 
         }
         m.write_reg(&mut mem, regs::CMD, j.cmd);
     }
-    tb.clear();
     tb.access(NTX_BROADCAST_ADDR + 4 * regs::CTRL, true, 1);
     // priority mode 01: round robin between NTX and core, as the experiment
     tb.access(NTX_BROADCAST_ADDR + 4 * regs::CTRL, true, 1 << 1);
@@ -307,92 +371,149 @@ pub fn run_ntx_rtl<const B: usize, const N: usize>() -> Result<ConvRun, String> 
     // so one write to the broadcast alias commits the eight staged jobs in
     // the same cycle.
     assert!(jobs.iter().all(|j| j.cmd == jobs[0].cmd));
-    let start = tb.cycles;
+    let start = tb.cycles();
     tb.access(NTX_BROADCAST_ADDR + 4 * regs::CMD, true, jobs[0].cmd);
     let mut done = [false; N_NTX];
     while !done.iter().all(|&d| d) {
         tb.tick();
-        for i in 0..N_NTX {
-            done[i] |= tb.uut.ntx_irq[i].val();
+        for (i, d) in done.iter_mut().enumerate() {
+            *d |= tb.ntx_irq(i);
         }
-        if tb.cycles - start > 100 * MACS {
+        if tb.cycles() - start > 100 * MACS {
             return Err("cluster did not finish".into());
         }
     }
-    let cycles = tb.cycles - start;
-    for w in OUT_BASE as usize..(OUT_BASE as usize + N_NTX * FILTER_PITCH as usize) {
-        let exp = mem.peek(w as u32).unwrap_or(0);
-        let got = tb.uut.fabric.tcdm.peek(w);
-        if got != exp {
+    let cycles = tb.cycles() - start;
+    let n_out = N_NTX * FILTER_PITCH as usize;
+    let got = tb.read_words(OUT_BASE as usize, n_out);
+    for (k, &g) in got.iter().enumerate() {
+        let w = OUT_BASE + k as u32;
+        let exp = mem.peek(w).unwrap_or(0);
+        if g != exp {
             return Err(format!(
-                "B={B}: output word {w:#x}: {got:#x}, golden model {exp:#x}"
+                "B={banks} ({}): output word {w:#x}: {g:#x}, golden model {exp:#x}",
+                tb.backend()
             ));
         }
     }
     Ok(ConvRun {
-        banks: B,
+        banks,
         cycles,
         utilisation: MACS as f64 / cycles as f64,
         seconds: t0.elapsed().as_secs_f64(),
     })
 }
 
-/// The full-RTL experiment for all four bank counts (slow: minutes).
-pub fn run_ntx() -> Result<(), String> {
+/// log2 of the words per bank for the benchmark's configurations (total
+/// TCDM `words`): 8 banks of 4096, 16 of 2048, 32 of 1024, 64 of 512.
+pub fn bank_bits(words: usize) -> usize {
+    match words {
+        w if w == 8 << 12 => 12,
+        w if w == 16 << 11 => 11,
+        w if w == 32 << 10 => 10,
+        w if w == 64 << 9 => 9,
+        _ => panic!("not a benchmark configuration: {words} words"),
+    }
+}
+
+/// The experiment on the whole RTL cluster (8 NTX, interconnect, banks;
+/// `B` banks of `2^N` words) on simulator `sim`; see [`run_conv_on`].
+pub fn run_ntx_rtl<const B: usize, const N: usize>(
+    sim: ClusterSim,
+) -> Result<ClusterConvRun, String> {
+    use crate::cluster_tb::ClusterTb;
+    use crate::model::hmc::HmcConfig;
+    use crate::verilator::cluster::VerilatedCluster;
+    let t0 = Instant::now();
+    fn go<D: ClusterDrive>(tb: &mut D, t0: Instant) -> Result<ClusterConvRun, String> {
+        let setup_seconds = t0.elapsed().as_secs_f64();
+        let run = run_conv_on(tb)?;
+        Ok(ClusterConvRun {
+            run,
+            backend: tb.backend(),
+            setup_seconds,
+            total_cycles: tb.cycles(),
+            sim_seconds: run.seconds,
+        })
+    }
+    match sim {
+        ClusterSim::RustHdl => {
+            let mut tb: ClusterTb<B, N> = ClusterTb::new(HmcConfig::default(), 4096, 1);
+            go(&mut tb, t0)
+        }
+        ClusterSim::Verilator => {
+            let mut tb: VerilatedCluster<B, N> =
+                VerilatedCluster::new(HmcConfig::default(), 4096, 1).map_err(|e| e.0)?;
+            go(&mut tb, t0)
+        }
+    }
+}
+
+fn run_banks(banks: usize, sim: ClusterSim) -> Result<ClusterConvRun, String> {
     use crate::cluster_tb::big_stack;
-    println!("cluster conv3x3 on the RTL cluster (8 rust-hdl NTX + interconnect + banks)");
+    big_stack(move || match banks {
+        8 => run_ntx_rtl::<8, 12>(sim),
+        16 => run_ntx_rtl::<16, 11>(sim),
+        32 => run_ntx_rtl::<32, 10>(sim),
+        64 => run_ntx_rtl::<64, 9>(sim),
+        b => Err(format!("--banks must be one of 8, 16, 32, 64 (got {b})")),
+    })
+}
+
+fn sim_line(r: &ClusterConvRun) -> String {
+    format!(
+        "{} setup {:.1} s, simulation {:.1} s for {} cycles ({:.0} cycles/s)",
+        r.backend,
+        r.setup_seconds,
+        r.sim_seconds,
+        r.total_cycles,
+        r.cycles_per_second()
+    )
+}
+
+/// The full-RTL experiment for all four bank counts (`ntx bench
+/// cluster-ntx`; Verilator: a model build per bank count on first use).
+pub fn run_ntx(sim: ClusterSim) -> Result<(), String> {
+    println!("cluster conv3x3 on the RTL cluster (8 NTX + interconnect + banks), {sim:?}");
     let mut line = String::new();
     for (b, reference) in REFERENCE {
-        let r = big_stack(move || match b {
-            8 => run_ntx_rtl::<8, 12>(),
-            16 => run_ntx_rtl::<16, 11>(),
-            32 => run_ntx_rtl::<32, 10>(),
-            _ => run_ntx_rtl::<64, 9>(),
-        })?;
+        let r = run_banks(b, sim)?;
         println!(
-            "B={b:2}: {} cycles, utilisation {:.1}% (reference {reference:.1}%), outputs = golden model, rust-hdl {:.0} s ({:.0} cycles/s)",
-            r.cycles,
-            100.0 * r.utilisation,
-            r.seconds,
-            r.cycles as f64 / r.seconds
+            "B={b:2}: {} cycles, utilisation {:.1}% (reference {reference:.1}%), outputs = golden model, {}",
+            r.run.cycles,
+            100.0 * r.run.utilisation,
+            sim_line(&r)
         );
         line += &format!(
             "B={b} utilisation={:.1}% (ref {reference:.1}%)  ",
-            100.0 * r.utilisation
+            100.0 * r.run.utilisation
         );
     }
     println!("{}", line.trim_end());
     Ok(())
 }
 
-/// `ntx bench cluster-conv --banks B`: the reference's cluster experiment on
-/// the full RTL cluster (8 rust-hdl NTX, interconnect, banks) for one bank
-/// count. The last line is `banks=B cycles=N utilisation=NN.N% reference=NN.N%`.
-pub fn run_conv(banks: usize) -> Result<(), String> {
-    use crate::cluster_tb::big_stack;
+/// `ntx bench cluster-conv --banks B [--backend verilator|rust-hdl]`: the
+/// reference's cluster experiment on the full RTL cluster (8 NTX,
+/// interconnect, banks) for one bank count. The last line is
+/// `banks=B cycles=N utilisation=NN.N% reference=NN.N%`.
+pub fn run_conv(banks: usize, sim: ClusterSim) -> Result<(), String> {
     let reference = REFERENCE
         .iter()
         .find(|(b, _)| *b == banks)
         .map(|&(_, r)| r)
         .ok_or_else(|| format!("--banks must be one of 8, 16, 32, 64 (got {banks})"))?;
-    println!(
-        "cluster conv3x3: {N_NTX} rust-hdl NTX x {MACS} MACs on {banks} banks (minutes of rust-hdl simulation)"
-    );
-    let r = big_stack(move || match banks {
-        8 => run_ntx_rtl::<8, 12>(),
-        16 => run_ntx_rtl::<16, 11>(),
-        32 => run_ntx_rtl::<32, 10>(),
-        _ => run_ntx_rtl::<64, 9>(),
-    })?;
-    println!(
-        "outputs equal the golden model; rust-hdl {:.0} s ({:.0} cycles/s)",
-        r.seconds,
-        r.cycles as f64 / r.seconds
-    );
+    let note = match sim {
+        ClusterSim::Verilator => "Verilator; the first run per bank count builds the model",
+        ClusterSim::RustHdl => "rust-hdl: minutes of simulation",
+    };
+    println!("cluster conv3x3: {N_NTX} NTX x {MACS} MACs on {banks} banks ({note})");
+    let r = run_banks(banks, sim)?;
+    println!("outputs equal the golden model; {}", sim_line(&r));
     println!(
         "banks={banks} cycles={} utilisation={:.1}% reference={reference:.1}%",
-        r.cycles,
-        100.0 * r.utilisation
+        r.run.cycles,
+        100.0 * r.run.utilisation
     );
     Ok(())
 }

@@ -20,18 +20,21 @@ pub const BENCHES: &[&str] = &[
     "cluster-conv",
 ];
 
-/// Run benchmark `what` and print its figures (`banks`: for `cluster-conv`).
-pub fn run(what: &str, banks: Option<usize>) -> Result<(), String> {
+/// Run benchmark `what` and print its figures (`banks`: for `cluster-conv`;
+/// `backend`: simulator of `cluster-conv` and `cluster-ntx`, `verilator` or
+/// `rust-hdl`).
+pub fn run(what: &str, banks: Option<usize>, backend: &str) -> Result<(), String> {
     match what {
-        "cluster-conv" => {
-            cluster::run_conv(banks.ok_or("cluster-conv needs --banks B (8, 16, 32 or 64)")?)
-        }
+        "cluster-conv" => cluster::run_conv(
+            banks.ok_or("cluster-conv needs --banks B (8, 16, 32 or 64)")?,
+            backend.parse()?,
+        ),
         "model" => model::run(),
         "dag" => dag::run(),
         "fmac" => fmac::run(),
         "cluster" => cluster::run(),
         "cluster-model" => cluster::run_model_only(),
-        "cluster-ntx" => cluster::run_ntx(),
+        "cluster-ntx" => cluster::run_ntx(backend.parse()?),
         "ntx" => ntx::run(),
         "verilator" => verilator::run(),
         other => Err(format!(

@@ -90,11 +90,10 @@ impl XbarModel {
                 None => false,
                 Some(r) => {
                     urgent[m]
-                        || (!r.we
-                            && (0..reqs.len()).any(|j| {
-                                urgent[j]
-                                    && matches!(reqs[j], Some(q) if !q.we && q.addr >> 2 == r.addr >> 2)
-                            }))
+                        || (!r.we && (0..reqs.len()).any(|j| {
+                            urgent[j]
+                                && matches!(reqs[j], Some(q) if !q.we && q.addr >> 2 == r.addr >> 2)
+                        }))
                 }
             })
             .collect()
@@ -136,7 +135,12 @@ impl XbarModel {
     /// One clock cycle: this cycle's grants (arbiters, then read
     /// broadcast), last cycle's responses, then the clock edge (memory
     /// accesses of the granted requests).
-    pub fn cycle_urgent(&mut self, reqs: &[Option<Req>], levels: &[u8], urgent: &[bool]) -> CycleOut {
+    pub fn cycle_urgent(
+        &mut self,
+        reqs: &[Option<Req>],
+        levels: &[u8],
+        urgent: &[bool],
+    ) -> CycleOut {
         assert_eq!(reqs.len(), self.masters);
         let grants = self.arbitrate_urgent(reqs, levels, urgent);
         let mut out = CycleOut {

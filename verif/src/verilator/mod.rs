@@ -21,6 +21,7 @@
 //! ```
 
 pub mod backend;
+pub mod cluster;
 mod dl;
 pub mod shim;
 
