@@ -694,18 +694,17 @@ impl Logic for Ntx {
                 self.w_sel0.next = true;
             } else if self.port1.held_wr.val() {
                 self.w_sel1.next = true;
-            } else if !self.port0.held_rd.val() & !self.r0_ready.val() {
-                self.w_sel0.next = true;
-            } else if !self.port1.held_rd.val() & !self.r1_ready.val() {
+            } else if !self.port1.held_rd.val() & !self.q1.valid.val() {
                 self.w_sel1.next = true;
+            } else if !self.port0.held_rd.val() & !self.q0.valid.val() & !self.tcdm1_urgent.val() {
+                // port 0 is idle; not while port 1 lags: then port 0 runs in
+                // step with the other NTX reading the same input (broadcast)
+                self.w_sel0.next = true;
             } else if self.wq.count.val() >= bits::<5>(4) {
-                // both ports have reads: take the one that is ahead (not
-                // urgent), so the stream the NTX waits for keeps its slot
-                if !self.port1.held_rd.val() & !self.tcdm1_urgent.val() {
-                    self.w_sel1.next = true;
-                } else if !self.port0.held_rd.val() {
-                    self.w_sel0.next = true;
-                } else if !self.port1.held_rd.val() {
+                // both ports have reads: take port 1, so the operand A
+                // streams (port 0) of NTX that share an input stay in step
+                // and keep being served by one broadcast read
+                if !self.port1.held_rd.val() {
                     self.w_sel1.next = true;
                 }
             }
