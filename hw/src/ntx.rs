@@ -692,9 +692,9 @@ impl Logic for Ntx {
         if self.w_live.val() {
             if self.port0.held_wr.val() {
                 self.w_sel0.next = true;
-            } else if self.port1.held_wr.val() {
-                self.w_sel1.next = true;
-            } else if !self.port1.held_rd.val() & !self.q1.valid.val() {
+            } else if self.port1.held_wr.val() | (!self.port1.held_rd.val() & !self.q1.valid.val())
+            {
+                // a held write, or port 1 idle
                 self.w_sel1.next = true;
             } else if !self.port0.held_rd.val() & !self.q0.valid.val() & !self.tcdm1_urgent.val() {
                 // port 0 is idle; not while port 1 lags: then port 0 runs in

@@ -65,6 +65,30 @@ pub fn verilog(name: &str) -> Option<String> {
         .map(|(_, g)| g())
 }
 
+/// Verilog of the whole cluster (`Cluster<B, N>`, 32 Ki words of TCDM) for
+/// `banks` = 8, 16, 32 or 64 banks (top module `cluster`). Built on a big
+/// stack; takes seconds.
+pub fn cluster_verilog(banks: usize) -> Result<String, String> {
+    use ntx_hw::cluster::Cluster;
+    fn gen<const B: usize, const N: usize>() -> String {
+        let mut uut: Box<Cluster<B, N>> = Box::default();
+        uut.connect_all();
+        generate_verilog(&*uut)
+    }
+    let f: fn() -> String = match banks {
+        8 => gen::<8, 12>,
+        16 => gen::<16, 11>,
+        32 => gen::<32, 10>,
+        64 => gen::<64, 9>,
+        _ => {
+            return Err(format!(
+                "--cluster-banks must be 8, 16, 32 or 64 (got {banks})"
+            ))
+        }
+    };
+    Ok(crate::cluster_tb::big_stack(f))
+}
+
 /// Write `DIR/<name>.v` for every block (top module named `<name>`);
 /// returns the files in [`blocks`] order.
 pub fn write_all_verilog(dir: &Path) -> std::io::Result<Vec<PathBuf>> {

@@ -90,6 +90,10 @@ enum Cmd {
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
+        /// Write only DIR/cluster.v: the 8-NTX cluster with this many TCDM
+        /// banks (8, 16, 32 or 64; 32 KiW of TCDM).
+        #[arg(long)]
+        cluster_banks: Option<usize>,
     },
     /// Print benchmark figures.
     Bench {
@@ -159,7 +163,20 @@ fn run() -> Result<(), String> {
             println!("wrote {n} example cases to {}", out.display());
             Ok(())
         }
-        Cmd::Verilog { out } => {
+        Cmd::Verilog {
+            out,
+            cluster_banks: Some(banks),
+        } => {
+            let v = ntx_verif::flow_blocks::cluster_verilog(banks)?;
+            let f =
+                ntx_verif::flow::write_verilog(&out, "cluster", &v).map_err(|e| e.to_string())?;
+            println!("{}", f.display());
+            Ok(())
+        }
+        Cmd::Verilog {
+            out,
+            cluster_banks: None,
+        } => {
             let files =
                 ntx_verif::flow_blocks::write_all_verilog(&out).map_err(|e| e.to_string())?;
             for f in files {

@@ -153,3 +153,18 @@ fn cluster_bench_rejects_bad_backend_and_banks() {
     let (ok, _, stderr) = ntx(&["bench", "cluster-conv", "--banks", "7"]);
     assert!(!ok && stderr.contains("--banks must be one of"), "{stderr}");
 }
+
+#[test]
+fn cluster_verilog_is_written_and_bad_banks_rejected() {
+    let dir = tmp("cluster_verilog");
+    let d = dir.to_str().unwrap();
+    let (ok, _, stderr) = ntx(&["verilog", "--out", d, "--cluster-banks", "7"]);
+    assert!(
+        !ok && stderr.contains("must be 8, 16, 32 or 64"),
+        "{stderr}"
+    );
+    let (ok, stdout, stderr) = ntx(&["verilog", "--out", d, "--cluster-banks", "8"]);
+    assert!(ok, "{stderr}");
+    let v = std::fs::read_to_string(dir.join("cluster.v")).unwrap();
+    assert!(stdout.contains("cluster.v") && v.contains("module cluster"));
+}

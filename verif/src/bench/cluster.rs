@@ -4,8 +4,9 @@
 //! per NTX, filters 256 words apart, all jobs issued at once), for 8, 16, 32
 //! and 64 word-interleaved banks with per-bank round robin.
 //!
-//! The NTX are modelled by [`NtxTraffic`] (the reference NTX's memory
-//! pipeline: two ports, 5 elements of credit, writeback on a free port), and
+//! `ntx bench cluster` / `cluster-model`: the NTX are modelled by
+//! [`NtxTraffic`] (the reference NTX's memory pipeline: two ports, 5
+//! elements of credit; or ours: 32-element queues and urgency hints), and
 //! the interconnect and banks are the rust-hdl RTL ([`Tcdm`]); the
 //! behavioural interconnect twin runs the same traffic as a cross-check
 //! (it must give the same cycle count). Utilisation = MACs / (8 x cycles).
@@ -16,16 +17,13 @@
 //! (`--backend rust-hdl`, [`crate::cluster_tb::ClusterTb`]); both give the
 //! same cycle counts.
 //!
-//! Measured (2026-11-27, before the 32-deep NTX queues): `ntx bench
-//! cluster` (traffic model on the RTL interconnect, ~30 s) 43.5 / 63.5 /
-//! 87.7 / 95.4 %; `ntx bench cluster-ntx` (8 NTX, outputs checked against
-//! the golden model) 44.4 / 65.6 / 85.8 / 94.6 %, identical cycle counts on
-//! rust-hdl (~20 min at 170-220 cycles/s) and Verilator (20k-40k cycles/s:
-//! about 8 s per bank count, plus a one-time model build of 1-5 minutes
-//! per bank count, depending on the machine's load); reference 44.6 / 64.7 / 85.6 / 92.7 % for 8 / 16 / 32 /
-//! 64 banks. With the 32-deep NTX queues and the interconnect's read
-//! broadcast (e697f6e), `ntx bench cluster-ntx` on Verilator: 50.5 / 79.1 /
-//! 92.7 / 97.7 % (72,996 / 46,619 / 39,784 / 37,725 cycles).
+//! Measured (2026-11-27), full RTL cluster on Verilator (about 8 s per bank
+//! count plus a one-time model build of 1-3 minutes): 64.9 / 91.6 / 97.5 /
+//! 97.5 % (56,766 / 40,239 / 37,800 / 37,802 cycles) against the
+//! reference's 44.6 / 64.7 / 85.6 / 92.7 % for 8 / 16 / 32 / 64 banks; the
+//! 32-bank figure is the same on rust-hdl (37,800 cycles). Before the read
+//! broadcast, the 32-deep queues and the writeback change: 44.4 / 65.6 /
+//! 85.8 / 94.6 %.
 
 use crate::cluster_tb::ClusterDrive;
 use crate::model::job::{Command, Job};
