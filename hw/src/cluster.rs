@@ -254,7 +254,9 @@ impl<const B: usize, const N: usize> Logic for ClusterFabric<B, N> {
         self.tcdm.m_be[16].next = self.core_be.val();
         self.tcdm.m_wdata[16].next = self.core_wdata.val();
         self.tcdm.m_level[16].next = self.lvl_core.val();
-        self.tcdm.m_urgent[16].next = false;
+        // core and DMA count as urgent: urgency only orders NTX ports, and
+        // the round robin between NTX and core (mode 01) keeps its bound
+        self.tcdm.m_urgent[16].next = true;
         // ---- core -> DMA registers
         self.dma.reg_req.next = self.core_req.val() & self.hit_dma.val();
         self.dma.reg_we.next = self.core_we.val();
@@ -347,7 +349,7 @@ impl<const B: usize, const N: usize> Logic for ClusterFabric<B, N> {
         self.tcdm.m_be[17].next = self.dma.tcdm_be.val();
         self.tcdm.m_wdata[17].next = self.dma.tcdm_wdata.val();
         self.tcdm.m_level[17].next = self.lvl_core.val();
-        self.tcdm.m_urgent[17].next = false;
+        self.tcdm.m_urgent[17].next = true;
         self.dma.tcdm_gnt.next = self.tcdm.m_gnt[17].val();
         self.dma.tcdm_rvalid.next = self.tcdm.m_rvalid[17].val();
         self.dma.tcdm_rdata.next = self.tcdm.m_rdata[17].val();

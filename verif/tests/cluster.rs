@@ -11,7 +11,8 @@
 
 use ntx_hw::cluster::ClusterFabric;
 use ntx_hw::params::cluster::{
-    CORE_LEVEL, CORE_MASTER, DMA_BASE, DMA_MASTER, N_MASTERS, N_NTX, PRIO_WINDOW, TCDM_BASE,
+    CORE_LEVEL, CORE_MASTER, DMA_BASE, DMA_MASTER, NTX_MASTERS, N_MASTERS, N_NTX, PRIO_WINDOW,
+    TCDM_BASE,
 };
 use ntx_hw::params::dma::regs as dregs;
 use ntx_hw::params::{ntx_base_addr, NTX_BROADCAST_ADDR};
@@ -232,6 +233,7 @@ fn run_fabric(seed: u64, idle: u32, vault: HmcConfig) -> Result<u64, String> {
     let mut polling = false;
     let mut last_op: Option<Op> = None;
     let mut t = 0u64;
+    let mut urgent = vec![false; NTX_MASTERS];
     loop {
         // Inputs from the testbench side.
         // The NTX-port traffic stops after a while (NTX above the core can
@@ -258,6 +260,8 @@ fn run_fabric(seed: u64, idle: u32, vault: HmcConfig) -> Result<u64, String> {
             uut.ntx_tcdm_we[j].next = r.we;
             uut.ntx_tcdm_be[j].next = (r.be as u64).into();
             uut.ntx_tcdm_wdata[j].next = (r.wdata as u64).into();
+            urgent[j] = rng.gen_range(0..1000) < 300;
+            uut.ntx_tcdm_urgent[j].next = urgent[j];
         }
         for i in 0..N_NTX {
             uut.ntx_prio[i].next = (modes[i] as u64).into();
@@ -293,7 +297,11 @@ fn run_fabric(seed: u64, idle: u32, vault: HmcConfig) -> Result<u64, String> {
             })
             .collect();
         let lv: Vec<u8> = (0..N_MASTERS).map(|m| level(m, &modes, window)).collect();
-        let exp = model.cycle(&all, &lv);
+        // NTX ports: the hints driven above; core and DMA: always urgent.
+        let urg: Vec<bool> = (0..N_MASTERS)
+            .map(|m| if m < NTX_MASTERS { urgent[m] } else { true })
+            .collect();
+        let exp = model.cycle_urgent(&all, &lv, &urg);
         for m in 0..N_MASTERS {
             if uut.tcdm.m_gnt[m].val() != exp.gnt[m] || uut.tcdm.m_rvalid[m].val() != exp.rvalid[m]
             {

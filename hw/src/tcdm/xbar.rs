@@ -26,9 +26,9 @@
 //! other port's). A request is urgent if its master is, or if it reads the
 //! same word as an urgent read (a broadcast that serves an urgent master).
 //! Serving the waiting stream first lets the NTX buffers absorb conflicts
-//! on the stream that is ahead. A master that never raises `m_urgent`
-//! (core, DMA) still gets the round-robin bound among the non-urgent
-//! requests, and an NTX port that keeps losing falls behind and becomes
+//! on the stream that is ahead. The cluster ties the hint of the core and
+//! the DMA high, so they keep the round-robin bound against NTX ports of
+//! their level, and an NTX port that keeps losing falls behind and becomes
 //! urgent itself.
 //!
 //! The arbiters are unrolled inside this block (an index register per bank):
