@@ -233,7 +233,7 @@ fn run_fabric(seed: u64, idle: u32, vault: HmcConfig) -> Result<u64, String> {
     let mut polling = false;
     let mut last_op: Option<Op> = None;
     let mut t = 0u64;
-    let mut urgent = vec![false; NTX_MASTERS];
+    let mut urgent = [false; NTX_MASTERS];
     loop {
         // Inputs from the testbench side.
         // The NTX-port traffic stops after a while (NTX above the core can
