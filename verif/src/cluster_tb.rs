@@ -275,3 +275,87 @@ pub fn lint_composed(name: &str, verilog: &str) -> std::path::PathBuf {
     iverilog_compile(&path, name).unwrap();
     path
 }
+
+/// A random job for the cluster scenarios: NTX-region `region` (byte
+/// address) holds three areas of `area` bytes, one per AGU, and every AGU
+/// stays inside its own area; loops of up to `max_trip` iterations, any
+/// opcode, random strides, init/IRQ/polarity fields.
+pub fn random_region_job(
+    rng: &mut rand::rngs::StdRng,
+    region: u32,
+    area: u32,
+    max_trip: u16,
+) -> crate::model::job::Job {
+    loop {
+        let job = random_region_job_unchecked(rng, region, area, max_trip);
+        let inside = crate::model::dag::steps(&job.loop_config()).all(|st| {
+            (0..3).all(|g| {
+                let a = st.addr[g] * 4;
+                a >= region + g as u32 * area && a < region + (g as u32 + 1) * area
+            })
+        });
+        if inside {
+            return job;
+        }
+    }
+}
+
+fn random_region_job_unchecked(
+    rng: &mut rand::rngs::StdRng,
+    region: u32,
+    area: u32,
+    max_trip: u16,
+) -> crate::model::job::Job {
+    use crate::model::job::{Command, Job};
+    use ntx_hw::params::opcode;
+    use rand::Rng;
+    let op = rng.gen_range(0..opcode::COUNT);
+    let outer = rng.gen_range(1..=3u8);
+    let mut inner = rng.gen_range(0..=outer);
+    if op == opcode::MASKMAC {
+        inner = 0; // MASKMAC with inner_level > 0 is unportable (spec 6)
+    }
+    let init = rng.gen_range(inner..=outer);
+    let mut loop_end = [0u16; 5];
+    for e in loop_end.iter_mut().take(outer as usize) {
+        *e = rng.gen_range(0..max_trip);
+    }
+    let cmd = Command {
+        opcode: op as u8,
+        init_level: init,
+        inner_level: inner,
+        outer_level: outer,
+        init_sel: rng.gen_range(0..4),
+        aux: rng.gen_range(0..5),
+        irq_cfg: rng.gen_range(0..3),
+        polarity: rng.gen_bool(0.3),
+    };
+    let mut base = [0u32; 3];
+    for (k, b) in base.iter_mut().enumerate() {
+        *b = region + k as u32 * area + area / 2 + 4 * rng.gen_range(0..64);
+    }
+    let mut stride = [[0i32; 5]; 3];
+    for s in stride.iter_mut() {
+        for v in s.iter_mut() {
+            *v = 4 * rng.gen_range(-3..=3);
+        }
+    }
+    Job {
+        name: format!("random_{op}"),
+        cmd: cmd.encode(),
+        loop_end,
+        base,
+        stride,
+    }
+}
+
+/// A random TCDM word for the cluster scenarios: small integers (MAXMIN
+/// indices, MASK counters), zero, or a float in [-8, 8).
+pub fn random_value(rng: &mut rand::rngs::StdRng) -> u32 {
+    use rand::Rng;
+    match rng.gen_range(0..8) {
+        0 => rng.gen_range(0..40),
+        1 => 0,
+        _ => (rng.gen_range(-8.0f32..8.0)).to_bits(),
+    }
+}

@@ -9,12 +9,11 @@
 
 use ntx_hw::params::cluster::{BANK_WORDS_LOG2, DMA_BASE, N_BANKS, N_NTX, TCDM_BASE};
 use ntx_hw::params::dma::regs as dregs;
-use ntx_hw::params::{ntx_base_addr, opcode, regs, NTX_BROADCAST_ADDR};
-use ntx_verif::cluster_tb::{big_stack, ClusterTb};
-use ntx_verif::model::dag::steps;
+use ntx_hw::params::{ntx_base_addr, regs, NTX_BROADCAST_ADDR};
+use ntx_verif::cluster_tb::{big_stack, random_region_job, random_value, ClusterTb};
 use ntx_verif::model::dma::{execute, validate, Descriptor, DmaLimits};
 use ntx_verif::model::hmc::HmcConfig;
-use ntx_verif::model::job::{Command, Job};
+use ntx_verif::model::job::Job;
 use ntx_verif::model::mem::Tcdm as MemModel;
 use ntx_verif::model::ntx::NtxModel;
 use proptest::prelude::*;
@@ -31,68 +30,6 @@ const DMA_REGION: u32 = REGION * (N_NTX as u32 - 1) + 3 * AREA; // the last NTX 
 const EXT_BYTES: usize = 1 << 16;
 
 type Tb = ClusterTb<B, N>;
-
-fn random_job(rng: &mut StdRng, region: u32) -> Job {
-    loop {
-        let job = random_job_unchecked(rng, region);
-        // Every AGU stays inside its own area of the region.
-        let inside = steps(&job.loop_config()).all(|st| {
-            (0..3).all(|g| {
-                let a = st.addr[g] * 4;
-                a >= region + g as u32 * AREA && a < region + (g as u32 + 1) * AREA
-            })
-        });
-        if inside {
-            return job;
-        }
-    }
-}
-
-fn random_job_unchecked(rng: &mut StdRng, region: u32) -> Job {
-    let op = rng.gen_range(0..opcode::COUNT);
-    let outer = rng.gen_range(1..=3u8);
-    let mut inner = rng.gen_range(0..=outer);
-    if op == opcode::MASKMAC {
-        inner = 0; // MASKMAC with inner_level > 0 is unportable (spec 6)
-    }
-    let init = rng.gen_range(inner..=outer);
-    let mut loop_end = [0u16; 5];
-    for e in loop_end.iter_mut().take(outer as usize) {
-        *e = rng.gen_range(0..=9);
-    }
-    let cmd = Command {
-        opcode: op as u8,
-        init_level: init,
-        inner_level: inner,
-        outer_level: outer,
-        init_sel: rng.gen_range(0..4),
-        aux: rng.gen_range(0..5),
-        irq_cfg: rng.gen_range(0..3),
-        polarity: rng.gen_bool(0.3),
-    };
-    let area = |k: u32, rng: &mut StdRng| region + k * AREA + AREA / 2 + 4 * rng.gen_range(0..64);
-    let mut stride = [[0i32; 5]; 3];
-    for s in stride.iter_mut() {
-        for v in s.iter_mut() {
-            *v = 4 * rng.gen_range(-3..=3);
-        }
-    }
-    Job {
-        name: format!("random_{op}"),
-        cmd: cmd.encode(),
-        loop_end,
-        base: [area(0, rng), area(1, rng), area(2, rng)],
-        stride,
-    }
-}
-
-fn random_value(rng: &mut StdRng) -> u32 {
-    match rng.gen_range(0..8) {
-        0 => rng.gen_range(0..40), // small integers (MAXMIN idx, MASK counters)
-        1 => 0,
-        _ => (rng.gen_range(-8.0f32..8.0)).to_bits(),
-    }
-}
 
 fn run_cluster(seed: u64) -> Result<u64, String> {
     let mut rng = StdRng::seed_from_u64(seed);
@@ -114,7 +51,7 @@ fn run_cluster(seed: u64) -> Result<u64, String> {
     }
     let initial: Vec<u32> = mem.words().to_vec();
     let jobs: Vec<Job> = (0..N_NTX as u32)
-        .map(|i| random_job(&mut rng, i * REGION))
+        .map(|i| random_region_job(&mut rng, i * REGION, AREA, 10))
         .collect();
     let prio: Vec<u32> = (0..N_NTX).map(|_| rng.gen_range(0..3)).collect();
     let d = Descriptor {
