@@ -72,6 +72,11 @@ impl Tcdm {
         &self.words
     }
 
+    /// All words, for bulk updates (DMA).
+    pub fn words_mut(&mut self) -> &mut [u32] {
+        &mut self.words
+    }
+
     /// Words that differ from the fill value, as (byte address, value),
     /// sorted by address.
     pub fn non_fill(&self) -> Vec<(u32, u32)> {

@@ -4,6 +4,7 @@
 //! vault). Every hardware block has its twin here and is tested against it.
 
 pub mod arith;
+pub mod cluster;
 pub mod dag;
 pub mod dma;
 pub mod hmc;

@@ -148,23 +148,22 @@ impl NtxModel {
             }
             regs::IRQ => self.irq &= !value,
             regs::STATUS => {}
+            _ if !self.accepts(word) => return false,
             regs::CMD => {
-                if self.committed {
-                    return false;
-                }
                 self.cmd_reg = value;
                 self.committed = true;
             }
-            w if Staging::decode(w).is_some() => {
-                if self.committed {
-                    return false;
-                }
-                self.staging.write(w, value);
-            }
+            w if Staging::decode(w).is_some() => self.staging.write(w, value),
             _ => {}
         }
         self.advance(mem);
         true
+    }
+
+    /// Whether a write to register word `word` would be granted now
+    /// (staging area and CMD are not while a committed job waits).
+    pub fn accepts(&self, word: u32) -> bool {
+        !(self.committed && (word == regs::CMD || Staging::decode(word).is_some()))
     }
 
     /// Register read at word offset `word` (unmapped words read 0).
