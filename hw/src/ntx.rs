@@ -36,6 +36,11 @@ pub type Queue<T> = RamFifo32<T>;
 /// [`Queue`] with an `almost_full` output (the read data FIFOs: credit).
 pub type CreditQueue<T> = RamFifo32Af<T>;
 const _: () = assert!(NTX_QUEUE_DEPTH == 32, "Queue must match NTX_QUEUE_DEPTH");
+// hdl_gen needs literals: the write arbiter loads 255 into its 8-bit window.
+const _: () = assert!(
+    NTX_CONTENTION_WINDOW == 255,
+    "w_cont must match NTX_CONTENTION_WINDOW"
+);
 use port::Port;
 use regif::RegIf;
 use rust_hdl::prelude::*;
@@ -104,10 +109,17 @@ pub struct Ntx {
     act_cmd: DFF<Bits<21>>,
     act_loop_end: [DFF<Bits<LOOP_WIDTH>>; N_LOOPS],
     act_stride: [DFF<Bits<AGU_ADDR_WIDTH>>; 15],
-    beat2: DFF<Bit>,
+    /// The C read of the last three-read element is still to be queued
+    /// (on port 1, at `c_addr`): it goes in the next cycle beside the
+    /// next element's port-0 reads.
+    c_pend: DFF<Bit>,
+    c_addr: DFF<Bits<AGU_ADDR_WIDTH>>,
     got1: DFF<Bit>,
     b_hold: DFF<Bits<DATA_WIDTH>>,
     fmac_pend: DFF<Bits<5>>,
+    /// Cycles since a TCDM request was last refused (saturating window,
+    /// [`NTX_CONTENTION_WINDOW`]); nonzero = the ports are contended.
+    w_cont: DFF<Bits<8>>,
     // generator locals
     clr: Signal<Local, Bit>,
     take: Signal<Local, Bit>,
@@ -131,7 +143,8 @@ pub struct Ntx {
     push_b: Signal<Local, Bit>,
     push_c0: Signal<Local, Bit>,
     push_c1: Signal<Local, Bit>,
-    g_step: Signal<Local, Bit>,
+    c_push: Signal<Local, Bit>,
+    q1_blocked: Signal<Local, Bit>,
     room: Signal<Local, Bit>,
     go: Signal<Local, Bit>,
     sb_m: [Signal<Local, Bit>; 16],
@@ -170,6 +183,9 @@ pub struct Ntx {
     r1_ready: Signal<Local, Bit>,
     w_sel0: Signal<Local, Bit>,
     w_sel1: Signal<Local, Bit>,
+    w_contended: Signal<Local, Bit>,
+    w_free0: Signal<Local, Bit>,
+    w_free1: Signal<Local, Bit>,
     w_retire: Signal<Local, Bit>,
     pipe_empty: Signal<Local, Bit>,
     // ALU beside the FMAC (alu register, cnt/idx counters, comparisons)
@@ -205,6 +221,9 @@ pub struct Ntx {
     /// `!x_test` as a 1-bit signal: inverting inside a wider expression
     /// would widen before inverting in the generated Verilog.
     x_untaken: Signal<Local, Bit>,
+    /// A MASKMAC store whose test is false while no FMAC result is in
+    /// flight: its (cancelled) write-queue entry skips the FMAC pipeline.
+    x_mm_skip: Signal<Local, Bit>,
     x_wdata: Signal<Local, Bits<32>>,
 }
 
@@ -212,7 +231,8 @@ impl Logic for Ntx {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, act_valid, act_cmd, beat2, got1, b_hold, fmac_pend, x_alu, x_cnt, x_idx
+            self, clock, act_valid, act_cmd, c_pend, c_addr, got1, b_hold, fmac_pend, w_cont,
+            x_alu, x_cnt, x_idx
         );
         for k in 0..5 {
             self.act_loop_end[k].clock.next = self.clock.val();
@@ -307,7 +327,7 @@ impl Logic for Ntx {
             | (self.g_op.val() == bits::<4>(2))
             | (self.g_op.val() == bits::<4>(4))
             | (self.g_op.val() == bits::<4>(5))
-            | (self.g_op.val() == bits::<4>(6))
+            | ((self.g_op.val() == bits::<4>(6)) & !self.g_aux.val().get_bit(2))
             | (self.g_mm.val() & !self.g_aux.val().get_bit(2));
         self.need_a.next = self.g_ex_a.val()
             | (self.g_init.val() & self.g_uses_init.val() & (self.g_sel.val() == bits::<2>(0)))
@@ -319,16 +339,21 @@ impl Logic for Ntx {
             (self.g_init.val() & self.g_uses_init.val() & (self.g_sel.val() == bits::<2>(2)))
                 | (self.g_mm.val() & self.g_store.val());
         self.three.next = self.need_a.val() & self.need_b.val() & self.need_c.val();
-        self.push_a.next = self.need_a.val() & !self.beat2.q.val();
-        self.push_b.next = self.need_b.val() & !self.beat2.q.val();
+        // One element per cycle. A three-read element queues A (port 0) and
+        // B (port 1) now and its C on port 1 in the next cycle, beside the
+        // next element's port-0 reads; an element that needs port 1 then
+        // waits one cycle.
+        self.push_a.next = self.need_a.val();
+        self.push_b.next = self.need_b.val();
         self.push_c0.next = self.need_c.val() & !self.need_a.val();
-        self.push_c1.next =
-            self.need_c.val() & self.need_a.val() & (!self.three.val() | self.beat2.q.val());
-        self.g_step.next = !self.three.val() | self.beat2.q.val();
+        self.push_c1.next = self.need_c.val() & self.need_a.val() & !self.three.val();
+        self.c_push.next = self.c_pend.q.val() & !self.q1.full.val() & !self.clr.val();
+        self.q1_blocked.next =
+            self.c_pend.q.val() & (!self.c_push.val() | self.push_b.val() | self.push_c1.val());
         self.room.next = (!(self.push_a.val() | self.push_c0.val()) | !self.q0.full.val())
             & (!(self.push_b.val() | self.push_c1.val()) | !self.q1.full.val())
-            & (!self.g_step.val() | !self.ef.full.val())
-            & (!(self.g_step.val() & self.g_store.val()) | !self.sb.full.val());
+            & !self.ef.full.val()
+            & (!self.g_store.val() | !self.sb.full.val());
         // store scoreboard: does a needed read match a pending store?
         for i in 0..16 {
             self.sb_m[i].next = self.sb.ent_v[i].val()
@@ -356,6 +381,7 @@ impl Logic for Ntx {
             & !self.regif.invalid.val()
             & !self.clr.val()
             & self.room.val()
+            & !self.q1_blocked.val()
             & !self.sb_hit.val();
         self.g_irq.next = bits::<2>(0);
         if self.dag.done.val() & (self.act_cmd.q.val().get_bits::<2>(18) == bits::<2>(1)) {
@@ -379,19 +405,29 @@ impl Logic for Ntx {
             self.q0.din.next = self.dag.addr2.val();
         }
         self.q1.din.next = self.dag.addr1.val();
-        if self.beat2.q.val() | !self.need_b.val() {
+        if !self.need_b.val() {
             self.q1.din.next = self.dag.addr2.val();
         }
+        if self.c_pend.q.val() {
+            self.q1.din.next = self.c_addr.q.val();
+        }
         self.q0.push.next = self.go.val() & (self.push_a.val() | self.push_c0.val());
-        self.q1.push.next = self.go.val() & (self.push_b.val() | self.push_c1.val());
+        self.q1.push.next =
+            self.c_push.val() | (self.go.val() & (self.push_b.val() | self.push_c1.val()));
         self.ef.din.next = self.rec.val();
-        self.ef.push.next = self.go.val() & self.g_step.val();
+        self.ef.push.next = self.go.val();
         self.sb.din.next = self.dag.addr2.val();
-        self.sb.push.next = self.go.val() & self.g_step.val() & self.g_store.val();
-        self.dag.step.next = self.go.val() & self.g_step.val();
+        self.sb.push.next = self.go.val() & self.g_store.val();
+        self.dag.step.next = self.go.val();
+        if self.c_push.val() {
+            self.c_pend.d.next = false;
+        }
         if self.go.val() {
-            self.beat2.d.next = !self.g_step.val();
-            if self.g_step.val() & self.dag.done.val() {
+            if self.three.val() {
+                self.c_pend.d.next = true;
+                self.c_addr.d.next = self.dag.addr2.val();
+            }
+            if self.dag.done.val() {
                 self.act_valid.d.next = false;
             }
         }
@@ -430,20 +466,14 @@ impl Logic for Ntx {
         self.e_two1.next = self.e_na.val() & self.e_nb.val() & self.e_nc.val();
         self.e_n0.next = self.e_na.val() | self.e_nc.val();
         self.e_n1.next = self.e_nb.val() | (self.e_nc.val() & self.e_na.val());
-        // first of two port-1 operands (B) goes to the holding register
-        self.take_b.next = self.ef.valid.val()
-            & self.e_two1.val()
-            & !self.got1.q.val()
-            & self.rf1.valid.val()
-            & !self.clr.val();
-        if self.take_b.val() {
-            self.got1.d.next = true;
-            self.b_hold.d.next = self.rf1.dout.val();
-        }
+        // Port-1 operand skid: `b_hold` (valid when `got1`) holds the oldest
+        // port-1 operand, filled whenever it is empty and the head element
+        // takes nothing from port 1, so an element with two port-1 operands
+        // (B and C) fires in one cycle: B from the skid, C from the FIFO.
         self.e_ready.next = self.ef.valid.val()
             & (!self.e_n0.val() | self.rf0.valid.val())
-            & (!self.e_n1.val() | self.rf1.valid.val())
-            & (!self.e_two1.val() | self.got1.q.val());
+            & (!self.e_n1.val() | self.got1.q.val() | self.rf1.valid.val())
+            & (!self.e_two1.val() | (self.got1.q.val() & self.rf1.valid.val()));
         self.e_fmac_op.next = (self.e_op.val() <= bits::<4>(3)) | (self.e_op.val() == bits::<4>(7));
         // result space: FMAC stores count their slot at issue; ALU results
         // wait until the FMAC has drained (keeps results in element order)
@@ -456,18 +486,33 @@ impl Logic for Ntx {
         self.fire.next = self.e_ready.val() & self.e_res_ok.val() & !self.clr.val();
         self.ef.pop.next = self.fire.val();
         self.rf0.pop.next = self.fire.val() & self.e_n0.val();
-        self.rf1.pop.next = (self.fire.val() & self.e_n1.val()) | self.take_b.val();
-        if self.fire.val() {
+        // skid fill: empty and unused, or its operand used by a one-operand
+        // element this cycle
+        self.take_b.next = self.rf1.valid.val()
+            & !self.clr.val()
+            & ((!self.got1.q.val() & !(self.fire.val() & self.e_n1.val()))
+                | (self.got1.q.val() & self.fire.val() & self.e_n1.val() & !self.e_two1.val()));
+        self.rf1.pop.next = self.take_b.val()
+            | (self.fire.val() & self.e_two1.val())
+            | (self.fire.val() & self.e_n1.val() & !self.got1.q.val());
+        if self.fire.val() & self.e_n1.val() {
             self.got1.d.next = false;
+        }
+        if self.take_b.val() {
+            self.got1.d.next = true;
+            self.b_hold.d.next = self.rf1.dout.val();
         }
         self.op_a.next = self.rf0.dout.val();
         self.op_b.next = self.rf1.dout.val();
-        if self.e_two1.val() {
+        if self.got1.q.val() {
             self.op_b.next = self.b_hold.q.val();
         }
         self.op_c.next = self.rf0.dout.val();
         if self.e_na.val() {
-            self.op_c.next = self.rf1.dout.val();
+            self.op_c.next = self.op_b.val();
+            if self.e_two1.val() {
+                self.op_c.next = self.rf1.dout.val();
+            }
         }
         self.iv.next = bits::<32>(0);
         if self.e_sel.val() == bits::<2>(0) {
@@ -568,6 +613,10 @@ impl Logic for Ntx {
         }
         self.x_test.next = self.x_tst.val();
         self.x_untaken.next = !self.x_tst.val();
+        self.x_mm_skip.next = self.x_is_maskmac.val()
+            & self.e_store.val()
+            & !self.x_tst.val()
+            & (self.fmac_pend.q.val() == bits::<5>(0));
         // MAXMIN update
         self.x_upd.next = self.x_gt.val() ^ !self.e_pol.val();
         self.x_alu_n.next = self.x_alu1.val();
@@ -650,7 +699,8 @@ impl Logic for Ntx {
         }
         if self.e_op.val() == bits::<4>(7) {
             // MASKMAC: init acc = A; at a store with the test true acc += C
-            self.f_valid.next = self.e_init.val() | self.e_store.val();
+            self.f_valid.next = self.e_init.val() | (self.e_store.val() & !self.x_mm_skip.val());
+            self.f_norm.next = self.e_store.val() & !self.x_mm_skip.val();
             self.fmac.load_value.next = self.op_a.val();
             self.fmac.mul.next = self.e_store.val() & self.x_test.val();
             self.fmac.op_a.next = self.op_c.val();
@@ -672,9 +722,15 @@ impl Logic for Ntx {
         }
         // results into the write queue
         self.wq.push.next = self.fmac.out_valid.val()
-            | (self.fire.val() & !self.e_fmac_op.val() & self.e_store.val());
+            | (self.fire.val()
+                & (!self.e_fmac_op.val() | self.x_mm_skip.val())
+                & self.e_store.val());
         self.wq.din.next = bit_cast::<35, 32>(self.x_wdata.val())
             | (bit_cast::<35, 2>(self.e_rec.val().get_bits::<2>(15)) << 33);
+        if self.x_mm_skip.val() {
+            self.wq.din.next =
+                (bit_cast::<35, 2>(self.e_rec.val().get_bits::<2>(15)) << 33).replace_bit(32, true);
+        }
         if self.fmac.out_valid.val() {
             self.wq.din.next = bit_cast::<35, 32>(self.fmac.result.val())
                 | (bit_cast::<35, FMAC_TAG_WIDTH>(self.fmac.tag_out.val()) << 32);
@@ -687,24 +743,57 @@ impl Logic for Ntx {
         self.port1.wr_addr.next = self.sb.head.val();
         self.port0.wr_data.next = self.wq.dout.val().get_bits::<32>(0);
         self.port1.wr_data.next = self.wq.dout.val().get_bits::<32>(0);
+        // Contention: a request refused within the last window cycles.
+        if (self.port0.req.val() & !self.tcdm0_gnt.val())
+            | (self.port1.req.val() & !self.tcdm1_gnt.val())
+        {
+            self.w_cont.d.next = bits::<8>(255); // NTX_CONTENTION_WINDOW
+        } else if self.w_cont.q.val() != 0 {
+            self.w_cont.d.next = self.w_cont.q.val() - 1;
+        }
+        self.w_contended.next = self.w_cont.q.val() != 0;
+        // A port is free this cycle when it holds no read and offers none.
+        self.w_free0.next = !self.port0.held_rd.val() & !self.r0_ready.val();
+        self.w_free1.next = !self.port1.held_rd.val() & !self.r1_ready.val();
         self.w_sel0.next = false;
         self.w_sel1.next = false;
         if self.w_live.val() {
             if self.port0.held_wr.val() {
                 self.w_sel0.next = true;
-            } else if self.port1.held_wr.val() | (!self.port1.held_rd.val() & !self.q1.valid.val())
-            {
-                // a held write, or port 1 idle
+            } else if self.port1.held_wr.val() {
                 self.w_sel1.next = true;
-            } else if !self.port0.held_rd.val() & !self.q0.valid.val() & !self.tcdm1_urgent.val() {
-                // port 0 is idle; not while port 1 lags: then port 0 runs in
-                // step with the other NTX reading the same input (broadcast)
+            } else if self.w_contended.val() {
+                // Contended (a cluster): keep the operand A streams (port 0)
+                // of NTX that share an input in step, so one broadcast read
+                // keeps serving them: write on port 1 when it is idle, on an
+                // idle port 0 only when port 1 is not behind or the job has
+                // no operand-A stream, and a result that must preempt reads
+                // takes port 1.
+                if !self.port1.held_rd.val() & !self.q1.valid.val() {
+                    self.w_sel1.next = true;
+                } else if !self.port0.held_rd.val()
+                    & !self.q0.valid.val()
+                    & (!self.tcdm1_urgent.val() | !self.g_ex_a.val())
+                {
+                    self.w_sel0.next = true;
+                } else if (self.wq.count.val() >= bits::<5>(4)) & !self.port1.held_rd.val() {
+                    self.w_sel1.next = true;
+                }
+            } else if self.w_free1.val() {
+                // Uncontended: a write takes whichever port is free this
+                // cycle, so one read stream plus writes run at one element
+                // per cycle and three-access ops at 1.5.
+                self.w_sel1.next = true;
+            } else if self.w_free0.val() {
                 self.w_sel0.next = true;
             } else if self.wq.count.val() >= bits::<5>(4) {
-                // both ports have reads: take port 1, so the operand A
-                // streams (port 0) of NTX that share an input stay in step
-                // and keep being served by one broadcast read
-                if !self.port1.held_rd.val() {
+                // both ports offer reads: the write preempts the port that
+                // is ahead (not urgent), so the lagging stream keeps its slot
+                if !self.port1.held_rd.val() & !self.tcdm1_urgent.val() {
+                    self.w_sel1.next = true;
+                } else if !self.port0.held_rd.val() {
+                    self.w_sel0.next = true;
+                } else if !self.port1.held_rd.val() {
                     self.w_sel1.next = true;
                 }
             }
@@ -740,6 +829,7 @@ impl Logic for Ntx {
 
         // ---------------- status and clear ----------------
         self.pipe_empty.next = (self.ef.count.val() == 0)
+            & !self.c_pend.q.val()
             & !self.q0.valid.val()
             & !self.q1.valid.val()
             & (self.rf0.count.val() == 0)
@@ -762,9 +852,10 @@ impl Logic for Ntx {
         self.wq.clear.next = self.clr.val();
         if self.clr.val() {
             self.act_valid.d.next = false;
-            self.beat2.d.next = false;
+            self.c_pend.d.next = false;
             self.got1.d.next = false;
             self.fmac_pend.d.next = bits::<5>(0);
+            self.w_cont.d.next = bits::<8>(0);
         }
     }
 }

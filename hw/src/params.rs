@@ -35,6 +35,13 @@ pub const FMAC_TAG_WIDTH: usize = 24;
 /// the element FIFO: how far one operand stream may run ahead of the other
 /// (absorbs bank conflicts on the stream that is ahead; section 9 cluster).
 pub const NTX_QUEUE_DEPTH: usize = 32;
+/// Cycles after a refused TCDM request during which an NTX treats its
+/// ports as contended and steers result writes to keep the operand-A
+/// streams of the cluster in step (see the NTX write arbiter); without
+/// contention a write takes whichever port is free. Longer than the gap
+/// between the result writes of a 3x3 convolution over 16 channels (144
+/// elements), whose writes are what collide in a cluster.
+pub const NTX_CONTENTION_WINDOW: u64 = 255;
 
 /// Register word offsets (spec section 3).
 pub mod regs {

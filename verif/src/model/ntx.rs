@@ -359,7 +359,13 @@ impl NtxModel {
                 dp.test = Self::test(cmd.aux & 3, pol, dp.alu, b, dp.cnt);
             }
             opcode::MASK => {
-                let (a, b) = (mem.read(step.addr[0]), mem.read(step.addr[1]));
+                let a = mem.read(step.addr[0]);
+                // B is read only by the comparisons (aux 0-3), as in hardware
+                let b = if cmd.aux & 4 == 0 {
+                    mem.read(step.addr[1])
+                } else {
+                    0
+                };
                 dp.last_a = a;
                 dp.test = Self::test(cmd.aux, pol, dp.alu, b, dp.cnt);
                 dp.cnt = dp.cnt.wrapping_add(1);
