@@ -88,9 +88,12 @@ impl Backend for ModelBackend {
     }
 }
 
-/// Limits that keep a job from running away.
+/// Run conditions: limits that keep a job from running away, and the
+/// memory contention of timed backends.
 #[derive(Clone, Copy, Debug)]
 pub struct RunLimits {
+    /// Grant stalls of a timed backend (`--stall`); `None`: always granting.
+    pub stall: Option<Stall>,
     /// Largest accepted job, in execute steps.
     pub max_steps: u64,
     /// Cycles allowed per step (plus a fixed allowance) before a timed
@@ -101,6 +104,7 @@ pub struct RunLimits {
 impl Default for RunLimits {
     fn default() -> Self {
         Self {
+            stall: None,
             max_steps: 1 << 32,
             cycles_per_step: 64,
         }
@@ -191,12 +195,75 @@ pub fn run_job(
 /// Names accepted by [`create_backend`].
 pub const BACKENDS: &[&str] = &["model", "rtl", "verilator"];
 
+/// Memory contention of a timed backend: each TCDM port's grant is withheld
+/// with probability `p` per cycle, independently per port, from a seeded
+/// generator (so cycle counts are deterministic for a seed).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stall {
+    /// Probability (0 <= p < 1) that a port is not granted in a cycle.
+    pub p: f64,
+    /// Seed of the grant pattern.
+    pub seed: u64,
+}
+
+impl std::str::FromStr for Stall {
+    type Err = String;
+    /// `P` or `P,SEED` (P a fraction, e.g. `0.1`, or a percentage, `10%`).
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (p, seed) = match s.split_once(',') {
+            Some((p, seed)) => (
+                p,
+                seed.trim()
+                    .parse()
+                    .map_err(|_| format!("--stall {s:?}: seed {seed:?} is not a number"))?,
+            ),
+            None => (s, 1),
+        };
+        let p = p.trim();
+        let v: f64 = match p.strip_suffix('%') {
+            Some(pc) => pc.parse::<f64>().map(|x| x / 100.0),
+            None => p.parse(),
+        }
+        .map_err(|_| format!("--stall {s:?}: {p:?} is not a probability"))?;
+        if !(0.0..1.0).contains(&v) {
+            return Err(format!(
+                "--stall {s:?}: the probability must be at least 0 and below 1"
+            ));
+        }
+        Ok(Stall { p: v, seed })
+    }
+}
+
 /// Create a backend by name with `mem` as its TCDM.
 pub fn create_backend(name: &str, mem: Tcdm) -> Result<Box<dyn Backend>, BackendError> {
+    create_backend_with(name, mem, None)
+}
+
+/// Create a backend by name with `mem` as its TCDM and, for the timed
+/// backends, an optional grant-stall pattern.
+pub fn create_backend_with(
+    name: &str,
+    mem: Tcdm,
+    stall: Option<Stall>,
+) -> Result<Box<dyn Backend>, BackendError> {
+    if stall.is_some() && name == "model" {
+        return Err(BackendError(
+            "--stall needs a timed backend (rtl or verilator); the model is untimed".into(),
+        ));
+    }
     match name {
         "model" => Ok(Box::new(ModelBackend::new(mem))),
-        "rtl" => Ok(Box::new(crate::rtl::RtlBackend::new(mem))),
-        "verilator" => Ok(Box::new(crate::verilator::backend::create(mem)?)),
+        "rtl" => Ok(Box::new(match stall {
+            Some(s) => crate::rtl::RtlBackend::with_stalls(mem, [s.p, s.p], s.seed),
+            None => crate::rtl::RtlBackend::new(mem),
+        })),
+        "verilator" => {
+            let mut be = crate::verilator::backend::create(mem)?;
+            if let Some(s) = stall {
+                be.set_grant(crate::pins::random_grants(s));
+            }
+            Ok(Box::new(be))
+        }
         other => Err(BackendError(format!(
             "unknown backend {other:?}; available: {}",
             BACKENDS.join(", ")

@@ -1,30 +1,78 @@
 //! Checking reference-format cases (job + initial + expected memory) on any
 //! backend, with the reference's cycle counts (spec section 9) alongside.
 
-use crate::backend::{create_backend, run_job, RunLimits};
+use crate::backend::{create_backend_with, run_job, RunLimits};
 use crate::jobfile::{self, CaseFiles};
 use crate::model::mem::Tcdm;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Cycles from CMD write to idle measured on the reference RTL (spec 9).
-pub const REFERENCE_CYCLES: &[(&str, u64)] = &[
-    ("0000", 123),
-    ("0016", 100_121),
-    ("0024", 221),
-    ("0028", 215),
-    ("0032", 709),
-    ("0036", 113),
-    ("0040", 1021),
-    ("0072", 1511),
-    ("0094", 1011),
-];
+/// The reference cases shipped with the repository (`verif/data/ntx-ref-cases`).
+pub fn shipped_ref_cases() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/ntx-ref-cases")
+}
 
-/// The reference's cycle count for case `id`, if spec 9 lists it.
+/// Name of the per-directory table of cycle figures (reference RTL cycles
+/// for reference cases, recorded cycles for the project's own examples).
+pub const CYCLES_FILE: &str = "reference-cycles.txt";
+
+/// The reference RTL's cycles of the shipped cases (the one table of
+/// reference figures; spec 9 lists a subset of it).
+const SHIPPED_REFERENCE_CYCLES: &str = include_str!("../data/ntx-ref-cases/reference-cycles.txt");
+
+/// One row of a cycles table: `case opcode-name steps cycles`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CycleRow {
+    pub id: String,
+    pub name: String,
+    pub steps: u64,
+    pub cycles: u64,
+}
+
+/// Parse a cycles table (`#` comments; rows `NNNN name steps cycles`).
+/// Errors name the file and line.
+pub fn parse_cycles(text: &str, file: &str) -> Result<Vec<CycleRow>, String> {
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let bad = |what: &str| format!("{file}:{}: {what} (want `case name steps cycles`)", i + 1);
+        if f.len() != 4 {
+            return Err(bad(&format!("{} fields", f.len())));
+        }
+        rows.push(CycleRow {
+            id: f[0].to_string(),
+            name: f[1].to_string(),
+            steps: f[2].parse().map_err(|_| bad("steps is not a number"))?,
+            cycles: f[3].parse().map_err(|_| bad("cycles is not a number"))?,
+        });
+    }
+    Ok(rows)
+}
+
+/// The cycles table of directory `dir` (`reference-cycles.txt`), if it has one.
+pub fn dir_cycles(dir: &Path) -> Result<Option<Vec<CycleRow>>, String> {
+    let f = dir.join(CYCLES_FILE);
+    match std::fs::read_to_string(&f) {
+        Ok(t) => parse_cycles(&t, &f.display().to_string()).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", f.display())),
+    }
+}
+
+/// The reference RTL's cycles of the shipped reference cases.
+pub fn shipped_reference_cycles() -> Vec<CycleRow> {
+    parse_cycles(SHIPPED_REFERENCE_CYCLES, CYCLES_FILE).expect("the shipped table parses")
+}
+
+/// The reference's cycle count for shipped case `id`, if the table lists it.
 pub fn reference_cycles(id: &str) -> Option<u64> {
-    REFERENCE_CYCLES
-        .iter()
-        .find(|(i, _)| *i == id)
-        .map(|&(_, c)| c)
+    shipped_reference_cycles()
+        .into_iter()
+        .find(|r| r.id == id)
+        .map(|r| r.cycles)
 }
 
 /// Result of one case.
@@ -66,7 +114,8 @@ pub fn run_case(
     let job = jobfile::read_job(&case.job).map_err(|e| e.to_string())?;
     let ini = jobfile::read_mem(&case.ini, mem_bytes, fill).map_err(|e| e.to_string())?;
     let exp = jobfile::read_mem(&case.exp, mem_bytes, fill).map_err(|e| e.to_string())?;
-    let mut be = create_backend(backend, ini.clone()).map_err(|e| e.to_string())?;
+    let mut be =
+        create_backend_with(backend, ini.clone(), limits.stall).map_err(|e| e.to_string())?;
     let rep =
         run_job(be.as_mut(), &job, &ini, limits).map_err(|e| format!("case {}: {e}", case.id))?;
     Ok(CaseResult {
@@ -79,31 +128,58 @@ pub fn run_case(
     })
 }
 
-/// Run every case in `dir`, print one line per case, return (passed, failed).
+/// Outcome of [`check_dir`].
+#[derive(Clone, Debug, Default)]
+pub struct CheckSummary {
+    /// Cases whose memory matched.
+    pub passed: usize,
+    /// Cases whose memory differed.
+    pub failed: usize,
+    /// Cases that took more cycles than the directory's cycles table allows
+    /// (timed backends only): `(id, cycles, limit)`.
+    pub slower: Vec<(String, u64, u64)>,
+    /// Results in case order.
+    pub results: Vec<CaseResult>,
+}
+
+/// Run every case in `dir`, print one line per case. A timed backend's
+/// cycles are compared with the directory's `reference-cycles.txt` when it
+/// has one (the reference RTL's figures, or the recorded figures of the
+/// project's examples).
 pub fn check_dir(
     dir: &Path,
     backend: &str,
     mem_bytes: usize,
     fill: u32,
     limits: &RunLimits,
-) -> Result<(usize, usize), String> {
+) -> Result<CheckSummary, String> {
     let cases = jobfile::find_cases(dir).map_err(|e| e.to_string())?;
     if cases.is_empty() {
         return Err(format!("no jobNNNN.txt cases in {}", dir.display()));
     }
-    let (mut pass, mut fail) = (0, 0);
+    let table = dir_cycles(dir)?.unwrap_or_default();
+    let mut sum = CheckSummary::default();
     for case in &cases {
         let r = run_case(case, backend, mem_bytes, fill, limits)?;
-        let cyc = match (r.cycles, reference_cycles(&r.id)) {
+        // the figures are for memory that always grants
+        let limit = table
+            .iter()
+            .find(|t| t.id == r.id && limits.stall.is_none())
+            .map(|t| t.cycles);
+        let cyc = match (r.cycles, limit) {
+            (Some(c), Some(rc)) if c > rc => {
+                sum.slower.push((r.id.clone(), c, rc));
+                format!(" cycles={c} reference={rc} SLOWER")
+            }
             (Some(c), Some(rc)) => format!(" cycles={c} reference={rc}"),
             (Some(c), None) => format!(" cycles={c}"),
             _ => String::new(),
         };
         let verdict = if r.diffs.is_empty() {
-            pass += 1;
+            sum.passed += 1;
             "ok".to_string()
         } else {
-            fail += 1;
+            sum.failed += 1;
             let first: Vec<String> = r
                 .diffs
                 .iter()
@@ -116,6 +192,7 @@ pub fn check_dir(
             "case {} {:<40} {:<8} steps={}{} {}",
             r.id, r.name, r.opcode, r.steps, cyc, verdict
         );
+        sum.results.push(r);
     }
-    Ok((pass, fail))
+    Ok(sum)
 }

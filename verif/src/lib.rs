@@ -5,6 +5,7 @@ pub mod backend;
 pub mod bench;
 pub mod cases;
 pub mod cluster_tb;
+pub mod contract;
 pub mod cosim;
 pub mod examples;
 pub mod flow;

@@ -2,7 +2,7 @@
 //! cases, generate examples and Verilog, and print benchmark figures.
 
 use clap::{Parser, Subcommand};
-use ntx_verif::backend::{create_backend, run_job, RunLimits};
+use ntx_verif::backend::{create_backend_with, run_job, RunLimits, Stall};
 use ntx_verif::jobfile;
 use ntx_verif::model::mem::DEFAULT_TCDM_BYTES;
 use std::path::PathBuf;
@@ -53,6 +53,11 @@ struct MemOpts {
     /// Largest job accepted, in execute steps.
     #[arg(long, default_value_t = 1 << 32)]
     max_steps: u64,
+    /// Memory contention on a timed backend: each TCDM port's grant is
+    /// withheld with probability P per cycle (P as 0.1 or 10%), seeded
+    /// (default seed 1); results must not change.
+    #[arg(long, value_name = "P[,SEED]")]
+    stall: Option<Stall>,
 }
 
 #[derive(Subcommand)]
@@ -95,6 +100,24 @@ enum Cmd {
         #[arg(long)]
         cluster_banks: Option<usize>,
     },
+    /// Regenerate the README's figure tables from the RTL (the cycle
+    /// contract: reference cases, examples, streaming rates, contention,
+    /// and with --cluster the bank sweep). Prints them, or splices them into
+    /// a README between its `<!-- ntx report: KEY -->` markers.
+    Report {
+        /// Timed backend: verilator or rtl (same cycles).
+        #[arg(long, default_value = "verilator")]
+        backend: String,
+        /// README to update in place.
+        #[arg(long)]
+        readme: Option<PathBuf>,
+        /// Include the cluster bank sweep (a Verilator build per bank count on first use).
+        #[arg(long)]
+        cluster: bool,
+        /// Rewrite verif/examples/jobs/reference-cycles.txt with the examples' cycles now.
+        #[arg(long)]
+        record_examples: bool,
+    },
     /// Print benchmark figures.
     Bench {
         /// What to measure.
@@ -112,6 +135,7 @@ enum Cmd {
 fn limits(o: &MemOpts) -> RunLimits {
     RunLimits {
         max_steps: o.max_steps,
+        stall: o.stall,
         ..RunLimits::default()
     }
 }
@@ -126,7 +150,8 @@ fn run() -> Result<(), String> {
         } => {
             let j = jobfile::read_job(&job).map_err(|e| e.to_string())?;
             let m = jobfile::read_mem(&mem, opts.mem_size, opts.fill).map_err(|e| e.to_string())?;
-            let mut be = create_backend(&opts.backend, m.clone()).map_err(|e| e.to_string())?;
+            let mut be = create_backend_with(&opts.backend, m.clone(), opts.stall)
+                .map_err(|e| e.to_string())?;
             let rep = run_job(be.as_mut(), &j, &m, &limits(&opts)).map_err(|e| e.to_string())?;
             jobfile::write_mem(&out, &rep.mem).map_err(|e| e.to_string())?;
             let cycles = rep
@@ -143,7 +168,7 @@ fn run() -> Result<(), String> {
             Ok(())
         }
         Cmd::CheckCases { dir, opts } => {
-            let (pass, fail) = ntx_verif::cases::check_dir(
+            let sum = ntx_verif::cases::check_dir(
                 &dir,
                 &opts.backend,
                 opts.mem_size,
@@ -151,9 +176,25 @@ fn run() -> Result<(), String> {
                 &limits(&opts),
             )
             .map_err(|e| e.to_string())?;
-            println!("{pass} passed, {fail} failed");
-            if fail > 0 {
-                Err(format!("{fail} case(s) differ from their expected memory"))
+            println!("{} passed, {} failed", sum.passed, sum.failed);
+            if sum.failed > 0 {
+                Err(format!(
+                    "{} case(s) differ from their expected memory",
+                    sum.failed
+                ))
+            } else if !sum.slower.is_empty() {
+                let l: Vec<String> = sum
+                    .slower
+                    .iter()
+                    .map(|(id, c, r)| format!("{id} ({c} > {r})"))
+                    .collect();
+                Err(format!(
+                    "{} case(s) took more cycles than {}/{}: {}",
+                    l.len(),
+                    dir.display(),
+                    ntx_verif::cases::CYCLES_FILE,
+                    l.join(", ")
+                ))
             } else {
                 Ok(())
             }
@@ -184,12 +225,75 @@ fn run() -> Result<(), String> {
             }
             Ok(())
         }
+        Cmd::Report {
+            backend,
+            readme,
+            cluster,
+            record_examples,
+        } => report(&backend, readme, cluster, record_examples),
         Cmd::Bench {
             what,
             banks,
             backend,
         } => ntx_verif::bench::run(&what, banks, &backend),
     }
+}
+
+fn report(
+    backend: &str,
+    readme: Option<PathBuf>,
+    cluster: bool,
+    record_examples: bool,
+) -> Result<(), String> {
+    use ntx_verif::contract;
+    if record_examples {
+        let rows = contract::example_rows(backend)?;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/jobs");
+        let f = dir.join(ntx_verif::cases::CYCLES_FILE);
+        let text = contract::format_cycles_file(
+            "Recorded cycles of the project's example cases (one NTX, memory always granting,\n\
+             CMD write until STATUS idle): a limit that the cycle-contract tests enforce.\n\
+             Regenerate with `ntx report --record-examples` only when a change makes them faster.",
+            &rows,
+        );
+        std::fs::write(&f, text).map_err(|e| format!("{}: {e}", f.display()))?;
+        println!("wrote {}", f.display());
+    }
+    let sections = contract::report(backend, cluster)?;
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let stamp = format!(
+        "Tables below made by `ntx report --readme README.md{}` (backend {backend}) on the code of commit {commit}.\n",
+        if cluster { " --cluster" } else { "" }
+    );
+    match readme {
+        Some(path) => {
+            let mut text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            text = contract::splice(&text, "stamp", &stamp)?;
+            for (key, body) in &sections {
+                text = contract::splice(&text, key, body)?;
+            }
+            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            println!(
+                "updated {} sections of {}",
+                sections.len() + 1,
+                path.display()
+            );
+        }
+        None => {
+            print!("{stamp}");
+            for (key, body) in &sections {
+                println!("\n[{key}]\n{body}");
+            }
+        }
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {

@@ -179,6 +179,26 @@ fn resolve<P: Pins>(pins: &P, cands: &[String], k: usize) -> Result<usize, Backe
 /// A TCDM grant pattern: `grant(cycle, port)`.
 pub type GrantFn = Box<dyn FnMut(u64, usize) -> bool + Send>;
 
+/// Grants withheld with probability `s.p` per port and cycle, independently
+/// per port. The draws match [`crate::rtl::RtlBackend::with_stalls`] (one
+/// draw per port per cycle, port 0 first, from `StdRng::seed_from_u64`), so
+/// `--backend rtl` and `verilator` see the same stall pattern.
+pub fn random_grants(s: crate::backend::Stall) -> GrantFn {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(s.seed);
+    let mut cur = [true; 2];
+    let mut at = u64::MAX;
+    Box::new(move |cycle, port| {
+        if cycle != at {
+            at = cycle;
+            for c in cur.iter_mut() {
+                *c = s.p <= 0.0 || rng.gen::<f64>() >= s.p;
+            }
+        }
+        cur[port]
+    })
+}
+
 /// The harness: an NTX behind [`Pins`] with its TCDM.
 pub struct NtxHarness<P: Pins> {
     /// The simulator.

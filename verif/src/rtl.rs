@@ -47,14 +47,15 @@ impl RtlBackend {
         Self::with_stalls(mem, [0.0, 0.0], 1)
     }
 
-    /// A fresh NTX whose memory withholds grants with probability `stall[p]`.
+    /// A fresh NTX whose memory withholds grants with probability `stall[p]`
+    /// (drawn per cycle, port 0 first, from `StdRng::seed_from_u64(seed)`).
     pub fn with_stalls(mem: Tcdm, stall: [f64; 2], seed: u64) -> Self {
         let mut uut = Box::new(Ntx::default());
         uut.connect_all();
         let mut be = Self {
             uut,
             mem,
-            stall,
+            stall: [0.0, 0.0],
             rng: StdRng::seed_from_u64(seed),
             cycles: 0,
             resp: [None, None],
@@ -71,6 +72,9 @@ impl RtlBackend {
         be.idle_inputs();
         be.tick();
         be.cycles = 0;
+        // stalls start with the first cycle after power-up, as in the pin
+        // harness (`pins::random_grants`), so both draw the same pattern
+        be.stall = stall;
         be
     }
 

@@ -13,19 +13,16 @@ use std::path::Path;
 
 const FILL: u32 = 0x5555_5555;
 
-fn shared_cases() -> Option<std::path::PathBuf> {
-    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/ntx-ref-cases");
-    d.is_dir().then_some(d)
-}
-
 #[test]
 fn reference_cases_pass_on_the_model() {
-    let Some(dir) = shared_cases() else {
-        println!("../shared/ntx-ref-cases not present: checked 0 reference cases");
-        return;
-    };
+    let dir = ntx_verif::cases::shipped_ref_cases();
     let cases = find_cases(&dir).unwrap();
-    assert!(!cases.is_empty());
+    assert!(
+        cases.len() >= 17,
+        "expected the 17 shipped reference cases in {}, found {}",
+        dir.display(),
+        cases.len()
+    );
     for c in &cases {
         let r = run_case(c, "model", 512 * 1024, FILL, &RunLimits::default()).unwrap();
         assert!(
@@ -46,9 +43,13 @@ fn reference_cases_pass_on_the_model() {
 #[test]
 fn bundled_examples_pass_on_the_model() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/jobs");
-    let (pass, fail) = check_dir(&dir, "model", 512 * 1024, FILL, &RunLimits::default()).unwrap();
-    assert_eq!(fail, 0);
-    assert!(pass >= 9, "expected the bundled examples, found {pass}");
+    let sum = check_dir(&dir, "model", 512 * 1024, FILL, &RunLimits::default()).unwrap();
+    assert_eq!(sum.failed, 0);
+    assert!(
+        sum.passed >= 9,
+        "expected the bundled examples, found {}",
+        sum.passed
+    );
 }
 
 fn mac_job() -> Job {

@@ -12,17 +12,14 @@ use rust_hdl::prelude::Block;
 use std::path::PathBuf;
 
 fn cases_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/ntx-ref-cases")
+    ntx_verif::cases::shipped_ref_cases()
 }
 
 #[test]
 fn ntx_reference_cases() {
-    let mut dir = cases_dir();
-    if !dir.exists() {
-        dir = PathBuf::from("/work/shared/ntx-ref-cases");
-    }
+    let dir = cases_dir();
     let cases = jobfile::find_cases(&dir).expect("reference cases");
-    assert!(!cases.is_empty());
+    assert!(!cases.is_empty(), "no reference cases in {}", dir.display());
     let mut failed = vec![];
     for case in &cases {
         let job = jobfile::read_job(&case.job).unwrap();
@@ -734,10 +731,7 @@ fn probes() -> Vec<(&'static str, &'static str, u32, Getter)> {
 #[test]
 fn ntx_mac_vcd() {
     use std::io::Write;
-    let mut dir = cases_dir();
-    if !dir.exists() {
-        dir = PathBuf::from("/work/shared/ntx-ref-cases");
-    }
+    let dir = cases_dir();
     let job = jobfile::read_job(&dir.join("job0000.txt")).unwrap();
     let ini = jobfile::read_mem(&dir.join("ini0000.txt"), 512 * 1024, 0x5555_5555).unwrap();
     let exp = jobfile::read_mem(&dir.join("exp0000.txt"), 512 * 1024, 0x5555_5555).unwrap();

@@ -304,13 +304,7 @@ fn rtl_and_verilator_harnesses_agree_cycle_for_cycle() {
 // ------------------------------------------------------- the real NTX top
 
 fn cases_dir() -> std::path::PathBuf {
-    let d =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/ntx-ref-cases");
-    if d.exists() {
-        d
-    } else {
-        std::path::PathBuf::from("/work/shared/ntx-ref-cases")
-    }
+    ntx_verif::cases::shipped_ref_cases()
 }
 
 /// `--backend verilator` on every reference case: the expected memory, and

@@ -447,7 +447,8 @@ pub fn run_ntx_rtl<const B: usize, const N: usize>(
     }
 }
 
-fn run_banks(banks: usize, sim: ClusterSim) -> Result<ClusterConvRun, String> {
+/// The experiment on the RTL cluster with `banks` banks (8, 16, 32, 64).
+pub fn run_banks(banks: usize, sim: ClusterSim) -> Result<ClusterConvRun, String> {
     use crate::cluster_tb::big_stack;
     big_stack(move || match banks {
         8 => run_ntx_rtl::<8, 12>(sim),

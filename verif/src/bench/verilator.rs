@@ -200,12 +200,7 @@ pub fn ntx_figures(cases: &std::path::Path, seconds: f64) -> Result<SpeedFigures
 }
 
 fn default_cases_dir() -> std::path::PathBuf {
-    let d = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/ntx-ref-cases");
-    if d.exists() {
-        d
-    } else {
-        std::path::PathBuf::from("/work/shared/ntx-ref-cases")
-    }
+    crate::cases::shipped_ref_cases()
 }
 
 /// Print the figures.

@@ -6,13 +6,25 @@ pub const DEFAULT_TCDM_BYTES: usize = 512 * 1024;
 /// A word-addressed memory. Accesses outside it do not panic: reads return
 /// the fill value, writes are dropped, and the first such access is recorded
 /// in [`Tcdm::fault`] so that callers can report it as an error.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Tcdm {
     words: Vec<u32>,
     fill: u32,
     /// Word address of the first out-of-range access, if any.
     pub fault: Option<u32>,
+    /// Reads and writes made through [`Tcdm::read`] / [`Tcdm::write`]
+    /// (access statistics; not part of the memory's value).
+    pub accesses: [u64; 2],
 }
+
+/// Two memories are equal when their contents, fill value and recorded
+/// fault are (the access counters are statistics).
+impl PartialEq for Tcdm {
+    fn eq(&self, o: &Self) -> bool {
+        self.words == o.words && self.fill == o.fill && self.fault == o.fault
+    }
+}
+impl Eq for Tcdm {}
 
 impl Tcdm {
     /// A memory of `bytes` bytes (a multiple of 4) filled with `fill`.
@@ -21,6 +33,7 @@ impl Tcdm {
             words: vec![fill; bytes / 4],
             fill,
             fault: None,
+            accesses: [0; 2],
         }
     }
 
@@ -42,6 +55,7 @@ impl Tcdm {
     /// Read word `addr`.
     #[inline]
     pub fn read(&mut self, addr: u32) -> u32 {
+        self.accesses[0] += 1;
         match self.words.get(addr as usize) {
             Some(&w) => w,
             None => {
@@ -59,6 +73,7 @@ impl Tcdm {
     /// Write word `addr`.
     #[inline]
     pub fn write(&mut self, addr: u32, value: u32) {
+        self.accesses[1] += 1;
         match self.words.get_mut(addr as usize) {
             Some(w) => *w = value,
             None => {
