@@ -1,7 +1,7 @@
 //! Checking reference-format cases (job + initial + expected memory) on any
 //! backend, with the reference's cycle counts (spec section 9) alongside.
 
-use crate::backend::{create_backend, run_job, RunLimits};
+use crate::backend::{create_backend, run_job, select_mode, Mode, RunLimits};
 use crate::jobfile::{self, CaseFiles};
 use crate::model::mem::Tcdm;
 use std::path::Path;
@@ -63,10 +63,23 @@ pub fn run_case(
     fill: u32,
     limits: &RunLimits,
 ) -> Result<CaseResult, String> {
+    run_case_mode(case, backend, mem_bytes, fill, limits, Mode::Ntx)
+}
+
+/// Run one case on backend `backend` in arithmetic mode `mode`.
+pub fn run_case_mode(
+    case: &CaseFiles,
+    backend: &str,
+    mem_bytes: usize,
+    fill: u32,
+    limits: &RunLimits,
+    mode: Mode,
+) -> Result<CaseResult, String> {
     let job = jobfile::read_job(&case.job).map_err(|e| e.to_string())?;
     let ini = jobfile::read_mem(&case.ini, mem_bytes, fill).map_err(|e| e.to_string())?;
     let exp = jobfile::read_mem(&case.exp, mem_bytes, fill).map_err(|e| e.to_string())?;
     let mut be = create_backend(backend, ini.clone()).map_err(|e| e.to_string())?;
+    select_mode(be.as_mut(), mode).map_err(|e| e.to_string())?;
     let rep =
         run_job(be.as_mut(), &job, &ini, limits).map_err(|e| format!("case {}: {e}", case.id))?;
     Ok(CaseResult {
@@ -87,13 +100,27 @@ pub fn check_dir(
     fill: u32,
     limits: &RunLimits,
 ) -> Result<(usize, usize), String> {
+    check_dir_mode(dir, backend, mem_bytes, fill, limits, Mode::Ntx)
+}
+
+/// [`check_dir`] in arithmetic mode `mode` (the reference's expected
+/// memories are NTX-mode results: in IEEE mode a case differs wherever
+/// rounding to nearest even, NaN or subnormals change a stored word).
+pub fn check_dir_mode(
+    dir: &Path,
+    backend: &str,
+    mem_bytes: usize,
+    fill: u32,
+    limits: &RunLimits,
+    mode: Mode,
+) -> Result<(usize, usize), String> {
     let cases = jobfile::find_cases(dir).map_err(|e| e.to_string())?;
     if cases.is_empty() {
         return Err(format!("no jobNNNN.txt cases in {}", dir.display()));
     }
     let (mut pass, mut fail) = (0, 0);
     for case in &cases {
-        let r = run_case(case, backend, mem_bytes, fill, limits)?;
+        let r = run_case_mode(case, backend, mem_bytes, fill, limits, mode)?;
         let cyc = match (r.cycles, reference_cycles(&r.id)) {
             (Some(c), Some(rc)) => format!(" cycles={c} reference={rc}"),
             (Some(c), None) => format!(" cycles={c}"),

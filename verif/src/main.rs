@@ -2,7 +2,7 @@
 //! cases, generate examples and Verilog, and print benchmark figures.
 
 use clap::{Parser, Subcommand};
-use ntx_verif::backend::{create_backend, run_job, RunLimits};
+use ntx_verif::backend::{create_backend, run_job, select_mode, Mode, RunLimits};
 use ntx_verif::jobfile;
 use ntx_verif::model::mem::DEFAULT_TCDM_BYTES;
 use std::path::PathBuf;
@@ -53,6 +53,9 @@ struct MemOpts {
     /// Largest job accepted, in execute steps.
     #[arg(long, default_value_t = 1 << 32)]
     max_steps: u64,
+    /// Arithmetic mode: ntx (the reference's) or ieee (CTRL bit 3).
+    #[arg(long, default_value = "ntx")]
+    mode: Mode,
 }
 
 #[derive(Subcommand)]
@@ -127,14 +130,24 @@ fn run() -> Result<(), String> {
             let j = jobfile::read_job(&job).map_err(|e| e.to_string())?;
             let m = jobfile::read_mem(&mem, opts.mem_size, opts.fill).map_err(|e| e.to_string())?;
             let mut be = create_backend(&opts.backend, m.clone()).map_err(|e| e.to_string())?;
+            select_mode(be.as_mut(), opts.mode).map_err(|e| e.to_string())?;
             let rep = run_job(be.as_mut(), &j, &m, &limits(&opts)).map_err(|e| e.to_string())?;
             jobfile::write_mem(&out, &rep.mem).map_err(|e| e.to_string())?;
             let cycles = rep
                 .cycles
                 .map(|c| format!(" cycles={c}"))
                 .unwrap_or_default();
+            // IEEE mode: the mode and the sticky exception flags (FLAGS register)
+            let ieee = if opts.mode == Mode::Ieee {
+                let f = be
+                    .read_reg(ntx_hw::params::regs::FLAGS)
+                    .map_err(|e| e.to_string())?;
+                format!(" mode=ieee flags={f:#04x}")
+            } else {
+                String::new()
+            };
             println!(
-                "job={} opcode={} steps={} backend={}{cycles}",
+                "job={} opcode={} steps={} backend={}{cycles}{ieee}",
                 j.name,
                 j.command().opcode_name(),
                 rep.steps,
@@ -143,12 +156,13 @@ fn run() -> Result<(), String> {
             Ok(())
         }
         Cmd::CheckCases { dir, opts } => {
-            let (pass, fail) = ntx_verif::cases::check_dir(
+            let (pass, fail) = ntx_verif::cases::check_dir_mode(
                 &dir,
                 &opts.backend,
                 opts.mem_size,
                 opts.fill,
                 &limits(&opts),
+                opts.mode,
             )
             .map_err(|e| e.to_string())?;
             println!("{pass} passed, {fail} failed");

@@ -673,3 +673,98 @@ fn ntx_maxmin_with_nan() {
     // a NaN initial value is kept in IEEE mode (nothing compares ordered)
     let _ = BigInt::from(0);
 }
+
+/// `ntx bench ieee`: the accuracy table is deterministic; the README shows
+/// exactly these rows, and IEEE mode is within half an ulp (correctly
+/// rounded), NTX mode within one ulp (truncation of the exact sum).
+#[test]
+fn accuracy_table_matches_readme() {
+    use ntx_verif::bench::ieee::{accuracy, table, DOT_LEN, TRIALS};
+    let rows = accuracy(TRIALS, DOT_LEN);
+    assert_eq!(rows.len(), 3, "no data sets");
+    for r in &rows {
+        assert!(
+            r.ieee.max <= 0.5,
+            "{}: IEEE mode is not correctly rounded",
+            r.data
+        );
+        assert!(r.ntx.max < 1.0, "{}: NTX mode error reaches 1 ulp", r.data);
+        assert!(
+            r.fma.max > r.ieee.max,
+            "{}: FMA chain beats exact accumulation",
+            r.data
+        );
+    }
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README.md");
+    for line in table(&rows).lines() {
+        assert!(
+            readme.contains(line),
+            "README's IEEE accuracy table lacks the row {line:?} (rerun `ntx bench ieee`)"
+        );
+    }
+}
+
+fn ntx_cli(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ntx"))
+        .args(args)
+        .output()
+        .expect("run ntx");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `ntx run-job --mode ieee`: a MAC whose exact sum is a tie and whose tie
+/// is broken by a product below the NTX accumulator's LSB; the RTL backends
+/// refuse IEEE mode (not implemented there) with a clear error.
+#[test]
+fn cli_mode_ieee() {
+    let dir = std::env::temp_dir().join(format!("ntx-ieee-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let job = Job {
+        name: "ieee_tie".into(),
+        ..mac_job(3, 0x100, 0x200, 0x300, 3)
+    };
+    let jf = dir.join("job.txt");
+    let mf = dir.join("ini.txt");
+    let of = dir.join("out.txt");
+    let text = ntx_verif::jobfile::format_job(&job);
+    std::fs::write(&jf, text).unwrap();
+    let mem = "0x400 0x3F800000\n0x404 0x33800000\n0x408 0x00000001\n\
+               0x800 0x3F800000\n0x804 0x3F800000\n0x808 0x00000001\n";
+    std::fs::write(&mf, mem).unwrap();
+    let args = |mode: &'static str, backend: &'static str| {
+        vec![
+            "run-job".to_string(),
+            "--job".into(),
+            jf.display().to_string(),
+            "--mem".into(),
+            mf.display().to_string(),
+            "--out".into(),
+            of.display().to_string(),
+            "--fill".into(),
+            "0".into(),
+            "--mode".into(),
+            mode.into(),
+            "--backend".into(),
+            backend.into(),
+        ]
+    };
+    let run = |a: Vec<String>| ntx_cli(&a.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+    let (ok, out, err) = run(args("ntx", "model"));
+    assert!(ok, "{err}");
+    let res = std::fs::read_to_string(&of).unwrap();
+    assert!(res.contains("0x00000c00 0x3f800000"), "NTX mode: {res}");
+    assert!(!out.contains("mode=ieee"));
+    let (ok, out, err) = run(args("ieee", "model"));
+    assert!(ok, "{err}");
+    let res = std::fs::read_to_string(&of).unwrap();
+    assert!(res.contains("0x00000c00 0x3f800001"), "IEEE mode: {res}");
+    assert!(out.contains("mode=ieee flags=0x01"), "{out}");
+    let (ok, _, err) = run(args("ieee", "rtl"));
+    assert!(!ok && err.contains("golden model only"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
