@@ -768,3 +768,145 @@ fn cli_mode_ieee() {
     assert!(!ok && err.contains("golden model only"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// fp32 operands for proptest, biased to the corners (edge pool, subnormals,
+/// short significands near exponent 127, any bits).
+fn edge_fp() -> impl proptest::strategy::Strategy<Value = u32> {
+    use proptest::prelude::*;
+    prop_oneof![
+        2 => any::<u32>(),
+        2 => proptest::sample::select(EDGE.to_vec()),
+        1 => (any::<bool>(), 1u32..0x80_0000).prop_map(|(s, m)| (s as u32) << 31 | m),
+        3 => (any::<bool>(), 100u32..155, 0u32..24, any::<u32>()).prop_map(|(s, e, k, f)| {
+            (s as u32) << 31 | e << 23 | ((f & 0x7F_FFFF) >> k << k)
+        }),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 3000, ..Default::default() })]
+
+    /// Streams of products (init value first), stored after every op,
+    /// against the exact oracle; proptest shrinks a failure to a minimal stream.
+    #[test]
+    fn streams_match_exact_sums(
+        init in edge_fp(),
+        ops in proptest::collection::vec((edge_fp(), edge_fp(), proptest::bool::ANY), 1..40)
+    ) {
+        let mut acc = IeeeAcc::new();
+        let mut ex = ExactSum::new();
+        acc.load(init, false);
+        ex.add_value(init, false);
+        for (i, &(a, b, sub)) in ops.iter().enumerate() {
+            acc.mac(a, b, sub);
+            ex.add_product(a, b, sub);
+            proptest::prop_assert_eq!(acc.round(), ex.round(), "after op {} of init {:#010x} ops {:08x?}", i, init, ops);
+        }
+    }
+}
+
+/// Random jobs through the register-level NTX in IEEE mode, every stored
+/// word against SoftFloat (VADDSUB, VMULT, OUTERP: single operations) or the
+/// exact oracle (MAC reductions with every init source, polarity, ReLU).
+#[test]
+fn ntx_jobs_in_ieee_mode() {
+    let seed = seed();
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x70B);
+    let (a0, b0, c0) = (0x1000u32, 0x2000u32, 0x3000u32);
+    let mut checked = 0;
+    for t in 0..200 {
+        let mut mem = Tcdm::new(1 << 16, 0);
+        let mut ntx = NtxModel::new();
+        assert!(ntx.write_reg(&mut mem, regs::CTRL, regs::CTRL_IEEE));
+        let n = rng.gen_range(1..60u32);
+        let (mut av, mut bv, mut cv) = (vec![], vec![], vec![]);
+        for i in 0..n {
+            let e = rng.gen_range(90..165);
+            av.push(operand(&mut rng, e));
+            bv.push(operand(&mut rng, e));
+            cv.push(operand(&mut rng, 2 * e - 127));
+            mem.write(a0 + i, av[i as usize]);
+            mem.write(b0 + i, bv[i as usize]);
+            mem.write(c0 + i, cv[i as usize]);
+        }
+        let op = [opcode::MAC, opcode::VADDSUB, opcode::VMULT, opcode::OUTERP][t % 4];
+        let pol = rng.gen::<bool>();
+        let relu = rng.gen_range(0..4) == 0;
+        let init_sel = rng.gen_range(0..4u8);
+        let relu_f = |x: u32| if relu && x >> 31 != 0 { 0 } else { x };
+        let mut cmd = Command {
+            opcode: op as u8,
+            outer_level: 1,
+            init_sel,
+            aux: relu as u8,
+            polarity: pol,
+            ..Command::default()
+        };
+        let mut job = Job::default();
+        job.loop_end[0] = (n - 1) as u16;
+        job.base = [a0 * 4, b0 * 4, c0 * 4];
+        job.stride[0][0] = 4;
+        job.stride[1][0] = 4;
+        job.stride[2][0] = 4;
+        if op == opcode::MAC {
+            // one reduction into C[0], initialised from AGU[init_sel] at step 0
+            cmd.init_level = 1;
+            cmd.inner_level = 1;
+            job.stride[2][0] = 0;
+        } else if op == opcode::OUTERP {
+            // C[i] = +-A[i] * B[0] (alu = init value from AGU1 at step 0)
+            cmd.init_level = 1;
+            cmd.init_sel = 1;
+        }
+        job.cmd = cmd.encode();
+        run(&mut ntx, &mut mem, &job);
+        let sign = |neg: bool| if neg { 0x8000_0000u32 } else { 0 };
+        let mut flags_want = 0;
+        for i in 0..n as usize {
+            let (want, fl) = match op {
+                opcode::VADDSUB => {
+                    // acc = +-C[i] (init each element, init_level 0), acc += A[i]
+                    let init = match init_sel {
+                        0 => av[i],
+                        1 => bv[i],
+                        2 => cv[i],
+                        _ => 0,
+                    };
+                    if init_sel == 3 && pol {
+                        // -(+0.0) + A
+                        sf_add(0x8000_0000, av[i])
+                    } else {
+                        sf_add(init ^ sign(pol), av[i])
+                    }
+                }
+                opcode::VMULT => sf_mul(av[i] ^ sign(pol), bv[i]),
+                opcode::OUTERP => sf_mul(av[i] ^ sign(pol), bv[0]),
+                _ => {
+                    if i > 0 {
+                        break;
+                    }
+                    let mut ex = ExactSum::new();
+                    ex.add_value([av[0], bv[0], cv[0], 0][init_sel as usize], false);
+                    for k in 0..n as usize {
+                        ex.add_product(av[k], bv[k], pol);
+                    }
+                    ex.round()
+                }
+            };
+            let addr = if op == opcode::MAC { c0 } else { c0 + i as u32 };
+            assert_eq!(
+                mem.read(addr),
+                relu_f(want),
+                "seed {seed} job {t} ({cmd:?}) element {i} (rerun: NTX_IEEE_SEED={seed})"
+            );
+            flags_want |= fl;
+            checked += 1;
+        }
+        assert_eq!(
+            ntx.read_reg(regs::FLAGS),
+            flags_want,
+            "seed {seed} job {t}: FLAGS"
+        );
+    }
+    assert!(checked > 1000, "too few stores checked: {checked}");
+}

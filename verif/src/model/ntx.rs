@@ -332,14 +332,9 @@ impl NtxModel {
         match cmd.opcode as u32 {
             opcode::MAC | opcode::VADDSUB => {
                 let neg = cmd.opcode as u32 == opcode::VADDSUB && cmd.polarity;
-                match init {
-                    None => {
-                        dp.clear();
-                    }
-                    Some(v) => {
-                        dp.load(v, neg);
-                    }
-                }
+                // init_sel 3: the value 0.0 (negated: -0.0, which matters
+                // for the sign of zero sums in IEEE mode only)
+                dp.load(init.unwrap_or(0), neg);
             }
             opcode::VMULT => {}
             opcode::OUTERP => {
