@@ -910,3 +910,57 @@ fn ntx_jobs_in_ieee_mode() {
     }
     assert!(checked > 1000, "too few stores checked: {checked}");
 }
+
+/// The hardware-equivalent claim: NTX-mode accumulator bit k is Kulisch bit
+/// k + 148. For products that NTX mode places without dropping or
+/// saturating (normal operands, product exponent 23..254) and loads of
+/// normal values, both accumulators hold the same two's-complement bits
+/// (modulo 2^284).
+#[test]
+fn ntx_accumulator_is_a_window_of_the_kulisch_accumulator() {
+    use ntx_verif::model::arith::Accumulator;
+    let mut rng = StdRng::seed_from_u64(seed() ^ 0x148);
+    let mut checked = 0;
+    for _ in 0..2000 {
+        let mut n = Accumulator::new();
+        let mut k = IeeeAcc::new();
+        let normal = |rng: &mut StdRng, lo: u32, hi: u32| -> u32 {
+            (rng.gen::<u32>() & 0x807F_FFFF) | rng.gen_range(lo..hi) << 23
+        };
+        let c = normal(&mut rng, 1, 255);
+        n.load(c, false);
+        k.load(c, false);
+        for _ in 0..rng.gen_range(1..20) {
+            // e = ea + eb - 127 in 23..=254
+            let ea = rng.gen_range(1..255u32);
+            let eb_lo = (150u32.saturating_sub(ea)).max(1);
+            let eb_hi = (381 - ea).min(254);
+            if eb_lo > eb_hi {
+                continue;
+            }
+            let a = (rng.gen::<u32>() & 0x807F_FFFF) | ea << 23;
+            let b = normal(&mut rng, eb_lo, eb_hi + 1);
+            let sub = rng.gen();
+            n.mac(a, b, sub);
+            k.mac(a, b, sub);
+        }
+        // Kulisch bits 148..432 (shifted down) against NTX bits 0..284
+        let kw = k.words();
+        let mut window = [0u64; 5];
+        for (i, w) in window.iter_mut().enumerate() {
+            let bit = 148 + 64 * i;
+            let (q, r) = (bit / 64, bit % 64);
+            *w = kw[q] >> r | if r != 0 { kw[q + 1] << (64 - r) } else { 0 };
+        }
+        let mask = (1u64 << (284 - 256)) - 1;
+        let nw = n.words();
+        assert_eq!(window[..4], nw[..4], "low 256 bits");
+        assert_eq!(window[4] & mask, nw[4] & mask, "bits 256..283");
+        // and nothing below 2^-150 in the Kulisch accumulator
+        assert_eq!(kw[0], 0);
+        assert_eq!(kw[1], 0);
+        assert_eq!(kw[2] & ((1 << 20) - 1), 0);
+        checked += 1;
+    }
+    assert!(checked > 1000);
+}
