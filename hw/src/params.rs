@@ -64,6 +64,18 @@ pub mod regs {
     pub const AGU2_BASE: u32 = 0x15;
     /// Last word of the staging area.
     pub const STAGING_LAST: u32 = 0x1A;
+    /// FLAGS (RW1C, ours): sticky IEEE-mode exception flags in the RISC-V
+    /// `fflags` layout: bit0 inexact, bit1 underflow (tiny after rounding and
+    /// inexact), bit2 overflow, bit4 invalid (bit3, divide by zero, is never
+    /// set). Raised by IEEE-mode stores only; writing 1 clears that bit; a
+    /// soft clear clears all.
+    pub const FLAGS: u32 = 0x1B;
+    /// CTRL bit that selects IEEE mode for the jobs that start while it is set.
+    pub const CTRL_IEEE: u32 = 1 << 3;
+    /// CTRL bits that are kept (bit0 soft clear reads back as 0 after clearing).
+    pub const CTRL_MASK: u32 = 0xF;
+    /// Writable bits of FLAGS.
+    pub const FLAGS_MASK: u32 = 0x17;
     /// STATUS value of an idle, healthy NTX.
     pub const STATUS_IDLE: u32 = 0b00111;
 }

@@ -192,6 +192,44 @@ pub fn run_job(
     })
 }
 
+/// Arithmetic mode of the NTX (spec section 8): the reference's NTX mode or
+/// our IEEE 754 mode (CTRL bit 3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// NTX mode (reset default): truncation, bit-exact with the reference.
+    #[default]
+    Ntx,
+    /// IEEE mode: exact accumulation, round to nearest even, NaN/inf,
+    /// subnormals, FLAGS.
+    Ieee,
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "ntx" => Ok(Mode::Ntx),
+            "ieee" => Ok(Mode::Ieee),
+            other => Err(format!("unknown mode {other:?}; available: ntx, ieee")),
+        }
+    }
+}
+
+/// Put the backend's NTX in `mode` (a CTRL write; NTX mode leaves the reset
+/// state untouched). IEEE mode exists in the golden model only so far: the
+/// RTL backends refuse it instead of silently computing NTX numerics.
+pub fn select_mode(be: &mut dyn Backend, mode: Mode) -> Result<(), BackendError> {
+    match mode {
+        Mode::Ntx => Ok(()),
+        Mode::Ieee if be.name() != "model" => Err(BackendError(format!(
+            "--mode ieee is implemented in the golden model only; backend {:?} runs NTX mode \
+             (use --backend model)",
+            be.name()
+        ))),
+        Mode::Ieee => be.write_reg(regs::CTRL, regs::CTRL_IEEE),
+    }
+}
+
 /// Names accepted by [`create_backend`].
 pub const BACKENDS: &[&str] = &["model", "rtl", "verilator"];
 

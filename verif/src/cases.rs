@@ -1,7 +1,7 @@
 //! Checking reference-format cases (job + initial + expected memory) on any
 //! backend, with the reference's cycle counts (spec section 9) alongside.
 
-use crate::backend::{create_backend_with, run_job, RunLimits};
+use crate::backend::{create_backend_with, run_job, select_mode, Mode, RunLimits};
 use crate::jobfile::{self, CaseFiles};
 use crate::model::mem::Tcdm;
 use std::path::{Path, PathBuf};
@@ -111,11 +111,24 @@ pub fn run_case(
     fill: u32,
     limits: &RunLimits,
 ) -> Result<CaseResult, String> {
+    run_case_mode(case, backend, mem_bytes, fill, limits, Mode::Ntx)
+}
+
+/// Run one case on backend `backend` in arithmetic mode `mode`.
+pub fn run_case_mode(
+    case: &CaseFiles,
+    backend: &str,
+    mem_bytes: usize,
+    fill: u32,
+    limits: &RunLimits,
+    mode: Mode,
+) -> Result<CaseResult, String> {
     let job = jobfile::read_job(&case.job).map_err(|e| e.to_string())?;
     let ini = jobfile::read_mem(&case.ini, mem_bytes, fill).map_err(|e| e.to_string())?;
     let exp = jobfile::read_mem(&case.exp, mem_bytes, fill).map_err(|e| e.to_string())?;
     let mut be =
         create_backend_with(backend, ini.clone(), limits.stall).map_err(|e| e.to_string())?;
+    select_mode(be.as_mut(), mode).map_err(|e| e.to_string())?;
     let rep =
         run_job(be.as_mut(), &job, &ini, limits).map_err(|e| format!("case {}: {e}", case.id))?;
     Ok(CaseResult {
@@ -153,6 +166,20 @@ pub fn check_dir(
     fill: u32,
     limits: &RunLimits,
 ) -> Result<CheckSummary, String> {
+    check_dir_mode(dir, backend, mem_bytes, fill, limits, Mode::Ntx)
+}
+
+/// [`check_dir`] in arithmetic mode `mode` (the reference's expected
+/// memories are NTX-mode results: in IEEE mode a case differs wherever
+/// rounding to nearest even, NaN or subnormals change a stored word).
+pub fn check_dir_mode(
+    dir: &Path,
+    backend: &str,
+    mem_bytes: usize,
+    fill: u32,
+    limits: &RunLimits,
+    mode: Mode,
+) -> Result<CheckSummary, String> {
     let cases = jobfile::find_cases(dir).map_err(|e| e.to_string())?;
     if cases.is_empty() {
         return Err(format!("no jobNNNN.txt cases in {}", dir.display()));
@@ -160,7 +187,7 @@ pub fn check_dir(
     let table = dir_cycles(dir)?.unwrap_or_default();
     let mut sum = CheckSummary::default();
     for case in &cases {
-        let r = run_case(case, backend, mem_bytes, fill, limits)?;
+        let r = run_case_mode(case, backend, mem_bytes, fill, limits, mode)?;
         // the figures are for memory that always grants
         let limit = table
             .iter()

@@ -7,6 +7,7 @@ pub mod cases;
 pub mod cluster_tb;
 pub mod contract;
 pub mod cosim;
+pub mod exact;
 pub mod examples;
 pub mod flow;
 pub mod flow_blocks;

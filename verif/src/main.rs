@@ -2,7 +2,7 @@
 //! cases, generate examples and Verilog, and print benchmark figures.
 
 use clap::{Parser, Subcommand};
-use ntx_verif::backend::{create_backend_with, run_job, RunLimits, Stall};
+use ntx_verif::backend::{create_backend_with, run_job, select_mode, Mode, RunLimits, Stall};
 use ntx_verif::jobfile;
 use ntx_verif::model::mem::DEFAULT_TCDM_BYTES;
 use std::path::PathBuf;
@@ -58,6 +58,9 @@ struct MemOpts {
     /// (default seed 1); results must not change.
     #[arg(long, value_name = "P[,SEED]")]
     stall: Option<Stall>,
+    /// Arithmetic mode: ntx (the reference's) or ieee (CTRL bit 3).
+    #[arg(long, default_value = "ntx")]
+    mode: Mode,
 }
 
 #[derive(Subcommand)]
@@ -152,14 +155,24 @@ fn run() -> Result<(), String> {
             let m = jobfile::read_mem(&mem, opts.mem_size, opts.fill).map_err(|e| e.to_string())?;
             let mut be = create_backend_with(&opts.backend, m.clone(), opts.stall)
                 .map_err(|e| e.to_string())?;
+            select_mode(be.as_mut(), opts.mode).map_err(|e| e.to_string())?;
             let rep = run_job(be.as_mut(), &j, &m, &limits(&opts)).map_err(|e| e.to_string())?;
             jobfile::write_mem(&out, &rep.mem).map_err(|e| e.to_string())?;
             let cycles = rep
                 .cycles
                 .map(|c| format!(" cycles={c}"))
                 .unwrap_or_default();
+            // IEEE mode: the mode and the sticky exception flags (FLAGS register)
+            let ieee = if opts.mode == Mode::Ieee {
+                let f = be
+                    .read_reg(ntx_hw::params::regs::FLAGS)
+                    .map_err(|e| e.to_string())?;
+                format!(" mode=ieee flags={f:#04x}")
+            } else {
+                String::new()
+            };
             println!(
-                "job={} opcode={} steps={} backend={}{cycles}",
+                "job={} opcode={} steps={} backend={}{cycles}{ieee}",
                 j.name,
                 j.command().opcode_name(),
                 rep.steps,
@@ -168,12 +181,13 @@ fn run() -> Result<(), String> {
             Ok(())
         }
         Cmd::CheckCases { dir, opts } => {
-            let sum = ntx_verif::cases::check_dir(
+            let sum = ntx_verif::cases::check_dir_mode(
                 &dir,
                 &opts.backend,
                 opts.mem_size,
                 opts.fill,
                 &limits(&opts),
+                opts.mode,
             )
             .map_err(|e| e.to_string())?;
             println!("{} passed, {} failed", sum.passed, sum.failed);

@@ -3,6 +3,7 @@
 pub mod cluster;
 pub mod dag;
 pub mod fmac;
+pub mod ieee;
 pub mod model;
 pub mod ntx;
 pub mod verilator;
@@ -18,6 +19,7 @@ pub const BENCHES: &[&str] = &[
     "cluster-model",
     "cluster-ntx",
     "cluster-conv",
+    "ieee",
 ];
 
 /// Run benchmark `what` and print its figures (`banks`: for `cluster-conv`;
@@ -36,6 +38,7 @@ pub fn run(what: &str, banks: Option<usize>, backend: &str) -> Result<(), String
         "cluster-model" => cluster::run_model_only(),
         "cluster-ntx" => cluster::run_ntx(backend.parse()?),
         "ntx" => ntx::run(),
+        "ieee" => ieee::run(),
         "verilator" => verilator::run(),
         other => Err(format!(
             "unknown benchmark {other:?}; available: {}",

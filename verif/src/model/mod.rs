@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod dag;
 pub mod dma;
 pub mod hmc;
+pub mod ieee;
 pub mod job;
 pub mod mem;
 pub mod ntx;

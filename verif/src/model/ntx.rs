@@ -7,9 +7,22 @@
 //! reference's C++ model where the table leaves details open, with the
 //! deviations spec section 6 prescribes (IEEE comparisons, MAXMIN clears idx
 //! at every init).
+//!
+//! IEEE mode (CTRL bit 3, sampled when a job starts; spec section 8 and
+//! [`super::ieee`]): MAC, VADDSUB, VMULT, OUTERP and MASKMAC accumulate in
+//! the exact Kulisch accumulator and round to nearest even at every store,
+//! ORing the store's exception flags into the sticky FLAGS register. The
+//! comparisons of THTST, MASK and MASKMAC are the IEEE comparisons of NTX
+//! mode (every comparison with a NaN is false, before the polarity
+//! inversion). MAXMIN takes an element only when it compares ordered: the
+//! maximum takes B when `B >= alu`, the minimum when `B < alu`, so NaN
+//! elements are skipped (their index is never the argmax/argmin) and a NaN
+//! initial value is kept (argmax then stays 0). NTX mode keeps the
+//! reference's `!(alu > B)` for the maximum, which takes a NaN element.
 
 use super::arith::{fp_eq, fp_ge, fp_gt, relu, Accumulator, FP_ONE};
 use super::dag::{steps, LoopConfig, Step, AGU_MASK};
+use super::ieee::IeeeAcc;
 use super::job::Command;
 use super::mem::Tcdm;
 use ntx_hw::params::{opcode, regs, N_AGUS, N_LOOPS};
@@ -106,12 +119,52 @@ pub struct Stats {
 #[derive(Clone, Copy, Debug, Default)]
 struct Datapath {
     acc: Accumulator,
+    iacc: IeeeAcc,
+    ieee: bool,
     alu: u32,
     cnt: u16,
     idx: u16,
     test: bool,
     last_a: u32,
     last_b: u32,
+}
+
+impl Datapath {
+    fn clear(&mut self) {
+        if self.ieee {
+            self.iacc.clear()
+        } else {
+            self.acc.clear()
+        }
+    }
+    fn load(&mut self, v: u32, neg: bool) {
+        if self.ieee {
+            self.iacc.load(v, neg)
+        } else {
+            self.acc.load(v, neg)
+        }
+    }
+    fn mac(&mut self, a: u32, b: u32, sub: bool) {
+        if self.ieee {
+            self.iacc.mac(a, b, sub)
+        } else {
+            self.acc.mac(a, b, sub)
+        }
+    }
+    fn replace_mul(&mut self, a: u32, b: u32, sub: bool) {
+        if self.ieee {
+            self.iacc.replace_mul(a, b, sub)
+        } else {
+            self.acc.replace_mul(a, b, sub)
+        }
+    }
+    fn add(&mut self, v: u32) {
+        if self.ieee {
+            self.iacc.add(v)
+        } else {
+            self.acc.add(v)
+        }
+    }
 }
 
 /// Register-level NTX model.
@@ -121,6 +174,7 @@ pub struct NtxModel {
     cmd_reg: u32,
     ctrl: u32,
     irq: u32,
+    flags: u32,
     committed: bool,
     queue: Option<QueuedJob>,
     invalid: bool,
@@ -141,12 +195,13 @@ impl NtxModel {
     pub fn write_reg(&mut self, mem: &mut Tcdm, word: u32, value: u32) -> bool {
         match word {
             regs::CTRL => {
-                self.ctrl = value & 0x7;
+                self.ctrl = value & regs::CTRL_MASK;
                 if value & 1 != 0 {
                     self.soft_clear();
                 }
             }
             regs::IRQ => self.irq &= !value,
+            regs::FLAGS => self.flags &= !value,
             regs::STATUS => {}
             _ if !self.accepts(word) => return false,
             regs::CMD => {
@@ -173,6 +228,7 @@ impl NtxModel {
             regs::CTRL => self.ctrl,
             regs::CMD => self.cmd_reg,
             regs::IRQ => self.irq,
+            regs::FLAGS => self.flags,
             w => self.staging.read(w),
         }
     }
@@ -209,6 +265,7 @@ impl NtxModel {
         self.queue = None;
         self.invalid = false;
         self.irq = 0;
+        self.flags = 0;
         self.ctrl = 0;
         self.dp = Datapath::default();
     }
@@ -252,6 +309,7 @@ impl NtxModel {
     pub fn execute(&mut self, mem: &mut Tcdm, job: &QueuedJob) {
         let cmd = job.cmd;
         self.stats.jobs += 1;
+        self.dp.ieee = self.ctrl & regs::CTRL_IEEE != 0;
         for step in steps(&job.cfg) {
             self.stats.steps += 1;
             if step.is_first(cmd.init_level) {
@@ -272,16 +330,16 @@ impl NtxModel {
         let dp = &mut self.dp;
         let init = Self::init_value(mem, cmd, step);
         match cmd.opcode as u32 {
-            opcode::MAC | opcode::VADDSUB => match init {
-                None => dp.acc.clear(),
-                Some(v) => dp
-                    .acc
-                    .load(v, cmd.opcode as u32 == opcode::VADDSUB && cmd.polarity),
-            },
+            opcode::MAC | opcode::VADDSUB => {
+                let neg = cmd.opcode as u32 == opcode::VADDSUB && cmd.polarity;
+                // init_sel 3: the value 0.0 (negated: -0.0, which matters
+                // for the sign of zero sums in IEEE mode only)
+                dp.load(init.unwrap_or(0), neg);
+            }
             opcode::VMULT => {}
             opcode::OUTERP => {
                 dp.alu = init.unwrap_or(0);
-                dp.acc.clear();
+                dp.clear();
             }
             opcode::MAXMIN => {
                 dp.alu = init.unwrap_or(0);
@@ -300,7 +358,7 @@ impl NtxModel {
                     0
                 };
                 let a = mem.read(step.addr[0]);
-                dp.acc.load(a, false);
+                dp.load(a, false);
                 dp.cnt = 0;
             }
             opcode::COPY => {
@@ -331,23 +389,28 @@ impl NtxModel {
         match cmd.opcode as u32 {
             opcode::MAC => {
                 let (a, b) = (mem.read(step.addr[0]), mem.read(step.addr[1]));
-                dp.acc.mac(a, b, pol);
+                dp.mac(a, b, pol);
             }
             opcode::VADDSUB => {
                 let a = mem.read(step.addr[0]);
-                dp.acc.mac(a, FP_ONE, false);
+                dp.mac(a, FP_ONE, false);
             }
             opcode::VMULT => {
                 let (a, b) = (mem.read(step.addr[0]), mem.read(step.addr[1]));
-                dp.acc.replace_mul(a, b, pol);
+                dp.replace_mul(a, b, pol);
             }
             opcode::OUTERP => {
                 let a = mem.read(step.addr[0]);
-                dp.acc.replace_mul(a, dp.alu, pol);
+                dp.replace_mul(a, dp.alu, pol);
             }
             opcode::MAXMIN => {
                 let b = mem.read(step.addr[1]);
-                if fp_gt(dp.alu, b) ^ !pol {
+                let take = if dp.ieee && !pol {
+                    fp_ge(b, dp.alu)
+                } else {
+                    fp_gt(dp.alu, b) ^ !pol
+                };
+                if take {
                     dp.alu = b;
                     dp.idx = dp.cnt;
                 }
@@ -391,10 +454,18 @@ impl NtxModel {
     fn store(&mut self, mem: &mut Tcdm, cmd: &Command, step: &Step) {
         let dp = &mut self.dp;
         let relu_on = |x: u32| if cmd.aux != 0 { relu(x) } else { x };
-        let value = match cmd.opcode as u32 {
-            opcode::MAC | opcode::VADDSUB | opcode::VMULT | opcode::OUTERP => {
-                relu_on(dp.acc.round())
+        let flags = &mut self.flags;
+        let mut round = |dp: &Datapath| {
+            if dp.ieee {
+                let (r, f) = dp.iacc.round();
+                *flags |= f;
+                r
+            } else {
+                dp.acc.round()
             }
+        };
+        let value = match cmd.opcode as u32 {
+            opcode::MAC | opcode::VADDSUB | opcode::VMULT | opcode::OUTERP => relu_on(round(dp)),
             opcode::MAXMIN => {
                 if cmd.aux != 0 {
                     dp.idx as u32
@@ -425,8 +496,8 @@ impl NtxModel {
                     return;
                 }
                 let c = mem.read(step.addr[2]);
-                dp.acc.add(c);
-                dp.acc.round()
+                dp.add(c);
+                round(dp)
             }
             opcode::COPY => dp.alu,
             _ => unreachable!("invalid opcodes never execute"),
