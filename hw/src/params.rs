@@ -175,3 +175,77 @@ pub mod cluster_map {
     /// Bytes of the DMA register window (8 words).
     pub const DMA_WINDOW_BYTES: u32 = 0x20;
 }
+
+/// The cluster's RISC-V control core and its system (spec section 10).
+pub mod rv {
+    /// PC after reset (the first word of L2).
+    pub const RESET_PC: u32 = 0x1C00_0000;
+    /// Byte base of the L2 (code and data of the firmware).
+    pub const L2_BASE: u32 = 0x1C00_0000;
+    /// L2 size in bytes (128 KiB).
+    pub const L2_BYTES: u32 = 128 * 1024;
+    /// log2 of the L2 size in words.
+    pub const L2_WORDS_LOG2: usize = 15;
+    /// Byte base of the simulation control window (EXIT, PUTC).
+    pub const SIM_CTRL_BASE: u32 = 0x1A00_0000;
+    /// Bytes of the simulation control window.
+    pub const SIM_CTRL_BYTES: u32 = 0x10;
+    /// EXIT: writing ends the run with the written value as exit code.
+    pub const SIM_EXIT: u32 = 0x0;
+    /// PUTC: writing sends the low byte to the console.
+    pub const SIM_PUTC: u32 = 0x4;
+    /// Cycles the multiplier takes (one 16x16 partial product per cycle).
+    pub const MUL_CYCLES: u32 = 4;
+    /// Cycles the divider takes (start, 32 restoring steps, result).
+    pub const DIV_CYCLES: u32 = 34;
+
+    /// CSR numbers.
+    pub mod csr {
+        pub const MSTATUS: u32 = 0x300;
+        pub const MISA: u32 = 0x301;
+        pub const MIE: u32 = 0x304;
+        pub const MTVEC: u32 = 0x305;
+        pub const MSCRATCH: u32 = 0x340;
+        pub const MEPC: u32 = 0x341;
+        pub const MCAUSE: u32 = 0x342;
+        pub const MTVAL: u32 = 0x343;
+        pub const MIP: u32 = 0x344;
+        pub const MCYCLE: u32 = 0xB00;
+        pub const MINSTRET: u32 = 0xB02;
+        pub const MCYCLEH: u32 = 0xB80;
+        pub const MINSTRETH: u32 = 0xB82;
+        pub const CYCLE: u32 = 0xC00;
+        pub const INSTRET: u32 = 0xC02;
+        pub const CYCLEH: u32 = 0xC80;
+        pub const INSTRETH: u32 = 0xC82;
+        pub const MVENDORID: u32 = 0xF11;
+        pub const MARCHID: u32 = 0xF12;
+        pub const MIMPID: u32 = 0xF13;
+        pub const MHARTID: u32 = 0xF14;
+        /// misa of RV32IM: MXL = 1 (32 bit), extensions I and M.
+        pub const MISA_VALUE: u32 = (1 << 30) | (1 << 8) | (1 << 12);
+        /// mstatus.MIE bit.
+        pub const MSTATUS_MIE: usize = 3;
+        /// mstatus.MPIE bit.
+        pub const MSTATUS_MPIE: usize = 7;
+        /// mstatus.MPP (bits 12:11) reads 3 (machine mode only).
+        pub const MSTATUS_MPP: u32 = 3 << 11;
+        /// mie.MEIE / mip.MEIP bit (machine external interrupt).
+        pub const MEI_BIT: usize = 11;
+    }
+
+    /// mcause values.
+    pub mod cause {
+        pub const INSN_MISALIGNED: u32 = 0;
+        pub const INSN_ACCESS: u32 = 1;
+        pub const ILLEGAL: u32 = 2;
+        pub const BREAKPOINT: u32 = 3;
+        pub const LOAD_MISALIGNED: u32 = 4;
+        pub const LOAD_ACCESS: u32 = 5;
+        pub const STORE_MISALIGNED: u32 = 6;
+        pub const STORE_ACCESS: u32 = 7;
+        pub const ECALL_M: u32 = 11;
+        /// Machine external interrupt (interrupt bit 31 + code 11).
+        pub const M_EXT_IRQ: u32 = 0x8000_000B;
+    }
+}
