@@ -13,5 +13,6 @@ pub mod jobfile;
 pub mod model;
 pub mod pins;
 pub mod rtl;
+pub mod run_elf;
 pub mod traffic;
 pub mod verilator;
