@@ -11,7 +11,7 @@ use crate::cluster_tb::big_stack;
 use crate::flow::FlowError;
 use crate::verilator::VerilatedModel;
 use ntx_hw::core::soc::Soc;
-use ntx_hw::params::rv::L2_BASE;
+use ntx_hw::params::core::L2_BASE;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use rust_hdl::prelude::*;
 

@@ -107,6 +107,22 @@ enum Cmd {
         #[arg(long, default_value = "verilator")]
         backend: String,
     },
+    /// Run a firmware ELF (spec 10): console output, then
+    /// `exit=N cycles=N instret=N`; exit status 0 iff the exit code is 0.
+    RunElf {
+        /// The ELF file (RV32IM, linked for the spec-10 memory map).
+        #[arg(long)]
+        elf: PathBuf,
+        /// iss (golden model).
+        #[arg(long, default_value = "iss")]
+        backend: String,
+        /// Cycle limit (reaching it is an error).
+        #[arg(long, default_value_t = 100_000_000)]
+        max_cycles: u64,
+        /// Print every retired instruction / trap to stderr.
+        #[arg(long)]
+        trace: bool,
+    },
 }
 
 fn limits(o: &MemOpts) -> RunLimits {
@@ -189,6 +205,28 @@ fn run() -> Result<(), String> {
             banks,
             backend,
         } => ntx_verif::bench::run(&what, banks, &backend),
+        Cmd::RunElf {
+            elf,
+            backend,
+            max_cycles,
+            trace,
+        } => {
+            let opts = ntx_verif::run_elf::ElfRunOpts {
+                max_cycles,
+                trace,
+                ..Default::default()
+            };
+            let (rep, name) = ntx_verif::run_elf::run_elf_file(&elf, &backend, &opts)?;
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&rep.console)
+                .map_err(|e| e.to_string())?;
+            println!("{}", rep.summary(name));
+            if rep.exit != 0 {
+                return Err(format!("{}: exit code {}", elf.display(), rep.exit));
+            }
+            Ok(())
+        }
     }
 }
 

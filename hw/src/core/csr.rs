@@ -18,7 +18,7 @@
 //! the written value (the write wins over that half's increment; writing
 //! `minstret[h]` also suppresses the other half's increment, as the ISS). Synchronous `clear` resets every CSR to 0 (mtvec 0).
 
-use crate::params::rv::csr;
+use crate::params::core::csr;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -104,8 +104,8 @@ pub struct Csr {
 
 impl Default for Csr {
     fn default() -> Self {
-        fn k(v: u32) -> Constant<Bits<12>> {
-            Constant::new(v.to_bits())
+        fn k(v: u16) -> Constant<Bits<12>> {
+            Constant::new((v as u32).to_bits())
         }
         Self {
             clock: Default::default(),
@@ -154,9 +154,9 @@ impl Default for Csr {
             ins_wr: Default::default(),
             mpp: Constant::new(csr::MSTATUS_MPP.to_bits()),
             misa: Constant::new(csr::MISA_VALUE.to_bits()),
-            mie_pos: Constant::new((1u32 << csr::MSTATUS_MIE).to_bits()),
-            mpie_pos: Constant::new((1u32 << csr::MSTATUS_MPIE).to_bits()),
-            mei_pos: Constant::new((1u32 << csr::MEI_BIT).to_bits()),
+            mie_pos: Constant::new(csr::MSTATUS_MIE.to_bits()),
+            mpie_pos: Constant::new(csr::MSTATUS_MPIE.to_bits()),
+            mei_pos: Constant::new(csr::MEI_BIT.to_bits()),
             ones: Constant::new(u32::MAX.to_bits()),
             c_mstatus: k(csr::MSTATUS),
             c_misa: k(csr::MISA),

@@ -10,7 +10,7 @@
 //! from memory reduced to the accessed bytes and sign- or zero-extended
 //! according to `funct3` (LB, LH, LW, LBU, LHU).
 
-use crate::params::rv::{L2_BASE, L2_BYTES};
+use crate::params::core::{L2_BASE, L2_BYTES};
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]

@@ -16,7 +16,8 @@
 //! instead of serving the core; use it while `clear` holds the core.
 
 use super::{l2::L2, top::Core};
-use crate::params::rv::{L2_WORDS_LOG2, SIM_CTRL_BASE, SIM_CTRL_BYTES, SIM_EXIT, SIM_PUTC};
+use crate::params::core::{SIMCTRL_BASE, SIMCTRL_BYTES, SIMCTRL_EXIT, SIMCTRL_PUTC};
+use crate::params::rv::L2_WORDS_LOG2;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -113,10 +114,10 @@ impl Default for Soc {
             sim_ack: Default::default(),
             sim_off: Default::default(),
             hit_sim: Default::default(),
-            sim_lo: k(SIM_CTRL_BASE),
-            sim_bytes: k(SIM_CTRL_BYTES),
-            sim_exit: k(SIM_EXIT),
-            sim_putc: k(SIM_PUTC),
+            sim_lo: k(SIMCTRL_BASE),
+            sim_bytes: k(SIMCTRL_BYTES),
+            sim_exit: k(SIMCTRL_EXIT),
+            sim_putc: k(SIMCTRL_PUTC),
         }
     }
 }

@@ -42,7 +42,8 @@
 //! and L2 loads (see README "Control core RTL").
 
 use super::{alu::Alu, csr::Csr, decode::Decode, lsu::Lsu, muldiv::MulDiv, regfile::RegFile};
-use crate::params::rv::{cause, L2_BASE, L2_BYTES, L2_WORDS_LOG2, RESET_PC};
+use crate::params::core::{cause, L2_BASE, L2_BYTES, RESET_PC};
+use crate::params::rv::L2_WORDS_LOG2;
 use crate::params::{BE_WIDTH, DATA_WIDTH};
 use rust_hdl::prelude::*;
 
@@ -223,7 +224,7 @@ impl Default for Core {
             c_load_misaligned: k(cause::LOAD_MISALIGNED),
             c_store_misaligned: k(cause::STORE_MISALIGNED),
             c_ecall: k(cause::ECALL_M),
-            c_irq: k(cause::M_EXT_IRQ),
+            c_irq: k(cause::MACHINE_EXTERNAL_IRQ),
             s_idle: k(ST_IDLE),
             s_l2load: k(ST_L2LOAD),
             s_ext: k(ST_EXT),

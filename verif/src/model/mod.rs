@@ -11,4 +11,5 @@ pub mod hmc;
 pub mod job;
 pub mod mem;
 pub mod ntx;
+pub mod rv32;
 pub mod xbar;
