@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cases;
 pub mod cluster_tb;
 pub mod core_tb;
+pub mod corecheck;
 pub mod cosim;
 pub mod examples;
 pub mod flow;
