@@ -26,7 +26,8 @@ pub struct Csr {
     pub clock: Signal<In, Clock>,
     pub clear: Signal<In, Bit>,
     pub addr: Signal<In, Bits<12>>,
-    pub op: Signal<In, Bits<3>>,
+    /// funct3 bits 1:0 (1 RW, 2 RS, 3 RC).
+    pub op: Signal<In, Bits<2>>,
     /// rs1 value or zero-extended uimm.
     pub wsrc: Signal<In, Bits<32>>,
     pub wen: Signal<In, Bit>,
@@ -214,7 +215,6 @@ impl Logic for Csr {
         self.mcycle_hi.next = self.cyc_hi.q.val();
         self.minstret_lo.next = self.ins_lo.q.val();
         self.minstret_hi.next = self.ins_hi.q.val();
-        self.known.next = true;
         self.rdata.next = 0.into();
         if self.addr.val() == self.c_mstatus.val() {
             self.rdata.next = self.mstatus_v.val();
@@ -253,17 +253,36 @@ impl Logic for Csr {
             | (self.addr.val() == self.c_mhartid.val())
         {
             self.rdata.next = 0.into();
-        } else {
-            self.known.next = false;
         }
+        self.known.next = (self.addr.val() == self.c_mstatus.val())
+            | (self.addr.val() == self.c_misa.val())
+            | (self.addr.val() == self.c_mie.val())
+            | (self.addr.val() == self.c_mtvec.val())
+            | (self.addr.val() == self.c_mscratch.val())
+            | (self.addr.val() == self.c_mepc.val())
+            | (self.addr.val() == self.c_mcause.val())
+            | (self.addr.val() == self.c_mtval.val())
+            | (self.addr.val() == self.c_mip.val())
+            | (self.addr.val() == self.c_mcycle.val())
+            | (self.addr.val() == self.c_minstret.val())
+            | (self.addr.val() == self.c_mcycleh.val())
+            | (self.addr.val() == self.c_minstreth.val())
+            | (self.addr.val() == self.c_cycle.val())
+            | (self.addr.val() == self.c_instret.val())
+            | (self.addr.val() == self.c_cycleh.val())
+            | (self.addr.val() == self.c_instreth.val())
+            | (self.addr.val() == self.c_mvendorid.val())
+            | (self.addr.val() == self.c_marchid.val())
+            | (self.addr.val() == self.c_mimpid.val())
+            | (self.addr.val() == self.c_mhartid.val());
         self.read_only.next = self.addr.val().get_bits::<2>(10) == 3;
         self.illegal.next = !self.known.val() | (self.read_only.val() & self.wen.val());
         // ---- new value of a CSR write
         self.newv.next = self.wsrc.val();
-        if self.op.val().get_bits::<2>(0) == 2 {
+        if self.op.val() == 2 {
             self.newv.next = self.rdata.val() | self.wsrc.val();
         }
-        if self.op.val().get_bits::<2>(0) == 3 {
+        if self.op.val() == 3 {
             self.newv.next = self.rdata.val() & !self.wsrc.val();
         }
         self.wr.next = self.exec.val() & self.wen.val() & !self.illegal.val() & !self.trap.val();

@@ -64,7 +64,6 @@ pub struct Decode {
     pub is_ebreak: Signal<Out, Bit>,
     pub is_mret: Signal<Out, Bit>,
     pub is_wfi: Signal<Out, Bit>,
-    pub is_fence: Signal<Out, Bit>,
     pub is_fencei: Signal<Out, Bit>,
     /// Not an RV32IM_Zicsr_Zifencei instruction.
     pub illegal: Signal<Out, Bit>,
@@ -120,7 +119,6 @@ impl Default for Decode {
             is_ebreak: Default::default(),
             is_mret: Default::default(),
             is_wfi: Default::default(),
-            is_fence: Default::default(),
             is_fencei: Default::default(),
             illegal: Default::default(),
             opcode: Default::default(),
@@ -198,7 +196,6 @@ impl Logic for Decode {
         self.is_ebreak.next = false;
         self.is_mret.next = false;
         self.is_wfi.next = false;
-        self.is_fence.next = false;
         self.is_fencei.next = false;
         self.illegal.next = true;
         self.imm.next = self.imm_i.val();
@@ -270,7 +267,7 @@ impl Logic for Decode {
         }
         if self.opcode.val() == self.k_misc_mem.val() {
             if self.f3.val() == 0 {
-                self.is_fence.next = true;
+                // fence: a no-op (one memory, in-order core)
                 self.illegal.next = false;
             }
             if self.f3.val() == 1 {

@@ -16,13 +16,3 @@ pub mod top;
 
 pub use top::Core;
 
-#[cfg(test)]
-mod tmp {
-    use rust_hdl::prelude::*;
-    #[test]
-    fn gen() {
-        let mut d = super::soc::Soc::default();
-        d.connect_all();
-        std::fs::write("/tmp/soc.v", generate_verilog(&d)).unwrap();
-    }
-}

@@ -295,7 +295,7 @@ impl Logic for Core {
         // CSR unit
         self.csr.irq.next = self.irq.val();
         self.csr.addr.next = self.imem_rdata.val().get_bits::<12>(20);
-        self.csr.op.next = self.dec.funct3.val();
+        self.csr.op.next = self.dec.funct3.val().get_bits::<2>(0);
         self.csr.wsrc.next = self.rs1v.val();
         if self.dec.funct3.val().get_bit(2) {
             self.csr.wsrc.next = bit_cast::<32, 5>(self.dec.rs1.val());
@@ -342,23 +342,24 @@ impl Logic for Core {
         self.trap.next = (self.irq_ok.val() & self.csr.irq_take.val())
             | (self.idle.val() & self.exc.val());
         self.ok.next = self.idle.val() & !self.trap.val();
+        // ---- requests: from decode and the registered state only (never
+        // from a grant; each is its own statement so Verilator orders them
+        // apart from the grant-dependent sequencing below)
+        self.dmem_req.next = self.ok.val() & self.mem.val() & self.lsu.in_l2.val();
+        self.ext_req.next = (self.ok.val() & self.mem.val() & !self.lsu.in_l2.val())
+            | (self.x_valid.q.val() & (self.st.q.val() == self.s_ext.val()));
+        self.md.start.next = self.ok.val() & self.dec.is_muldiv.val();
         // ---- sequencing
         self.done.next = false;
-        self.imem_req.next = false;
-        self.dmem_req.next = false;
-        self.ext_req.next = false;
-        self.md.start.next = false;
         if self.ok.val() {
             if self.mem.val() {
                 if self.lsu.in_l2.val() {
-                    self.dmem_req.next = true;
                     if self.dec.is_store.val() {
                         self.done.next = true;
                     } else {
                         self.st.d.next = self.s_l2load.val();
                     }
                 } else {
-                    self.ext_req.next = true;
                     self.st.d.next = self.s_ext.val();
                     if self.ext_gnt.val() {
                         if self.dec.is_store.val() {
@@ -370,7 +371,6 @@ impl Logic for Core {
                     }
                 }
             } else if self.dec.is_muldiv.val() {
-                self.md.start.next = true;
                 self.st.d.next = self.s_md.val();
             } else if self.dec.is_wfi.val() {
                 if self.csr.irq_pending.val() {
@@ -386,15 +386,12 @@ impl Logic for Core {
             self.done.next = true;
             self.st.d.next = self.s_idle.val();
         }
-        if self.x_valid.q.val() & (self.st.q.val() == self.s_ext.val()) {
-            self.ext_req.next = true;
-            if self.ext_gnt.val() {
-                if self.dec.is_store.val() {
-                    self.done.next = true;
-                    self.st.d.next = self.s_idle.val();
-                } else {
-                    self.st.d.next = self.s_extr.val();
-                }
+        if self.x_valid.q.val() & (self.st.q.val() == self.s_ext.val()) & self.ext_gnt.val() {
+            if self.dec.is_store.val() {
+                self.done.next = true;
+                self.st.d.next = self.s_idle.val();
+            } else {
+                self.st.d.next = self.s_extr.val();
             }
         }
         if self.x_valid.q.val() & (self.st.q.val() == self.s_extr.val()) & self.ext_rvalid.val() {
@@ -480,12 +477,12 @@ impl Logic for Core {
         self.advance.next = !self.x_valid.q.val() | self.trap.val() | self.done.val();
         self.fpc_in_l2.next = (self.fpc.q.val() - self.l2_base.val()) < self.l2_bytes.val();
         self.imem_addr.next = self.fpc.q.val().get_bits::<L2_WORDS_LOG2>(2);
+        self.imem_req.next = self.advance.val() & !self.redirect.val() & self.fpc_in_l2.val();
         if self.advance.val() {
             if self.redirect.val() {
                 self.fpc.d.next = self.redirect_pc.val();
                 self.x_valid.d.next = false;
             } else {
-                self.imem_req.next = self.fpc_in_l2.val();
                 self.fpc.d.next = self.fpc.q.val() + 4;
                 self.x_valid.d.next = true;
                 self.x_pc.d.next = self.fpc.q.val();
