@@ -7,6 +7,7 @@ pub mod cases;
 pub mod cluster_tb;
 pub mod cosim;
 pub mod examples;
+pub mod firmware;
 pub mod flow;
 pub mod flow_blocks;
 pub mod jobfile;
