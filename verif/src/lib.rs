@@ -9,6 +9,7 @@ pub mod core_tb;
 pub mod corecheck;
 pub mod cosim;
 pub mod examples;
+pub mod firmware;
 pub mod flow;
 pub mod flow_blocks;
 pub mod jobfile;

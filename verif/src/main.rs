@@ -123,6 +123,12 @@ enum Cmd {
         #[arg(long)]
         trace: bool,
     },
+    /// Build the example firmware (verif/firmware/examples) into DIR.
+    BuildFirmware {
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn limits(o: &MemOpts) -> RunLimits {
@@ -224,6 +230,12 @@ fn run() -> Result<(), String> {
             println!("{}", rep.summary(name));
             if rep.exit != 0 {
                 return Err(format!("{}: exit code {}", elf.display(), rep.exit));
+            }
+            Ok(())
+        }
+        Cmd::BuildFirmware { out } => {
+            for f in ntx_verif::firmware::build_examples(&out)? {
+                println!("{}", f.display());
             }
             Ok(())
         }
