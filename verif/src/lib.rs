@@ -17,5 +17,6 @@ pub mod model;
 pub mod pins;
 pub mod rtl;
 pub mod run_elf;
+pub mod run_elf_rtl;
 pub mod traffic;
 pub mod verilator;

@@ -113,7 +113,7 @@ enum Cmd {
         /// The ELF file (RV32IM, linked for the spec-10 memory map).
         #[arg(long)]
         elf: PathBuf,
-        /// iss (golden model).
+        /// iss (golden model), rtl (the RTL core on rust-hdl) or verilator.
         #[arg(long, default_value = "iss")]
         backend: String,
         /// Cycle limit (reaching it is an error).

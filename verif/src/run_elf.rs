@@ -110,8 +110,9 @@ impl ElfBackend for IssBackend {
 pub fn create_elf_backend(name: &str) -> Result<Box<dyn ElfBackend>, String> {
     match name {
         "iss" => Ok(Box::new(IssBackend::default())),
+        "rtl" | "verilator" => Ok(Box::new(crate::run_elf_rtl::SocElfBackend::new(name)?)),
         other => Err(format!(
-            "unknown run-elf backend {other:?} (available: iss)"
+            "unknown run-elf backend {other:?} (available: iss, rtl, verilator)"
         )),
     }
 }
