@@ -394,7 +394,8 @@ impl BusSlave {
             self.irq = false;
         }
         if w >= self.mem.len() {
-            self.errors.push(format!("access outside the bus window: {r:x?}"));
+            self.errors
+                .push(format!("access outside the bus window: {r:x?}"));
             if !r.we {
                 self.pending = Some(0);
             }

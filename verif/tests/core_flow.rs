@@ -18,5 +18,8 @@ fn core_lints_and_synthesizes_latch_free() {
     let r = yosys_synth(&path, "core").expect("yosys synth of the core");
     println!("core: {r:?}");
     assert_eq!(r.latches, 0, "latches in the core");
-    assert!(r.cells > 1000 && r.flip_flops > 1000, "implausible synthesis: {r:?}");
+    assert!(
+        r.cells > 1000 && r.flip_flops > 1000,
+        "implausible synthesis: {r:?}"
+    );
 }

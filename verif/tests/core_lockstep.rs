@@ -73,7 +73,10 @@ fn random(d: &mut dyn SocDrive) {
         d.name()
     );
     // the streams exercise traps and interrupts, not only straight-line code
-    assert!(n < 50 || (traps > n && irqs > n / 10), "too few traps/interrupts");
+    assert!(
+        n < 50 || (traps > n && irqs > n / 10),
+        "too few traps/interrupts"
+    );
 }
 
 #[test]

@@ -53,8 +53,11 @@ fn hello_in_lock_step() {
         .map(|s| s.addr + s.data.len() as u32)
         .max()
         .unwrap();
-    assert!(img.segments.iter().all(|s| s.addr >= L2_BASE), "hello loads outside L2");
-    let mut words = vec![0u32; ((end - L2_BASE + 3) / 4) as usize];
+    assert!(
+        img.segments.iter().all(|s| s.addr >= L2_BASE),
+        "hello loads outside L2"
+    );
+    let mut words = vec![0u32; (end - L2_BASE).div_ceil(4) as usize];
     for s in &img.segments {
         for (k, &b) in s.data.iter().enumerate() {
             let a = s.addr - L2_BASE + k as u32;

@@ -47,8 +47,8 @@ impl Logic for Alu {
     fn update(&mut self) {
         self.shamt.next = self.b.val().get_bits::<5>(0);
         self.ltu.next = self.a.val() < self.b.val();
-        self.lt.next = (self.a.val() ^ (self.ones.val() << 31))
-            < (self.b.val() ^ (self.ones.val() << 31));
+        self.lt.next =
+            (self.a.val() ^ (self.ones.val() << 31)) < (self.b.val() ^ (self.ones.val() << 31));
         self.sra_fill.next = 0.into();
         if self.a.val().get_bit(31) {
             self.sra_fill.next = !(self.ones.val() >> self.shamt.val());

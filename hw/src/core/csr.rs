@@ -234,9 +234,11 @@ impl Logic for Csr {
             self.rdata.next = self.mtval.q.val();
         } else if self.addr.val() == self.c_mip.val() {
             self.rdata.next = self.mip_v.val();
-        } else if (self.addr.val() == self.c_mcycle.val()) | (self.addr.val() == self.c_cycle.val()) {
+        } else if (self.addr.val() == self.c_mcycle.val()) | (self.addr.val() == self.c_cycle.val())
+        {
             self.rdata.next = self.cyc_lo.q.val();
-        } else if (self.addr.val() == self.c_mcycleh.val()) | (self.addr.val() == self.c_cycleh.val())
+        } else if (self.addr.val() == self.c_mcycleh.val())
+            | (self.addr.val() == self.c_cycleh.val())
         {
             self.rdata.next = self.cyc_hi.q.val();
         } else if (self.addr.val() == self.c_minstret.val())
@@ -293,7 +295,8 @@ impl Logic for Csr {
         }
         // writing minstret[h] replaces this instruction's increment (as the ISS)
         self.ins_wr.next = self.wr.val()
-            & ((self.addr.val() == self.c_minstret.val()) | (self.addr.val() == self.c_minstreth.val()));
+            & ((self.addr.val() == self.c_minstret.val())
+                | (self.addr.val() == self.c_minstreth.val()));
         if self.retire.val() & !self.ins_wr.val() {
             self.ins_lo.d.next = self.ins_lo.q.val() + 1;
             if self.ins_lo.q.val() == self.ones.val() {

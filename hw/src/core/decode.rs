@@ -218,7 +218,8 @@ impl Logic for Decode {
             self.is_jalr.next = true;
             self.illegal.next = false;
         }
-        if (self.opcode.val() == self.k_branch.val()) & (self.f3.val() != 2) & (self.f3.val() != 3) {
+        if (self.opcode.val() == self.k_branch.val()) & (self.f3.val() != 2) & (self.f3.val() != 3)
+        {
             self.is_branch.next = true;
             self.illegal.next = false;
             self.imm.next = self.imm_b.val();
@@ -257,10 +258,9 @@ impl Logic for Decode {
             if self.f7.val() == 1 {
                 self.is_muldiv.next = true;
                 self.illegal.next = false;
-            } else if self.f7.val() == 0 {
-                self.is_op.next = true;
-                self.illegal.next = false;
-            } else if (self.f7.val() == 0x20) & ((self.f3.val() == 0) | (self.f3.val() == 5)) {
+            } else if (self.f7.val() == 0)
+                | ((self.f7.val() == 0x20) & ((self.f3.val() == 0) | (self.f3.val() == 5)))
+            {
                 self.is_op.next = true;
                 self.illegal.next = false;
             }

@@ -15,4 +15,3 @@ pub mod soc;
 pub mod top;
 
 pub use top::Core;
-

@@ -86,16 +86,15 @@ impl Logic for MulDiv {
         self.hi_final.next = self.hi.q.val() + self.p.val();
         // signed corrections of the high word
         self.corr.next = 0.into();
-        if (self.f3.q.val() == 1) | (self.f3.q.val() == 2) {
-            if self.a_l.q.val().get_bit(31) {
-                self.corr.next = self.b_l.q.val();
-            }
+        if ((self.f3.q.val() == 1) | (self.f3.q.val() == 2)) & self.a_l.q.val().get_bit(31) {
+            self.corr.next = self.b_l.q.val();
         }
         if (self.f3.q.val() == 1) & self.b_l.q.val().get_bit(31) {
             self.corr.next = self.corr.val() + self.a_l.q.val();
         }
         // ---- divider step
-        self.sh.next = (self.hi.q.val() << 1) | bit_cast::<32, 1>(self.lo.q.val().get_bits::<1>(31));
+        self.sh.next =
+            (self.hi.q.val() << 1) | bit_cast::<32, 1>(self.lo.q.val().get_bits::<1>(31));
         self.ge.next = self.hi.q.val().get_bit(31) | (self.sh.val() >= self.b_l.q.val());
         // ---- start
         self.neg_a.next = !self.funct3.val().get_bit(0) & self.a.val().get_bit(31);

@@ -67,9 +67,12 @@ always @(posedge clock) begin
    end
 end
 
+wire [31:0] x_rs1 = x[rs1];
+wire [31:0] x_rs2 = x[rs2];
+
 always @(*) begin
-   rdata1 = (rs1 == 5'h0) ? 32'h0 : x[rs1];
-   rdata2 = (rs2 == 5'h0) ? 32'h0 : x[rs2];
+   rdata1 = (rs1 == 5'h0) ? 32'h0 : x_rs1;
+   rdata2 = (rs2 == 5'h0) ? 32'h0 : x_rs2;
 end
 "
             .into(),

@@ -300,7 +300,8 @@ impl Logic for Core {
         if self.dec.funct3.val().get_bit(2) {
             self.csr.wsrc.next = bit_cast::<32, 5>(self.dec.rs1.val());
         }
-        self.csr.wen.next = (self.dec.funct3.val().get_bits::<2>(0) == 1) | (self.dec.rs1.val() != 0);
+        self.csr.wen.next =
+            (self.dec.funct3.val().get_bits::<2>(0) == 1) | (self.dec.rs1.val() != 0);
         // mul/div unit
         self.md.a.next = self.rf.rdata1.val();
         self.md.b.next = self.rf.rdata2.val();
@@ -312,10 +313,7 @@ impl Logic for Core {
         if self.x_ifault.q.val() {
             self.exc_cause.next = self.c_insn_access.val();
             self.exc_tval.next = self.x_pc.q.val();
-        } else if self.dec.illegal.val() {
-            self.exc_cause.next = self.c_illegal.val();
-            self.exc_tval.next = self.imem_rdata.val();
-        } else if self.dec.is_csr.val() & self.csr.illegal.val() {
+        } else if self.dec.illegal.val() | (self.dec.is_csr.val() & self.csr.illegal.val()) {
             self.exc_cause.next = self.c_illegal.val();
             self.exc_tval.next = self.imem_rdata.val();
         } else if self.dec.is_ecall.val() {
@@ -337,10 +335,10 @@ impl Logic for Core {
         self.idle.next = self.x_valid.q.val() & (self.st.q.val() == self.s_idle.val());
         // an interrupt is taken before an instruction starts, or instead of
         // a waiting wfi (mepc = the wfi, as the ISS)
-        self.irq_ok.next = self.idle.val()
-            | (self.x_valid.q.val() & (self.st.q.val() == self.s_wfi.val()));
-        self.trap.next = (self.irq_ok.val() & self.csr.irq_take.val())
-            | (self.idle.val() & self.exc.val());
+        self.irq_ok.next =
+            self.idle.val() | (self.x_valid.q.val() & (self.st.q.val() == self.s_wfi.val()));
+        self.trap.next =
+            (self.irq_ok.val() & self.csr.irq_take.val()) | (self.idle.val() & self.exc.val());
         self.ok.next = self.idle.val() & !self.trap.val();
         // ---- requests: from decode and the registered state only (never
         // from a grant; each is its own statement so Verilator orders them
