@@ -318,14 +318,25 @@ pub fn run_qemu_virt(elf: &Path, timeout_s: u32) -> Result<(i32, String), String
     let out = Proc::new("timeout")
         .arg(timeout_s.to_string())
         .arg(QEMU_SYSTEM)
-        .args(["-M", "virt", "-bios", "none", "-nographic", "-monitor", "none"])
+        .args([
+            "-M",
+            "virt",
+            "-bios",
+            "none",
+            "-nographic",
+            "-monitor",
+            "none",
+        ])
         .args(["-serial", "stdio", "-kernel"])
         .arg(elf)
         .output()
         .map_err(|e| format!("cannot run timeout {QEMU_SYSTEM}: {e}"))?;
     let code = out.status.code().unwrap_or(-1);
     if code == 124 {
-        return Err(format!("{QEMU_SYSTEM} {}: timed out after {timeout_s} s", elf.display()));
+        return Err(format!(
+            "{QEMU_SYSTEM} {}: timed out after {timeout_s} s",
+            elf.display()
+        ));
     }
     if code == 127 || code == 126 {
         return Err(format!(
