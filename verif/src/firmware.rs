@@ -288,3 +288,60 @@ pub fn build_example(out_dir: &Path, name: &str) -> Result<PathBuf, String> {
 pub fn build_examples(out_dir: &Path) -> Result<Vec<PathBuf>, String> {
     EXAMPLES.iter().map(|n| build_example(out_dir, n)).collect()
 }
+
+/// The directed ISA tests of `verif/firmware/isa/` (file stems; each
+/// returns 0 or `(n << 1) | 1` from main).
+pub const ISA_TESTS: [&str; 3] = ["alu", "muldiv", "csr_trap"];
+
+/// Build ISA test `name` (`isa/<name>.S`) for `target` (`<name>.elf` or
+/// `<name>-qemu.elf`).
+pub fn build_isa(out_dir: &Path, name: &str, target: Target) -> Result<PathBuf, String> {
+    let out = match target {
+        Target::Ntx => name.to_string(),
+        Target::QemuVirt => format!("{name}-qemu"),
+    };
+    build(
+        out_dir,
+        &out,
+        &[PathBuf::from(format!("isa/{name}.S"))],
+        target,
+        &[],
+    )
+}
+
+/// The system emulator of the ISA cross-check.
+pub const QEMU_SYSTEM: &str = "qemu-system-riscv32";
+
+/// Run a `Target::QemuVirt` image on `qemu-system-riscv32 -M virt -bios
+/// none` (killed after `timeout_s`); returns (exit status, console).
+pub fn run_qemu_virt(elf: &Path, timeout_s: u32) -> Result<(i32, String), String> {
+    let out = Proc::new("timeout")
+        .arg(timeout_s.to_string())
+        .arg(QEMU_SYSTEM)
+        .args([
+            "-M",
+            "virt",
+            "-bios",
+            "none",
+            "-nographic",
+            "-monitor",
+            "none",
+        ])
+        .args(["-serial", "stdio", "-kernel"])
+        .arg(elf)
+        .output()
+        .map_err(|e| format!("cannot run timeout {QEMU_SYSTEM}: {e}"))?;
+    let code = out.status.code().unwrap_or(-1);
+    if code == 124 {
+        return Err(format!(
+            "{QEMU_SYSTEM} {}: timed out after {timeout_s} s",
+            elf.display()
+        ));
+    }
+    if code == 127 || code == 126 {
+        return Err(format!(
+            "{QEMU_SYSTEM} not runnable: run scripts/install-tools (Debian package qemu-system-misc)"
+        ));
+    }
+    Ok((code, String::from_utf8_lossy(&out.stdout).into_owned()))
+}

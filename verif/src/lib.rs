@@ -12,6 +12,7 @@ pub mod examples;
 pub mod firmware;
 pub mod flow;
 pub mod flow_blocks;
+pub mod iss_fuzz;
 pub mod jobfile;
 pub mod model;
 pub mod pins;

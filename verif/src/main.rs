@@ -123,6 +123,18 @@ enum Cmd {
         #[arg(long)]
         trace: bool,
     },
+    /// Cross-check the ISS against qemu-riscv32 on seeded random programs.
+    IssFuzz {
+        /// Number of programs.
+        #[arg(long, default_value_t = 10_000)]
+        programs: u64,
+        /// Campaign seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Index of the first program (reproduce one with --programs 1).
+        #[arg(long, default_value_t = 0)]
+        first: u64,
+    },
     /// Build the example firmware (verif/firmware/examples) into DIR.
     BuildFirmware {
         /// Output directory.
@@ -231,6 +243,22 @@ fn run() -> Result<(), String> {
             if rep.exit != 0 {
                 return Err(format!("{}: exit code {}", elf.display(), rep.exit));
             }
+            Ok(())
+        }
+        Cmd::IssFuzz {
+            programs,
+            seed,
+            first,
+        } => {
+            let t = std::time::Instant::now();
+            let work = ntx_verif::iss_fuzz::default_work_dir();
+            let rep = ntx_verif::iss_fuzz::run(seed, first, programs, &work)?;
+            println!(
+                "iss-fuzz: {} programs (seed {seed}, first {first}) match qemu-riscv32: {} result bytes compared in {:.1} s",
+                rep.programs,
+                rep.compared_bytes,
+                t.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Cmd::BuildFirmware { out } => {

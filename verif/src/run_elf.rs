@@ -84,7 +84,7 @@ impl ElfBackend for IssBackend {
     }
     fn run(&mut self, img: &ElfImage, opts: &ElfRunOpts) -> Result<ElfRunReport, String> {
         let s = &mut self.system;
-        s.load(img);
+        s.load_elf(img);
         let trace = opts.trace;
         let res = s.run(opts.max_cycles, |r| {
             if trace {

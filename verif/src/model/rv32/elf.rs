@@ -259,7 +259,9 @@ pub fn parse(b: &[u8], file: &str, regions: &[Region], entry: u32) -> Result<Elf
 }
 
 /// A minimal ELF32 RISC-V executable: one PT_LOAD segment (RWX) of `data`
-/// at `addr` (page aligned), entry `entry`. For qemu-user and the ISS.
+/// at `addr` (page aligned, at least 0x2000), entry `entry`, for qemu-user.
+/// The segment also maps the header page below `addr` (qemu-user wants the
+/// program headers inside a loaded segment).
 pub fn write_exec(addr: u32, data: &[u8], entry: u32) -> Vec<u8> {
     const DATA_OFF: u32 = 0x1000;
     let mut f = vec![0u8; DATA_OFF as usize];
@@ -280,11 +282,11 @@ pub fn write_exec(addr: u32, data: &[u8], entry: u32) -> Vec<u8> {
     put16(&mut f, 46, 40); // e_shentsize
     let p = 52;
     put32(&mut f, p, PT_LOAD);
-    put32(&mut f, p + 4, DATA_OFF);
-    put32(&mut f, p + 8, addr);
-    put32(&mut f, p + 12, addr);
-    put32(&mut f, p + 16, data.len() as u32);
-    put32(&mut f, p + 20, data.len() as u32);
+    put32(&mut f, p + 4, 0);
+    put32(&mut f, p + 8, addr - DATA_OFF);
+    put32(&mut f, p + 12, addr - DATA_OFF);
+    put32(&mut f, p + 16, DATA_OFF + data.len() as u32);
+    put32(&mut f, p + 20, DATA_OFF + data.len() as u32);
     put32(&mut f, p + 24, 7); // RWX
     put32(&mut f, p + 28, 0x1000);
     f.extend_from_slice(data);

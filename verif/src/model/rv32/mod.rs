@@ -8,6 +8,7 @@
 //! retried access), `minstret` retired instructions; without traps and
 //! waits `mcycle == minstret`. Timed figures come from the RTL core.
 
+pub mod asm;
 pub mod elf;
 pub mod hart;
 pub mod system;

@@ -100,7 +100,7 @@ impl System {
 
     /// Copy an ELF image's segments into L2 / TCDM (the image was checked
     /// against this memory map by [`super::elf`]) and reset the hart.
-    pub fn load(&mut self, img: &ElfImage) {
+    pub fn load_elf(&mut self, img: &ElfImage) {
         for s in &img.segments {
             for (i, &b) in s.data.iter().enumerate() {
                 let a = s.addr + i as u32;
