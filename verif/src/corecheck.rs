@@ -915,3 +915,34 @@ pub fn lockstep(d: &mut dyn SocDrive, p: &TestProgram) -> Result<RunStats, Strin
     }
     Ok(st)
 }
+
+/// A firmware image (every loadable segment in L2) as a lock-step
+/// [`TestProgram`] (no interrupts, no stalls).
+pub fn elf_program(
+    name: &str,
+    img: &crate::model::rv32::elf::ElfImage,
+    max_cycles: u64,
+) -> Result<TestProgram, String> {
+    let mut end = L2_BASE;
+    for s in &img.segments {
+        if s.addr.wrapping_sub(L2_BASE) >= L2_BYTES {
+            return Err(format!("{name}: segment at {:#x} is outside L2", s.addr));
+        }
+        end = end.max(s.addr + s.data.len() as u32);
+    }
+    let mut words = vec![0u32; (end - L2_BASE).div_ceil(4) as usize];
+    for s in &img.segments {
+        for (k, &b) in s.data.iter().enumerate() {
+            let a = s.addr - L2_BASE + k as u32;
+            words[(a / 4) as usize] |= (b as u32) << (8 * (a % 4));
+        }
+    }
+    Ok(TestProgram {
+        name: name.into(),
+        words,
+        irq_at: vec![],
+        stall_pct: 0,
+        seed: 0,
+        max_cycles,
+    })
+}
