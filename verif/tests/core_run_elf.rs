@@ -55,6 +55,8 @@ fn hello_on_iss_rtl_verilator() {
         rtl.instret,
         rtl.cycles as f64 / rtl.instret as f64
     );
+    // the README figure (section "Control core RTL"; update both together)
+    assert_eq!((rtl.cycles, rtl.instret), (1702, 1040), "hello CPI figure");
     in_lock_step(&elf);
 }
 
@@ -73,9 +75,14 @@ fn isa_tests_on_the_rtl_core() {
         .filter(|n| !RTL_NOT_YET.contains(n))
         .collect();
     assert!(run.len() >= 2, "ISA tests missing: {ISA_TESTS:?}");
+    // README figures (section "Control core RTL"; update both together)
+    let figures = [("alu", (532, 423)), ("muldiv", (850, 181))];
     for name in run {
         let elf = build_isa(&out, name, Target::Ntx).unwrap_or_else(|e| panic!("{e}"));
-        on_all_backends(&elf);
+        let rtl = on_all_backends(&elf);
+        if let Some((_, f)) = figures.iter().find(|(n, _)| *n == name) {
+            assert_eq!((rtl.cycles, rtl.instret), *f, "{name} cycles figure");
+        }
         in_lock_step(&elf);
     }
 }
