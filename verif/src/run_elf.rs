@@ -63,16 +63,9 @@ pub trait ElfBackend {
 }
 
 /// The ISS backend: the golden model.
+#[derive(Default)]
 pub struct IssBackend {
     pub system: System,
-}
-
-impl Default for IssBackend {
-    fn default() -> Self {
-        Self {
-            system: System::new(),
-        }
-    }
 }
 
 impl ElfBackend for IssBackend {

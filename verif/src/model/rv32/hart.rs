@@ -366,7 +366,7 @@ impl Hart {
                     _ => return illegal,
                 };
                 let addr = rs1.wrapping_add(imm_i);
-                if addr % size as u32 != 0 {
+                if !addr.is_multiple_of(size as u32) {
                     return Exec::Trap(cause::LOAD_MISALIGNED, addr);
                 }
                 match bus.load(addr, size) {
@@ -389,7 +389,7 @@ impl Hart {
                     _ => return illegal,
                 };
                 let addr = rs1.wrapping_add(imm_s);
-                if addr % size as u32 != 0 {
+                if !addr.is_multiple_of(size as u32) {
                     return Exec::Trap(cause::STORE_MISALIGNED, addr);
                 }
                 match bus.store(addr, size, rs2) {

@@ -221,7 +221,7 @@ impl Bus for System {
     }
 
     fn load(&mut self, addr: u32, size: u8) -> Result<u32, Fault> {
-        if addr % size as u32 != 0 {
+        if !addr.is_multiple_of(size as u32) {
             return Err(Fault::Misaligned);
         }
         if let Some(i) = l2_index(addr, size) {
@@ -252,7 +252,7 @@ impl Bus for System {
     }
 
     fn store(&mut self, addr: u32, size: u8, value: u32) -> Result<(), Fault> {
-        if addr % size as u32 != 0 {
+        if !addr.is_multiple_of(size as u32) {
             return Err(Fault::Misaligned);
         }
         let value = if size == 4 {
