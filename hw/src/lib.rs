@@ -2,6 +2,7 @@
 //! accelerator and its cluster. See `../shared/ntx-spec.md` and README.md.
 
 pub mod cluster;
+pub mod core;
 pub mod dag;
 pub mod dma;
 pub mod fmac;

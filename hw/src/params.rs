@@ -194,3 +194,108 @@ pub mod cluster_map {
     /// Bytes of the DMA register window (8 words).
     pub const DMA_WINDOW_BYTES: u32 = 0x20;
 }
+
+/// The cluster's RISC-V control core and its firmware ABI (spec 10): reset
+/// PC, the L2 memory, simulation control, the cluster-control window with
+/// the interrupt pending-source register, and the CSR numbers the core
+/// implements. The ISS (`ntx_verif::model::rv32`) and the RTL core both
+/// take their addresses from here.
+pub mod core {
+    /// Reset PC (spec 10): the first instruction is fetched from the L2 base.
+    pub const RESET_PC: u32 = 0x1C00_0000;
+    /// Byte base of the L2 memory (code and data of the firmware).
+    pub const L2_BASE: u32 = 0x1C00_0000;
+    /// Bytes of L2 (128 KiB).
+    pub const L2_BYTES: u32 = 128 * 1024;
+    /// Byte base of the simulation-control window (0x10 bytes).
+    pub const SIMCTRL_BASE: u32 = 0x1A00_0000;
+    /// Bytes of the simulation-control window.
+    pub const SIMCTRL_BYTES: u32 = 0x10;
+    /// Write: the run ends; the written value is its exit code (0 = pass).
+    pub const SIMCTRL_EXIT: u32 = 0x0;
+    /// Write: the low byte goes to the console.
+    pub const SIMCTRL_PUTC: u32 = 0x4;
+    /// Byte base of the cluster-control window (PULP's cluster peripheral
+    /// base; the DMA follows at 0x1020_0400). Word registers only.
+    pub const CLUSTER_CTRL_BASE: u32 = 0x1020_0000;
+    /// Bytes of the cluster-control window (8 words; unused words read 0).
+    pub const CLUSTER_CTRL_BYTES: u32 = 0x20;
+    /// IRQ_PENDING (RO), byte offset in the cluster-control window: bit `i`
+    /// (i < 8) is NTX `i`'s interrupt line (its IRQ register is non-zero),
+    /// bit 8 the DMA's (done or error with CMD bit1 set). Writes are
+    /// ignored. Clear a source at the source (NTX IRQ / DMA STATUS).
+    pub const IRQ_PENDING: u32 = 0x0;
+    /// IRQ_ENABLE (RW), byte offset: which sources drive the core's machine
+    /// external interrupt, `MEIP = (IRQ_PENDING & IRQ_ENABLE) != 0`. Bits
+    /// above `IRQ_SOURCES` are ignored (read 0). Resets to all sources.
+    pub const IRQ_ENABLE: u32 = 0x4;
+    /// Number of interrupt sources: the NTX, then the DMA (bit 8).
+    pub const IRQ_SOURCES: u32 = 9;
+    /// Bit of the DMA in IRQ_PENDING / IRQ_ENABLE.
+    pub const IRQ_DMA_BIT: u32 = 8;
+    /// Reset value of IRQ_ENABLE (every source enabled).
+    pub const IRQ_ENABLE_RESET: u32 = (1 << IRQ_SOURCES) - 1;
+
+    /// Machine CSR numbers implemented (spec 10). Every other CSR number is
+    /// illegal (mcause 2), as is a write to a read-only CSR.
+    pub mod csr {
+        pub const MSTATUS: u16 = 0x300;
+        pub const MISA: u16 = 0x301;
+        pub const MIE: u16 = 0x304;
+        pub const MTVEC: u16 = 0x305;
+        pub const MSCRATCH: u16 = 0x340;
+        pub const MEPC: u16 = 0x341;
+        pub const MCAUSE: u16 = 0x342;
+        pub const MTVAL: u16 = 0x343;
+        pub const MIP: u16 = 0x344;
+        pub const MCYCLE: u16 = 0xB00;
+        pub const MINSTRET: u16 = 0xB02;
+        pub const MCYCLEH: u16 = 0xB80;
+        pub const MINSTRETH: u16 = 0xB82;
+        /// Read-only user aliases of mcycle / minstret.
+        pub const CYCLE: u16 = 0xC00;
+        pub const INSTRET: u16 = 0xC02;
+        pub const CYCLEH: u16 = 0xC80;
+        pub const INSTRETH: u16 = 0xC82;
+        /// Read-only machine information registers (read 0 but MHARTID = 0 too).
+        pub const MVENDORID: u16 = 0xF11;
+        pub const MARCHID: u16 = 0xF12;
+        pub const MIMPID: u16 = 0xF13;
+        pub const MHARTID: u16 = 0xF14;
+        /// misa value: MXL = 1 (32 bit), extensions I and M.
+        pub const MISA_VALUE: u32 = (1 << 30) | (1 << 8) | (1 << 12);
+        /// mstatus bits kept: MIE (3), MPIE (7); MPP (12:11) reads 0b11.
+        pub const MSTATUS_MIE: u32 = 1 << 3;
+        pub const MSTATUS_MPIE: u32 = 1 << 7;
+        pub const MSTATUS_MPP: u32 = 3 << 11;
+        /// mie.MEIE / mip.MEIP: the only interrupt bit implemented.
+        pub const MEI_BIT: u32 = 1 << 11;
+    }
+
+    /// mcause values.
+    pub mod cause {
+        pub const INSN_MISALIGNED: u32 = 0;
+        pub const INSN_ACCESS: u32 = 1;
+        pub const ILLEGAL: u32 = 2;
+        pub const BREAKPOINT: u32 = 3;
+        pub const LOAD_MISALIGNED: u32 = 4;
+        pub const LOAD_ACCESS: u32 = 5;
+        pub const STORE_MISALIGNED: u32 = 6;
+        pub const STORE_ACCESS: u32 = 7;
+        pub const ECALL_M: u32 = 11;
+        /// Machine external interrupt (interrupt bit 31 set, code 11).
+        pub const MACHINE_EXTERNAL_IRQ: u32 = 0x8000_000B;
+    }
+}
+
+/// RTL parameters of the control core (its address map, CSRs and causes
+/// are in [`core`]).
+pub mod rv {
+    /// log2 of the L2 size in words (`core::L2_BYTES` / 4).
+    pub const L2_WORDS_LOG2: usize = 15;
+    const _: () = assert!((4u32 << L2_WORDS_LOG2) == super::core::L2_BYTES);
+    /// Cycles of a multiplication (one 16x16 partial product per cycle).
+    pub const MUL_CYCLES: u32 = 4;
+    /// Cycles of a division (start, 32 restoring steps, result).
+    pub const DIV_CYCLES: u32 = 34;
+}

@@ -50,11 +50,23 @@ pub fn blocks() -> Vec<(&'static str, VerilogGen)> {
         ("wide_adder_284", verilog_of::<fmac::WideAdder>),
         ("dma", dma_verilog),
         ("tcdm_bank", verilog_of::<ntx_hw::tcdm::bank::Bank<4>>),
+        ("core_decode", verilog_of::<ntx_hw::core::decode::Decode>),
+        ("core_regfile", verilog_of::<ntx_hw::core::regfile::RegFile>),
+        ("core_alu", verilog_of::<ntx_hw::core::alu::Alu>),
+        ("core_muldiv", verilog_of::<ntx_hw::core::muldiv::MulDiv>),
+        ("core_csr", verilog_of::<ntx_hw::core::csr::Csr>),
+        ("core_lsu", verilog_of::<ntx_hw::core::lsu::Lsu>),
         (
             "tcdm_xbar_6x8",
             verilog_of::<ntx_hw::tcdm::xbar::Xbar<6, 8>>,
         ),
     ]
+}
+
+/// Verilog of the control core top (`ntx_hw::core::Core`; composed, so
+/// Verilator lint reports UNOPTFLAT, see `verif/tests/core_flow.rs`).
+pub fn core_verilog() -> String {
+    verilog_of::<ntx_hw::core::Core>()
 }
 
 /// Verilog of block `name` (top module renamed to `name` by the writers).

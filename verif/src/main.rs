@@ -133,6 +133,40 @@ enum Cmd {
         #[arg(long, default_value = "verilator")]
         backend: String,
     },
+    /// Run a firmware ELF (spec 10): console output, then
+    /// `exit=N cycles=N instret=N`; exit status 0 iff the exit code is 0.
+    RunElf {
+        /// The ELF file (RV32IM, linked for the spec-10 memory map).
+        #[arg(long)]
+        elf: PathBuf,
+        /// iss (golden model), rtl (the RTL core on rust-hdl) or verilator.
+        #[arg(long, default_value = "iss")]
+        backend: String,
+        /// Cycle limit (reaching it is an error).
+        #[arg(long, default_value_t = 100_000_000)]
+        max_cycles: u64,
+        /// Print every retired instruction / trap to stderr.
+        #[arg(long)]
+        trace: bool,
+    },
+    /// Cross-check the ISS against qemu-riscv32 on seeded random programs.
+    IssFuzz {
+        /// Number of programs.
+        #[arg(long, default_value_t = 10_000)]
+        programs: u64,
+        /// Campaign seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Index of the first program (reproduce one with --programs 1).
+        #[arg(long, default_value_t = 0)]
+        first: u64,
+    },
+    /// Build the example firmware (verif/firmware/examples) into DIR.
+    BuildFirmware {
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn limits(o: &MemOpts) -> RunLimits {
@@ -250,6 +284,50 @@ fn run() -> Result<(), String> {
             banks,
             backend,
         } => ntx_verif::bench::run(&what, banks, &backend),
+        Cmd::RunElf {
+            elf,
+            backend,
+            max_cycles,
+            trace,
+        } => {
+            let opts = ntx_verif::run_elf::ElfRunOpts {
+                max_cycles,
+                trace,
+                ..Default::default()
+            };
+            let (rep, name) = ntx_verif::run_elf::run_elf_file(&elf, &backend, &opts)?;
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&rep.console)
+                .map_err(|e| e.to_string())?;
+            println!("{}", rep.summary(name));
+            if rep.exit != 0 {
+                return Err(format!("{}: exit code {}", elf.display(), rep.exit));
+            }
+            Ok(())
+        }
+        Cmd::IssFuzz {
+            programs,
+            seed,
+            first,
+        } => {
+            let t = std::time::Instant::now();
+            let work = ntx_verif::iss_fuzz::default_work_dir();
+            let rep = ntx_verif::iss_fuzz::run(seed, first, programs, &work)?;
+            println!(
+                "iss-fuzz: {} programs (seed {seed}, first {first}) match qemu-riscv32: {} result bytes compared in {:.1} s",
+                rep.programs,
+                rep.compared_bytes,
+                t.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Cmd::BuildFirmware { out } => {
+            for f in ntx_verif::firmware::build_examples(&out)? {
+                println!("{}", f.display());
+            }
+            Ok(())
+        }
     }
 }
 

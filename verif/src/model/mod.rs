@@ -12,4 +12,5 @@ pub mod ieee;
 pub mod job;
 pub mod mem;
 pub mod ntx;
+pub mod rv32;
 pub mod xbar;

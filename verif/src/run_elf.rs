@@ -1,0 +1,128 @@
+//! `ntx run-elf`: run a firmware ELF on a backend (spec 10). A backend is
+//! anything that implements [`ElfBackend`]; `iss` is the golden model
+//! ([`crate::model::rv32::System`]). The RTL backends plug in through
+//! [`create_elf_backend`].
+
+use crate::model::rv32::elf::{self, ElfImage};
+use crate::model::rv32::{load_regions, System};
+use ntx_hw::params::core::RESET_PC;
+use std::path::Path;
+
+/// Options of one run.
+#[derive(Clone, Debug)]
+pub struct ElfRunOpts {
+    /// Cycle limit (an error when reached before EXIT).
+    pub max_cycles: u64,
+    /// Print one line per retired instruction / trap to stderr.
+    pub trace: bool,
+    /// TCDM banks (RTL backends; the ISS models the default TCDM).
+    pub banks: Option<usize>,
+    /// VCD output (RTL backends).
+    pub vcd: Option<std::path::PathBuf>,
+}
+
+impl Default for ElfRunOpts {
+    fn default() -> Self {
+        Self {
+            max_cycles: 100_000_000,
+            trace: false,
+            banks: None,
+            vcd: None,
+        }
+    }
+}
+
+/// Outcome of a run that ended with an EXIT write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElfRunReport {
+    pub exit: u32,
+    pub cycles: u64,
+    pub instret: u64,
+    /// Console output (PUTC bytes).
+    pub console: Vec<u8>,
+}
+
+impl ElfRunReport {
+    /// The summary line of spec 10.
+    pub fn summary(&self, backend: &str) -> String {
+        format!(
+            "exit={} cycles={} instret={} backend={backend}",
+            self.exit, self.cycles, self.instret
+        )
+    }
+}
+
+/// Something that runs a firmware image from reset to its EXIT write.
+pub trait ElfBackend {
+    /// Backend name as on the command line.
+    fn name(&self) -> &'static str;
+    /// TCDM size in bytes (for the loader's memory map).
+    fn tcdm_bytes(&self) -> u32;
+    /// Load `img`, reset, run until EXIT or the cycle limit.
+    fn run(&mut self, img: &ElfImage, opts: &ElfRunOpts) -> Result<ElfRunReport, String>;
+}
+
+/// The ISS backend: the golden model.
+#[derive(Default)]
+pub struct IssBackend {
+    pub system: System,
+}
+
+impl ElfBackend for IssBackend {
+    fn name(&self) -> &'static str {
+        "iss"
+    }
+    fn tcdm_bytes(&self) -> u32 {
+        self.system.cluster.tcdm.bytes() as u32
+    }
+    fn run(&mut self, img: &ElfImage, opts: &ElfRunOpts) -> Result<ElfRunReport, String> {
+        let s = &mut self.system;
+        s.load_elf(img);
+        let trace = opts.trace;
+        let res = s.run(opts.max_cycles, |r| {
+            if trace {
+                eprintln!("{}", r.trace_line());
+            }
+        });
+        match res {
+            Ok(exit) => Ok(ElfRunReport {
+                exit,
+                cycles: s.hart.mcycle,
+                instret: s.hart.minstret,
+                console: s.console.clone(),
+            }),
+            Err(e) => Err(format!(
+                "{e}; console so far: {:?}",
+                String::from_utf8_lossy(&s.console)
+            )),
+        }
+    }
+}
+
+/// Backend by name (`iss`; the RTL backends register here).
+pub fn create_elf_backend(name: &str) -> Result<Box<dyn ElfBackend>, String> {
+    match name {
+        "iss" => Ok(Box::new(IssBackend::default())),
+        "rtl" | "verilator" => Ok(Box::new(crate::run_elf_rtl::SocElfBackend::new(name)?)),
+        other => Err(format!(
+            "unknown run-elf backend {other:?} (available: iss, rtl, verilator)"
+        )),
+    }
+}
+
+/// Load `path` for `backend`'s memory map.
+pub fn load_elf_for(backend: &dyn ElfBackend, path: &Path) -> Result<ElfImage, String> {
+    elf::load_file(path, &load_regions(backend.tcdm_bytes()), RESET_PC).map_err(|e| e.to_string())
+}
+
+/// Load and run `path` on backend `name` (the whole `ntx run-elf`).
+pub fn run_elf_file(
+    path: &Path,
+    name: &str,
+    opts: &ElfRunOpts,
+) -> Result<(ElfRunReport, &'static str), String> {
+    let mut be = create_elf_backend(name)?;
+    let img = load_elf_for(be.as_ref(), path)?;
+    let rep = be.run(&img, opts)?;
+    Ok((rep, be.name()))
+}
