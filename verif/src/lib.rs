@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cases;
 pub mod cluster_tb;
 pub mod cosim;
+pub mod dnn;
 pub mod examples;
 pub mod flow;
 pub mod flow_blocks;

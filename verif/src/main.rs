@@ -95,6 +95,8 @@ enum Cmd {
         #[arg(long)]
         cluster_banks: Option<usize>,
     },
+    /// Train the digits CNN with every layer on the NTX cluster (the main job).
+    Train(TrainArgs),
     /// Print benchmark figures.
     Bench {
         /// What to measure.
@@ -107,6 +109,35 @@ enum Cmd {
         #[arg(long, default_value = "verilator")]
         backend: String,
     },
+}
+
+#[derive(clap::Args)]
+struct TrainArgs {
+    /// Seed of the initial weights and the batch order.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Epochs over the 1,500 training images.
+    #[arg(long, default_value_t = 12)]
+    epochs: usize,
+    /// Images per training step.
+    #[arg(long, default_value_t = 16)]
+    batch: usize,
+    /// SGD learning rate.
+    #[arg(long, default_value_t = 0.1)]
+    lr: f32,
+    /// Directory of the report and plots.
+    #[arg(long, default_value = "target/ntx-train")]
+    out: PathBuf,
+    /// model: train on the golden cluster model; verilator: run --steps
+    /// training steps on the RTL cluster and check them against the model.
+    #[arg(long, default_value = "model")]
+    backend: String,
+    /// Training steps of --backend verilator.
+    #[arg(long, default_value_t = 2)]
+    steps: usize,
+    /// With --backend verilator: write the per-kernel cycle table (CSV).
+    #[arg(long)]
+    write_cycles: Option<PathBuf>,
 }
 
 fn limits(o: &MemOpts) -> RunLimits {
@@ -184,6 +215,17 @@ fn run() -> Result<(), String> {
             }
             Ok(())
         }
+        Cmd::Train(a) => ntx_verif::dnn::train::run(&ntx_verif::dnn::train::TrainOpts {
+            seed: a.seed,
+            epochs: a.epochs,
+            batch: a.batch,
+            lr: a.lr,
+            out: a.out,
+            backend: a.backend,
+            steps: a.steps,
+            write_cycles: a.write_cycles,
+            quiet: false,
+        }),
         Cmd::Bench {
             what,
             banks,

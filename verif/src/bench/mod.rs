@@ -30,6 +30,7 @@ pub fn run(what: &str, banks: Option<usize>, backend: &str) -> Result<(), String
             backend.parse()?,
         ),
         "model" => model::run(),
+        "dnn" => crate::dnn::bench::run(backend),
         "dag" => dag::run(),
         "fmac" => fmac::run(),
         "cluster" => cluster::run(),
