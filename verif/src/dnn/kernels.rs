@@ -472,8 +472,10 @@ pub fn conv_bwd_weights(
     Ok(())
 }
 
-/// Batch-chunk and group sizes for the FC kernels: the largest (group,
-/// chunk) with `cost(group, chunk) <= budget`, chunks preferred large.
+/// Group and batch-chunk sizes for the FC kernels: the largest group (the
+/// operand words a DMA-loaded word is used with, and the parallelism over
+/// the 8 NTX), then the largest batch chunk, with `cost(group, chunk) <=
+/// budget`.
 fn fc_tile(
     what: &str,
     groups: usize,
@@ -481,9 +483,9 @@ fn fc_tile(
     budget: usize,
     cost: impl Fn(usize, usize) -> usize,
 ) -> Result<(usize, usize), String> {
-    halvings(n)
+    halvings(groups)
         .into_iter()
-        .flat_map(|nb| halvings(groups).into_iter().map(move |g| (g, nb)))
+        .flat_map(|g| halvings(n).into_iter().map(move |nb| (g, nb)))
         .find(|&(g, nb)| cost(g, nb) <= budget)
         .ok_or_else(|| format!("{what}: no tile fits {budget} TCDM words"))
 }

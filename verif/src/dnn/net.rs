@@ -12,7 +12,7 @@
 //! | relu2 | 16 x 4 x 4 | [`relu_fwd`], [`relu_bwd`] |
 //! | fc | 256 -> 10 | [`fc_fwd`], [`fc_bwd_data`], [`fc_bwd_weights`] |
 //! | loss | softmax + cross-entropy (control side) | [`HostOp::SoftmaxXent`] |
-//! | update | SGD over all 3,882 parameters | [`sgd`] |
+//! | update | SGD over all 3,818 parameters | [`sgd`] |
 //!
 //! About 25,600 MACs per image forward and 72,000 per training image
 //! (forward + both backward passes), so an epoch of 1,500 images is about
