@@ -70,11 +70,39 @@ pub fn pipeline(
         if t + 1 < tiles {
             load(p, t + 1, (t + 1) % 2);
         }
+        let first = p.cmds.len();
         compute(p, t, t % 2);
+        interleave(&mut p.cmds[first..]);
         p.barrier();
         store(p, t, t % 2);
     }
     p.barrier();
+}
+
+/// Reorder a run of NTX jobs round-robin over the NTX, keeping each NTX's
+/// own order. The control core programs jobs in list order and a third job
+/// for a busy NTX waits for its staging area, so a list that gives NTX 0 all
+/// its jobs first would leave the others idle; round-robin keeps all eight
+/// fed. Only the order between different NTX changes (their jobs in one
+/// tile touch disjoint results), so the results are the same.
+pub fn interleave(cmds: &mut [super::Cmd]) {
+    use std::collections::VecDeque;
+    let mut q: Vec<VecDeque<super::Cmd>> = vec![VecDeque::new(); N_NTX];
+    for c in cmds.iter() {
+        match c {
+            super::Cmd::Ntx { ntx, .. } => q[*ntx].push_back(c.clone()),
+            _ => panic!("interleave: only NTX jobs in a compute phase"),
+        }
+    }
+    let mut k = 0;
+    while k < cmds.len() {
+        for qi in q.iter_mut() {
+            if let Some(c) = qi.pop_front() {
+                cmds[k] = c;
+                k += 1;
+            }
+        }
+    }
 }
 
 /// Candidate group sizes: n, ceil(n/2), ceil(n/4), ..., 1.
