@@ -117,13 +117,13 @@ struct TrainArgs {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Epochs over the 1,500 training images.
-    #[arg(long, default_value_t = 12)]
+    #[arg(long, default_value_t = 16)]
     epochs: usize,
     /// Images per training step.
     #[arg(long, default_value_t = 16)]
     batch: usize,
     /// SGD learning rate.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.15)]
     lr: f32,
     /// Directory of the report and plots.
     #[arg(long, default_value = "target/ntx-train")]

@@ -1,5 +1,5 @@
-//! `ntx train` end to end with the default settings (seed 1, 12 epochs,
-//! batch 16, lr 0.1; every layer on the golden cluster model): it must
+//! `ntx train` end to end with the default settings (seed 1, 16 epochs,
+//! batch 16, lr 0.15 decaying linearly to 0, random 1-pixel shifts; every layer on the golden cluster model): it must
 //! reach at least 95 % test accuracy on the 297 held-out digits, print the
 //! per-layer table with the committed RTL cycle figures, write the report
 //! and the plots, and end with `test_accuracy=NN.N% gflops=N.N`. About a
@@ -62,7 +62,7 @@ fn ntx_train_default_settings_reach_95_percent() {
         assert!(len > 100, "{} missing or empty", p.display());
     }
     let epochs = std::fs::read_to_string(out.join("epochs.csv")).unwrap();
-    assert_eq!(epochs.lines().count(), 13, "epochs.csv: header + 12 epochs");
+    assert_eq!(epochs.lines().count(), 17, "epochs.csv: header + 16 epochs");
     let _ = std::fs::remove_dir_all(&out);
 }
 

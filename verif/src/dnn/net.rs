@@ -306,6 +306,33 @@ impl Net {
         }
     }
 
+    /// Write a training batch with each image shifted by a random
+    /// (dy, dx) in -1..=1 (vacated pixels zero): data augmentation on the
+    /// control side.
+    pub fn write_batch_shifted(
+        &self,
+        ext: &mut [u32],
+        d: &Digits,
+        idx: &[usize],
+        rng: &mut StdRng,
+    ) {
+        self.write_batch(ext, d, idx);
+        for (n, &i) in idx.iter().enumerate() {
+            let (sy, sx): (isize, isize) = (rng.gen_range(-1..=1), rng.gen_range(-1..=1));
+            for y in 0..8isize {
+                for x in 0..8isize {
+                    let (yy, xx) = (y - sy, x - sx);
+                    let v = if (0..8).contains(&yy) && (0..8).contains(&xx) {
+                        d.images[i][(yy * 8 + xx) as usize]
+                    } else {
+                        0.0
+                    };
+                    ext[self.x0.word(n, 0, y as usize, x as usize)] = v.to_bits();
+                }
+            }
+        }
+    }
+
     /// Logits of image `n` of the batch.
     pub fn read_logits(&self, ext: &[u32], n: usize) -> Vec<f32> {
         let l0 = self.logits.addr as usize / 4 + n * CLASSES;

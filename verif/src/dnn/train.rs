@@ -55,9 +55,9 @@ impl Default for TrainOpts {
     fn default() -> Self {
         Self {
             seed: 1,
-            epochs: 12,
+            epochs: 16,
             batch: 16,
-            lr: 0.1,
+            lr: 0.15,
             out: PathBuf::from("target/ntx-train"),
             backend: "model".into(),
             steps: 2,
@@ -298,8 +298,12 @@ pub fn train(o: &TrainOpts) -> Result<TrainResult, String> {
         );
         pb.set_message(format!("{}/{}", e + 1, o.epochs));
         let mut loss = 0.0;
-        for b in &bs {
-            net.write_batch(&mut c.ext, &d, b);
+        for (k, b) in bs.iter().enumerate() {
+            // Learning rate: linear decay from lr to 0 over all steps (the
+            // host rewrites the word the SGD kernel reads).
+            let t = (e * bs.len() + k) as f32 / (o.epochs * bs.len()) as f32;
+            c.ext[net.lr as usize / 4] = (o.lr * (1.0 - t)).to_bits();
+            net.write_batch_shifted(&mut c.ext, &d, b, &mut rng);
             run_model(&mut ex, &mut c, &step)?;
             loss += net.read_loss(&c.ext) as f64;
             pb.inc(1);
