@@ -134,6 +134,7 @@ fn plan(rng: &mut StdRng, f: impl Fn(&mut Program, usize) -> Plan) -> (Program, 
 }
 
 /// Generic reference convolution (x padded by `pad`, values outside 0).
+#[allow(clippy::too_many_arguments)]
 fn conv_ref<T: Float>(
     x: &dyn Fn(usize, usize, isize, isize) -> T,
     w: &dyn Fn(usize, usize, usize, usize) -> T,
