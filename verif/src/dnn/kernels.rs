@@ -6,9 +6,9 @@
 //! pipeline ([`pipeline`]): the DMA transfer of tile t+1 is issued before the
 //! jobs of tile t, and the write-back of tile t after the barrier that ends
 //! them, so transfers overlap computation. Work inside a tile is split over
-//! the 8 NTX (by output channel, output neuron or element range); jobs that
-//! update the same words run on the same NTX, whose queue keeps them in
-//! order.
+//! the 8 NTX (by output channel, output neuron or element range) and issued
+//! round-robin over them ([`interleave`]); jobs that update the same words
+//! run on the same NTX, whose queue keeps them in order.
 //!
 //! | kernel | NTX jobs (per tile) | rounding per result |
 //! |---|---|---|
