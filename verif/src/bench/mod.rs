@@ -18,6 +18,7 @@ pub const BENCHES: &[&str] = &[
     "cluster-model",
     "cluster-ntx",
     "cluster-conv",
+    "dnn",
 ];
 
 /// Run benchmark `what` and print its figures (`banks`: for `cluster-conv`;
