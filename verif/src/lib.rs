@@ -10,6 +10,7 @@ pub mod core_tb;
 pub mod corecheck;
 pub mod cosim;
 pub mod exact;
+pub mod dnn;
 pub mod examples;
 pub mod firmware;
 pub mod flow;

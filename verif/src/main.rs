@@ -121,6 +121,8 @@ enum Cmd {
         #[arg(long)]
         record_examples: bool,
     },
+    /// Train the digits CNN with every layer on the NTX cluster (the main job).
+    Train(TrainArgs),
     /// Print benchmark figures.
     Bench {
         /// What to measure.
@@ -167,6 +169,35 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(clap::Args)]
+struct TrainArgs {
+    /// Seed of the initial weights and the batch order.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Epochs over the 1,500 training images.
+    #[arg(long, default_value_t = 16)]
+    epochs: usize,
+    /// Images per training step.
+    #[arg(long, default_value_t = 16)]
+    batch: usize,
+    /// SGD learning rate.
+    #[arg(long, default_value_t = 0.15)]
+    lr: f32,
+    /// Directory of the report and plots.
+    #[arg(long, default_value = "target/ntx-train")]
+    out: PathBuf,
+    /// model: train on the golden cluster model; verilator: run --steps
+    /// training steps on the RTL cluster and check them against the model.
+    #[arg(long, default_value = "model")]
+    backend: String,
+    /// Training steps of --backend verilator.
+    #[arg(long, default_value_t = 2)]
+    steps: usize,
+    /// With --backend verilator: write the per-kernel cycle table (CSV).
+    #[arg(long)]
+    write_cycles: Option<PathBuf>,
 }
 
 fn limits(o: &MemOpts) -> RunLimits {
@@ -279,6 +310,17 @@ fn run() -> Result<(), String> {
             cluster,
             record_examples,
         } => report(&backend, readme, cluster, record_examples),
+        Cmd::Train(a) => ntx_verif::dnn::train::run(&ntx_verif::dnn::train::TrainOpts {
+            seed: a.seed,
+            epochs: a.epochs,
+            batch: a.batch,
+            lr: a.lr,
+            out: a.out,
+            backend: a.backend,
+            steps: a.steps,
+            write_cycles: a.write_cycles,
+            quiet: false,
+        }),
         Cmd::Bench {
             what,
             banks,

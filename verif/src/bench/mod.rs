@@ -20,6 +20,7 @@ pub const BENCHES: &[&str] = &[
     "cluster-ntx",
     "cluster-conv",
     "ieee",
+    "dnn",
 ];
 
 /// Run benchmark `what` and print its figures (`banks`: for `cluster-conv`;
@@ -32,6 +33,7 @@ pub fn run(what: &str, banks: Option<usize>, backend: &str) -> Result<(), String
             backend.parse()?,
         ),
         "model" => model::run(),
+        "dnn" => crate::dnn::bench::run(backend),
         "dag" => dag::run(),
         "fmac" => fmac::run(),
         "cluster" => cluster::run(),
