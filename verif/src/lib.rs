@@ -13,5 +13,8 @@ pub mod jobfile;
 pub mod model;
 pub mod pins;
 pub mod rtl;
+pub mod runctl;
+pub mod soak;
+pub mod softclear;
 pub mod traffic;
 pub mod verilator;

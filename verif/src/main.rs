@@ -2,9 +2,10 @@
 //! cases, generate examples and Verilog, and print benchmark figures.
 
 use clap::{Parser, Subcommand};
-use ntx_verif::backend::{create_backend, run_job, RunLimits};
+use ntx_verif::backend::{create_backend, run_job, RunLimits, DEFAULT_MAX_STEPS};
 use ntx_verif::jobfile;
 use ntx_verif::model::mem::DEFAULT_TCDM_BYTES;
+use ntx_verif::runctl::{self, out, AtomicFile, Failure};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -51,8 +52,36 @@ struct MemOpts {
     #[arg(long, default_value = "model")]
     backend: String,
     /// Largest job accepted, in execute steps.
-    #[arg(long, default_value_t = 1 << 32)]
+    #[arg(long, default_value_t = DEFAULT_MAX_STEPS)]
     max_steps: u64,
+    /// Treat job fields the NTX truncates or ignores (command bits 31:21,
+    /// bases >= 1 MiB, unaligned bases and strides) as errors.
+    #[arg(long)]
+    strict: bool,
+    #[command(flatten)]
+    time: TimeOpts,
+}
+
+fn parse_secs(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
+        _ => Err(format!("{s:?} is not a positive number of seconds")),
+    }
+}
+
+#[derive(clap::Args, Clone)]
+struct TimeOpts {
+    /// Stop after this many seconds of wall time (exit status 124).
+    #[arg(long, value_parser = parse_secs)]
+    timeout: Option<f64>,
+}
+
+impl TimeOpts {
+    fn arm(&self) {
+        if let Some(t) = self.timeout {
+            runctl::set_timeout(t);
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -95,6 +124,31 @@ enum Cmd {
         #[arg(long)]
         cluster_banks: Option<usize>,
     },
+    /// Randomized soft-clear campaign: random jobs cancelled by a soft
+    /// clear at a random cycle under random TCDM stalls, checked against
+    /// the golden model (prefix of the stores, then a further job).
+    Soak {
+        /// Trials of the whole campaign (indices 0..N).
+        #[arg(long)]
+        jobs: u64,
+        /// Campaign seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// verilator, rtl (rust-hdl) or model (the model's abort operation).
+        #[arg(long, default_value = "verilator")]
+        backend: String,
+        /// Run only trials i with i mod N == I.
+        #[arg(long, default_value = "0/1", value_parser = ntx_verif::soak::parse_shard)]
+        shard: (u64, u64),
+        /// First trial index (with --jobs i+1: rerun trial i alone).
+        #[arg(long, default_value_t = 0)]
+        from: u64,
+        /// Resume file: progress is saved here and a rerun continues.
+        #[arg(long)]
+        state: Option<PathBuf>,
+        #[command(flatten)]
+        time: TimeOpts,
+    },
     /// Print benchmark figures.
     Bench {
         /// What to measure.
@@ -106,6 +160,8 @@ enum Cmd {
         /// Simulator of cluster-conv and cluster-ntx: verilator or rust-hdl.
         #[arg(long, default_value = "verilator")]
         backend: String,
+        #[command(flatten)]
+        time: TimeOpts,
     },
 }
 
@@ -116,52 +172,83 @@ fn limits(o: &MemOpts) -> RunLimits {
     }
 }
 
-fn run() -> Result<(), String> {
+/// The failure for an error message: a pending Ctrl-C or timeout decides
+/// the exit status.
+fn failed(e: impl ToString) -> Failure {
+    match runctl::stop_requested() {
+        Some(stop) => stop.failure(&format!(": {}", e.to_string())),
+        None => Failure::error(e.to_string()),
+    }
+}
+
+fn run() -> Result<(), Failure> {
     match Cli::parse().cmd {
         Cmd::RunJob {
             job,
             mem,
-            out,
+            out: out_file,
             opts,
         } => {
-            let j = jobfile::read_job(&job).map_err(|e| e.to_string())?;
-            let m = jobfile::read_mem(&mem, opts.mem_size, opts.fill).map_err(|e| e.to_string())?;
-            let mut be = create_backend(&opts.backend, m.clone()).map_err(|e| e.to_string())?;
-            let rep = run_job(be.as_mut(), &j, &m, &limits(&opts)).map_err(|e| e.to_string())?;
-            jobfile::write_mem(&out, &rep.mem).map_err(|e| e.to_string())?;
+            opts.time.arm();
+            // Check the output path before any work.
+            let dest = AtomicFile::create(&out_file)
+                .map_err(|e| Failure::error(format!("{}: {e}", out_file.display())))?;
+            let j = jobfile::read_job(&job).map_err(failed)?;
+            ntx_verif::cases::check_job_warnings(&j, &job, opts.strict)?;
+            let m = jobfile::read_mem(&mem, opts.mem_size, opts.fill).map_err(failed)?;
+            let mut be = create_backend(&opts.backend, m.clone()).map_err(failed)?;
+            let rep = run_job(be.as_mut(), &j, &m, &limits(&opts)).map_err(failed)?;
+            dest.commit(jobfile::format_mem(&rep.mem).as_bytes())
+                .map_err(|e| Failure::error(format!("{}: {e}", out_file.display())))?;
             let cycles = rep
                 .cycles
                 .map(|c| format!(" cycles={c}"))
                 .unwrap_or_default();
-            println!(
+            out(format!(
                 "job={} opcode={} steps={} backend={}{cycles}",
                 j.name,
                 j.command().opcode_name(),
                 rep.steps,
                 be.name()
-            );
-            Ok(())
+            ))
         }
         Cmd::CheckCases { dir, opts } => {
-            let (pass, fail) = ntx_verif::cases::check_dir(
+            opts.time.arm();
+            let sum = ntx_verif::cases::check_dir_with(
                 &dir,
                 &opts.backend,
                 opts.mem_size,
                 opts.fill,
                 &limits(&opts),
-            )
-            .map_err(|e| e.to_string())?;
-            println!("{pass} passed, {fail} failed");
-            if fail > 0 {
-                Err(format!("{fail} case(s) differ from their expected memory"))
+                opts.strict,
+            )?;
+            let stopped = runctl::stop_requested();
+            let tail = match (sum.not_run, stopped) {
+                (0, _) | (_, None) => String::new(),
+                (n, Some(_)) => format!(", {n} not run"),
+            };
+            out(format!(
+                "{} passed, {} failed{tail}",
+                sum.passed, sum.failed
+            ))?;
+            for e in &sum.errors {
+                out(format!("  {e}"))?;
+            }
+            if let (Some(stop), true) = (stopped, sum.not_run > 0) {
+                Err(stop.failure(&format!("after {} cases", sum.passed + sum.failed)))
+            } else if sum.failed > 0 {
+                Err(Failure::error(format!(
+                    "{} of {} case(s) failed",
+                    sum.failed,
+                    sum.passed + sum.failed
+                )))
             } else {
                 Ok(())
             }
         }
         Cmd::GenExamples { out } => {
             let n = ntx_verif::examples::write_examples(&out).map_err(|e| e.to_string())?;
-            println!("wrote {n} example cases to {}", out.display());
-            Ok(())
+            runctl::out(format!("wrote {n} example cases to {}", out.display()))
         }
         Cmd::Verilog {
             out,
@@ -170,8 +257,7 @@ fn run() -> Result<(), String> {
             let v = ntx_verif::flow_blocks::cluster_verilog(banks)?;
             let f =
                 ntx_verif::flow::write_verilog(&out, "cluster", &v).map_err(|e| e.to_string())?;
-            println!("{}", f.display());
-            Ok(())
+            runctl::out(f.display())
         }
         Cmd::Verilog {
             out,
@@ -180,24 +266,65 @@ fn run() -> Result<(), String> {
             let files =
                 ntx_verif::flow_blocks::write_all_verilog(&out).map_err(|e| e.to_string())?;
             for f in files {
-                println!("{}", f.display());
+                runctl::out(f.display())?;
             }
             Ok(())
+        }
+        Cmd::Soak {
+            jobs,
+            seed,
+            backend,
+            shard,
+            from,
+            state,
+            time,
+        } => {
+            time.arm();
+            let o = ntx_verif::soak::SoakOpts {
+                jobs,
+                seed,
+                backend,
+                shard,
+                from,
+                state,
+            };
+            let t0 = std::time::Instant::now();
+            let s = ntx_verif::soak::run(&o)?;
+            out(ntx_verif::soak::summary_line(&o, &s, t0.elapsed()))?;
+            if s.trials == 0 {
+                Err(Failure::error(
+                    "no trials in this shard (check --jobs, --from, --shard)",
+                ))
+            } else if !s.failures.is_empty() {
+                Err(Failure::error(format!(
+                    "{} trial(s) failed",
+                    s.failures.len()
+                )))
+            } else {
+                Ok(())
+            }
         }
         Cmd::Bench {
             what,
             banks,
             backend,
-        } => ntx_verif::bench::run(&what, banks, &backend),
+            time,
+        } => {
+            time.arm();
+            ntx_verif::bench::run(&what, banks, &backend).map_err(failed)
+        }
     }
 }
 
 fn main() -> ExitCode {
+    runctl::install_sigint();
     match run() {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("ntx: error: {e}");
-            ExitCode::FAILURE
+        Err(f) => {
+            if let Some(m) = &f.msg {
+                runctl::warn(format!("ntx: error: {m}"));
+            }
+            ExitCode::from(f.code)
         }
     }
 }

@@ -200,12 +200,14 @@ pub fn ntx_figures(cases: &std::path::Path, seconds: f64) -> Result<SpeedFigures
 }
 
 fn default_cases_dir() -> std::path::PathBuf {
-    let d = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/ntx-ref-cases");
-    if d.exists() {
-        d
-    } else {
-        std::path::PathBuf::from("/work/shared/ntx-ref-cases")
-    }
+    // `../shared/ntx-ref-cases` beside the workspace found from the
+    // current directory (decided at run time, not where ntx was built).
+    let root = crate::runctl::workspace_root().unwrap_or_else(|| ".".into());
+    [root.join("../shared"), root.join("../../shared")]
+        .into_iter()
+        .map(|d| d.join("ntx-ref-cases"))
+        .find(|d| d.exists())
+        .unwrap_or_else(|| std::path::PathBuf::from("/work/shared/ntx-ref-cases"))
 }
 
 /// Print the figures.
