@@ -301,3 +301,68 @@ pub fn ensure_writable_dir(dir: &Path, env_var: &str, what: &str) -> Result<(), 
             )
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tool_dirs_follow_variable_workspace_cache() {
+        let os = |s: &str| Some(std::ffi::OsString::from(s));
+        let here = std::env::current_dir().unwrap();
+        let root = workspace_root_from(&here).expect("tests run inside the workspace");
+        assert!(root.join("Cargo.toml").exists());
+        // variable first
+        assert_eq!(
+            tool_dir_from(
+                os("/x/v"),
+                Some(&here),
+                None,
+                os("/c"),
+                os("/h"),
+                "verilator"
+            ),
+            PathBuf::from("/x/v")
+        );
+        // workspace target (or CARGO_TARGET_DIR)
+        assert_eq!(
+            tool_dir_from(None, Some(&here), None, os("/c"), os("/h"), "verilator"),
+            root.join("target/verilator")
+        );
+        assert_eq!(
+            tool_dir_from(None, Some(&here), os("/t"), None, None, "flow"),
+            PathBuf::from("/t/flow")
+        );
+        // outside any workspace: the user cache folder
+        let outside = Path::new("/");
+        assert_eq!(
+            tool_dir_from(None, Some(outside), None, os("/c"), os("/h"), "cosim"),
+            PathBuf::from("/c/ntx/cosim")
+        );
+        assert_eq!(
+            tool_dir_from(None, Some(outside), None, None, os("/h"), "cosim"),
+            PathBuf::from("/h/.cache/ntx/cosim")
+        );
+        let e = ensure_writable_dir(Path::new("/dev/null/x"), "NTX_X_DIR", "test").unwrap_err();
+        assert!(e.contains("set NTX_X_DIR"), "{e}");
+    }
+
+    #[test]
+    fn atomic_file_replaces_or_leaves_the_target() {
+        let d = std::env::temp_dir().join(format!("ntx-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        let t = d.join("f.txt");
+        std::fs::write(&t, "old").unwrap();
+        drop(AtomicFile::create(&t).unwrap()); // abandoned
+        assert_eq!(std::fs::read_to_string(&t).unwrap(), "old");
+        AtomicFile::create(&t).unwrap().commit(b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&t).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_dir(&d).unwrap().count(),
+            1,
+            "no temporary left"
+        );
+        assert!(AtomicFile::create(&d).is_err(), "a directory");
+        let _ = std::fs::remove_dir_all(&d);
+    }
+}

@@ -923,6 +923,59 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// Finding 2 of issue 17: a truncated library (or one without its
+    /// manifest) is rebuilt with a message, never mapped; temporary
+    /// folders of dead builds are removed.
+    #[test]
+    fn damaged_cache_entries_are_rebuilt() {
+        let dir = std::env::temp_dir().join(format!("ntx-vl-heal-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let opts = BuildOptions {
+            cache_dir: Some(dir.clone()),
+            ..Default::default()
+        };
+        let v = "module heal(clock, a, y);\ninput wire clock;\ninput wire [7:0] a;\n\
+                 output reg [7:0] y;\nalways @(posedge clock) y <= y ^ a;\nendmodule\n";
+        // a stale temporary folder of a build process that is gone
+        let stale = dir.join(".tmp-heal-0123-999999999-0");
+        std::fs::create_dir_all(&stale).unwrap();
+        let (fin, cached) = build_cached("heal", v, &opts).unwrap();
+        assert!(!cached);
+        assert!(!stale.exists(), "stale temporary folder removed");
+        assert!(verify_entry_now(&fin, "libVheal.so").is_ok());
+        let so = fin.join("libVheal.so");
+        let len = std::fs::metadata(&so).unwrap().len();
+        // truncate: the entry is damaged and rebuilt (never dlopened here)
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&so)
+            .unwrap()
+            .set_len(len / 2)
+            .unwrap();
+        assert!(matches!(
+            verify_entry_now(&fin, "libVheal.so"),
+            Err(Damage::Bad(_))
+        ));
+        let (fin2, cached) = build_cached("heal", v, &opts).unwrap();
+        assert_eq!(fin2, fin);
+        assert!(!cached, "rebuilt");
+        assert_eq!(std::fs::metadata(&so).unwrap().len(), len);
+        // a healthy entry is used as it is, and loads
+        let (_, cached) = build_cached("heal", v, &opts).unwrap();
+        assert!(cached);
+        let mut m = VerilatedModel::build_with("heal", v, &opts).unwrap();
+        m.set("a", 5);
+        m.tick();
+        assert_eq!(m.get("y") & 5, 5);
+        // an entry without manifest (interrupted or older build) is damaged
+        std::fs::remove_file(fin.join(MANIFEST)).unwrap();
+        assert!(matches!(
+            verify_entry_now(&fin, "libVheal.so"),
+            Err(Damage::Bad(_))
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     const WIDE: &str = "module top(clock,en,a,w,q,count,prod,wide_out);\n\
         input wire clock;\ninput wire en;\ninput wire [15:0] a;\ninput wire [99:0] w;\n\
         input wire [39:0] q;\noutput reg [31:0] count;\noutput reg [47:0] prod;\n\
