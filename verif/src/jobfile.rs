@@ -160,20 +160,23 @@ pub fn parse_job_from(r: impl BufRead, file: &Path) -> Result<Job, FileError> {
     while text.len() < WHAT.len() {
         match lines.next_line()? {
             Some((_, l)) => text.push(l.to_string()),
-            None => {
-                let n = text.len() + 1;
-                return Err(err(file, n, format!("missing line {n} ({})", WHAT[n - 1])));
+            None => break,
+        }
+    }
+    if text.len() == WHAT.len() {
+        while let Some((i, l)) = lines.next_line()? {
+            if !l.trim().is_empty() {
+                return Err(err(file, i, format!("unexpected extra line {l:?}")));
             }
         }
     }
-    while let Some((i, l)) = lines.next_line()? {
-        if !l.trim().is_empty() {
-            return Err(err(file, i, format!("unexpected extra line {l:?}")));
-        }
-    }
-    let line = |n: usize| text[n - 1].as_str();
-    let name = line(1).trim().to_string();
-    let cmd_text = line(2).trim();
+    let line = |n: usize| -> Result<&str, FileError> {
+        text.get(n - 1)
+            .map(String::as_str)
+            .ok_or_else(|| err(file, n, format!("missing line {n} ({})", WHAT[n - 1])))
+    };
+    let name = line(1)?.trim().to_string();
+    let cmd_text = line(2)?.trim();
     let cmd_hex = cmd_text
         .strip_prefix("0x")
         .or_else(|| cmd_text.strip_prefix("0X"))
@@ -190,7 +193,7 @@ pub fn parse_job_from(r: impl BufRead, file: &Path) -> Result<Job, FileError> {
         cmd,
         ..Job::default()
     };
-    let ends: [i64; N_LOOPS] = fields(line(3), file, 3, "loop end")?;
+    let ends: [i64; N_LOOPS] = fields(line(3)?, file, 3, "loop end")?;
     for (k, &e) in ends.iter().enumerate() {
         job.loop_end[k] = u16::try_from(e).map_err(|_| {
             err(
@@ -200,7 +203,7 @@ pub fn parse_job_from(r: impl BufRead, file: &Path) -> Result<Job, FileError> {
             )
         })?;
     }
-    let bases: [i64; N_AGUS] = fields(line(4), file, 4, "base address")?;
+    let bases: [i64; N_AGUS] = fields(line(4)?, file, 4, "base address")?;
     for (g, &b) in bases.iter().enumerate() {
         job.base[g] = u32::try_from(b).map_err(|_| {
             err(
@@ -212,7 +215,7 @@ pub fn parse_job_from(r: impl BufRead, file: &Path) -> Result<Job, FileError> {
     }
     for g in 0..N_AGUS {
         let n = 5 + g;
-        let s: [i64; N_LOOPS] = fields(line(n), file, n, "stride")?;
+        let s: [i64; N_LOOPS] = fields(line(n)?, file, n, "stride")?;
         for (k, &v) in s.iter().enumerate() {
             job.stride[g][k] = i32::try_from(v)
                 .map_err(|_| err(file, n, format!("AGU{g} stride {k} = {v} is out of range")))?;

@@ -491,7 +491,7 @@ fn check_cases_runs_every_case_and_summarises() {
     assert!(out.contains("1 passed, 2 failed"), "{out}");
     assert!(out.contains("  case 0001: MISMATCH in 1 words"), "{out}");
     assert!(
-        out.contains("  case 0002: ") && out.contains("job0002.txt:3: missing line 3"),
+        out.contains("  case 0002: ") && out.contains("job0002.txt:2: bad command word"),
         "{out}"
     );
     assert!(text(&o.stderr).contains("2 of 3 case(s) failed"));
@@ -689,4 +689,31 @@ fn tool_folders_are_decided_at_run_time() {
             && e.contains("set NTX_VERILATOR_DIR"),
         "{e}"
     );
+}
+
+/// `ntx soak --shard I/N` splits a campaign: the shards' trials add up to
+/// the whole, with the same outcome.
+#[test]
+fn soak_shards_partition_a_campaign() {
+    let count = |args: &[&str]| -> u64 {
+        let o = run(args, Duration::from_secs(60));
+        let out = text(&o.stdout);
+        assert!(o.status.success(), "{out}{}", text(&o.stderr));
+        out.split_whitespace()
+            .find_map(|kv| kv.strip_prefix("passed="))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let base = ["soak", "--backend", "model", "--jobs", "300", "--seed", "9"];
+    let whole = count(&base);
+    let parts: u64 = (0..3)
+        .map(|i| {
+            let sh = format!("{i}/3");
+            let mut a = base.to_vec();
+            a.extend(["--shard", &sh]);
+            count(&a)
+        })
+        .sum();
+    assert_eq!((whole, parts), (300, 300));
 }
