@@ -188,7 +188,7 @@ pub fn run_job(
             break;
         }
         polls += 1;
-        if polls % 1024 == 0 {
+        if polls.is_multiple_of(1024) {
             if let Some(stop) = crate::runctl::stop_requested() {
                 return Err(BackendError(format!(
                     "job {:?} stopped after {} cycles ({})",

@@ -68,7 +68,9 @@ fn s(p: &Path) -> &str {
 }
 
 /// Run `ntx args` bounded by `limit`; returns (exit code, stdout,
-/// stderr, peak resident set in bytes) measured with `wait4`.
+/// stderr, peak resident set in bytes) measured with `wait4` (which also
+/// reaps the child).
+#[allow(clippy::zombie_processes)]
 fn run_measured(args: &[&str], limit: Duration) -> (Option<i32>, String, String, u64) {
     extern "C" {
         fn wait4(pid: i32, status: *mut i32, options: i32, rusage: *mut i64) -> i32;
@@ -206,7 +208,8 @@ fn endless_inputs_end_with_an_error_in_bounded_memory() {
     // FIFOs whose writer never stops: valid distinct lines (the line limit
     // or the address range ends it), repeated lines (duplicate), blank
     // lines (the line limit), garbage.
-    let feeds: [(fn(u64) -> String, &str); 4] = [
+    type Feed = (fn(u64) -> String, &'static str);
+    let feeds: [Feed; 4] = [
         (
             |i| format!("0x{:08x} 0x3f800000\n", (i * 4) % (1 << 32)),
             "outside the 512 KiB memory",
