@@ -73,6 +73,7 @@ impl BuildOptions {
 }
 
 type FnCreate = unsafe extern "C" fn() -> *mut c_void;
+type FnCreateRand = unsafe extern "C" fn(c_int, c_int) -> *mut c_void;
 type FnHandle = unsafe extern "C" fn(*mut c_void);
 type FnSet = unsafe extern "C" fn(*mut c_void, c_int, *const u32);
 type FnGet = unsafe extern "C" fn(*mut c_void, c_int, *mut u32);
@@ -86,6 +87,7 @@ type FnInt = unsafe extern "C" fn(c_int) -> c_int;
 
 struct Fns {
     create: FnCreate,
+    create_rand: FnCreateRand,
     destroy: FnHandle,
     eval: FnHandle,
     set: FnSet,
@@ -581,6 +583,7 @@ fn loaded(
     }
     let fns = Fns {
         create: sym!("ntx_create", FnCreate),
+        create_rand: sym!("ntx_create_rand", FnCreateRand),
         destroy: sym!("ntx_destroy", FnHandle),
         eval: sym!("ntx_eval", FnHandle),
         set: sym!("ntx_set", FnSet),
@@ -641,6 +644,28 @@ impl VerilatedModel {
 
     /// [`Self::build`] with explicit options (e.g. tracing).
     pub fn build_with(name: &str, verilog: &str, opts: &BuildOptions) -> Result<Self, FlowError> {
+        Self::build_init(name, verilog, opts, None)
+    }
+
+    /// [`Self::build_with`], the instance's initial state randomized as
+    /// with `+verilator+rand+reset+2 +verilator+seed+<seed>` (every
+    /// register and memory bit random): shows that the design's explicit
+    /// clear path reaches every register that matters.
+    pub fn build_random_init(
+        name: &str,
+        verilog: &str,
+        opts: &BuildOptions,
+        seed: u32,
+    ) -> Result<Self, FlowError> {
+        Self::build_init(name, verilog, opts, Some(seed))
+    }
+
+    fn build_init(
+        name: &str,
+        verilog: &str,
+        opts: &BuildOptions,
+        rand_seed: Option<u32>,
+    ) -> Result<Self, FlowError> {
         let renamed;
         let v = if verilog.contains(&format!("module {name}(")) {
             verilog
@@ -650,7 +675,13 @@ impl VerilatedModel {
         };
         let (lib, info) = loaded(name, v, opts)?;
         // SAFETY: create returns a fresh model owned by this struct.
-        let handle = unsafe { (lib.fns.create)() };
+        let handle = unsafe {
+            match rand_seed {
+                // seed 0 means "random" to Verilator: keep runs reproducible
+                Some(s) => (lib.fns.create_rand)(2, s.max(1) as c_int),
+                None => (lib.fns.create)(),
+            }
+        };
         if handle.is_null() {
             return Err(err("model creation failed"));
         }
