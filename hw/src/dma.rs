@@ -251,6 +251,16 @@ pub struct Dma<const D: usize> {
     fifo: RegFifo<D>,
     /// Reads issued and not yet answered.
     inflight: DFF<Bits<PTR_WIDTH>>,
+    /// External read responses still owed to a transfer aborted by
+    /// `clear`: dropped when they arrive (the vault answers in order), so
+    /// they never reach the FIFO of a later transfer.
+    stale_e: DFF<Bits<PTR_WIDTH>>,
+    /// A TCDM read response owed to an aborted transfer (it arrives in the
+    /// cycle after the clear).
+    stale_t: DFF<Bit>,
+    drop_e: Signal<Local, Bit>,
+    /// Reads outstanding after this cycle.
+    owed: Signal<Local, Bits<PTR_WIDTH>>,
     room: Signal<Local, Bit>,
     issue: Signal<Local, Bit>,
     put: Signal<Local, Bit>,
@@ -333,6 +343,10 @@ impl<const D: usize> Dma<D> {
             cons: Default::default(),
             fifo: Default::default(),
             inflight: Default::default(),
+            stale_e: Default::default(),
+            stale_t: Default::default(),
+            drop_e: Default::default(),
+            owed: Default::default(),
             room: Default::default(),
             issue: Default::default(),
             put: Default::default(),
@@ -386,7 +400,9 @@ impl<const D: usize> Logic for Dma<D> {
             chk_ext,
             chk_tcdm,
             chk_row,
-            inflight
+            inflight,
+            stale_e,
+            stale_t
         );
         clock!(self, clock, prod, cons, fifo);
         self.fifo.clear.next = self.clear.val();
@@ -445,12 +461,13 @@ impl<const D: usize> Logic for Dma<D> {
         self.ext_wdata.next = self.fifo.head.val();
         self.issue.next = false;
         self.take.next = false;
+        self.drop_e.next = self.ext_rvalid.val() & self.stale_e.q.val().any();
         if self.to_ext.val() {
             // TCDM reads -> FIFO -> external writes.
             self.tcdm_req.next = self.is_run.val() & self.prod.active.val() & self.room.val();
             self.issue.next = self.tcdm_req.val() & self.tcdm_gnt.val();
-            self.returned.next = self.tcdm_rvalid.val();
-            self.put.next = self.tcdm_rvalid.val();
+            self.returned.next = self.tcdm_rvalid.val() & !self.stale_t.q.val();
+            self.put.next = self.tcdm_rvalid.val() & !self.stale_t.q.val();
             self.ext_req.next =
                 self.is_run.val() & self.cons.active.val() & self.fifo.count.val().any();
             self.ext_we.next = true;
@@ -460,8 +477,8 @@ impl<const D: usize> Logic for Dma<D> {
             // External reads -> FIFO -> TCDM writes.
             self.ext_req.next = self.is_run.val() & self.prod.active.val() & self.room.val();
             self.issue.next = self.ext_req.val() & self.ext_gnt.val();
-            self.returned.next = self.ext_rvalid.val();
-            self.put.next = self.ext_rvalid.val();
+            self.returned.next = self.ext_rvalid.val() & !self.drop_e.val();
+            self.put.next = self.ext_rvalid.val() & !self.drop_e.val();
             self.tcdm_req.next =
                 self.is_run.val() & self.cons.active.val() & self.fifo.count.val().any();
             self.tcdm_we.next = true;
@@ -477,11 +494,17 @@ impl<const D: usize> Logic for Dma<D> {
             self.fifo.data_in.next = self.ext_rdata.val();
         }
         self.fifo.pop.next = self.take.val();
+        self.owed.next = self.inflight.q.val();
         if self.issue.val() && !self.returned.val() {
-            self.inflight.d.next = self.inflight.q.val() + 1;
+            self.owed.next = self.inflight.q.val() + 1;
         }
         if self.returned.val() && !self.issue.val() {
-            self.inflight.d.next = self.inflight.q.val() - 1;
+            self.owed.next = self.inflight.q.val() - 1;
+        }
+        self.inflight.d.next = self.owed.val();
+        self.stale_t.d.next = false;
+        if self.drop_e.val() {
+            self.stale_e.d.next = self.stale_e.q.val() - 1;
         }
         // Control.
         if self.is_check.val() {
@@ -614,6 +637,14 @@ impl<const D: usize> Logic for Dma<D> {
             self.code.d.next = 0.into();
             self.cmd.d.next = 0.into();
             self.inflight.d.next = 0.into();
+            // responses of reads issued before the clear are owed still
+            if self.to_ext.val() {
+                self.stale_t.d.next = self.owed.val().any();
+            } else if self.drop_e.val() {
+                self.stale_e.d.next = self.stale_e.q.val() - 1 + self.owed.val();
+            } else {
+                self.stale_e.d.next = self.stale_e.q.val() + self.owed.val();
+            }
         }
     }
 }

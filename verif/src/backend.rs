@@ -38,6 +38,11 @@ pub trait Backend {
     fn step(&mut self, n: u64);
     /// Clock cycles since creation, `None` for untimed backends.
     fn cycles(&self) -> Option<u64>;
+    /// Granted TCDM accesses since creation (the hang detector's progress
+    /// signal; untimed backends report 0).
+    fn progress(&self) -> u64 {
+        0
+    }
 }
 
 /// The golden model as a backend (untimed: jobs complete on the CMD write).
@@ -88,6 +93,16 @@ impl Backend for ModelBackend {
     }
 }
 
+/// Default of `--max-steps`: the largest job accepted, in execute steps
+/// (2^24: under a second on the model, about a minute on Verilator).
+pub const DEFAULT_MAX_STEPS: u64 = 1 << 24;
+
+/// Cycles a timed backend may go without progress (a granted TCDM access
+/// or a change of STATUS) before the job is declared hung. Jobs whose
+/// execute steps read nothing (COPY without aux bit 0, MASKMAC with aux
+/// bit 2) get the steps between two stores on top ([`quiet_steps`]).
+pub const HANG_CYCLES: u64 = 1 << 16;
+
 /// Run conditions: limits that keep a job from running away, and the
 /// memory contention of timed backends.
 #[derive(Clone, Copy, Debug)]
@@ -96,19 +111,34 @@ pub struct RunLimits {
     pub stall: Option<Stall>,
     /// Largest accepted job, in execute steps.
     pub max_steps: u64,
-    /// Cycles allowed per step (plus a fixed allowance) before a timed
-    /// backend is declared hung.
-    pub cycles_per_step: u64,
+    /// Cycles without progress before a timed backend is declared hung
+    /// (plus [`quiet_steps`] of the job).
+    pub hang_cycles: u64,
 }
 
 impl Default for RunLimits {
     fn default() -> Self {
         Self {
             stall: None,
-            max_steps: 1 << 32,
-            cycles_per_step: 64,
+            max_steps: DEFAULT_MAX_STEPS,
+            hang_cycles: HANG_CYCLES,
         }
     }
+}
+
+/// Execute steps a job may run without any TCDM access: the steps between
+/// two stores when its execute step reads nothing (COPY with aux bit 0
+/// clear, MASKMAC with aux bit 2 set), else 1.
+pub fn quiet_steps(job: &Job) -> u64 {
+    let c = job.command();
+    let no_reads = (c.opcode as u32 == ntx_hw::params::opcode::COPY && c.aux & 1 == 0)
+        || (c.opcode as u32 == ntx_hw::params::opcode::MASKMAC && c.aux & 4 != 0);
+    if !no_reads {
+        return 1;
+    }
+    (0..c.inner_level.min(5) as usize)
+        .map(|k| job.loop_end[k] as u64 + 1)
+        .product()
 }
 
 /// Outcome of [`run_job`].
@@ -146,8 +176,9 @@ pub fn run_job(
     }
     let start = be.cycles();
     be.write_reg(regs::CMD, job.cmd)?;
-    let budget = 10_000 + steps.saturating_mul(limits.cycles_per_step);
+    let quiet = limits.hang_cycles.saturating_add(quiet_steps(job));
     let mut polls = 0u64;
+    let (mut last_p, mut last_s, mut last_c) = (be.progress(), u32::MAX, be.cycles());
     loop {
         let s = be.read_reg(regs::STATUS)?;
         if s & status::INVALID != 0 {
@@ -161,15 +192,31 @@ pub fn run_job(
             break;
         }
         polls += 1;
-        let spent = match (be.cycles(), start) {
-            (Some(c), Some(s0)) => c - s0,
-            _ => polls,
-        };
-        if spent > budget {
-            return Err(BackendError(format!(
-                "job {:?} did not finish within {budget} cycles (STATUS {s:#07b})",
-                job.name
-            )));
+        if polls.is_multiple_of(1024) {
+            if let Some(stop) = crate::runctl::stop_requested() {
+                return Err(BackendError(format!(
+                    "job {:?} stopped after {} cycles ({})",
+                    job.name,
+                    be.cycles().unwrap_or(0) - start.unwrap_or(0),
+                    match stop {
+                        crate::runctl::Stop::Interrupted => "Ctrl-C",
+                        crate::runctl::Stop::Timeout => "--timeout",
+                    }
+                )));
+            }
+        }
+        let p = be.progress();
+        if p != last_p || s != last_s {
+            (last_p, last_s, last_c) = (p, s, be.cycles());
+        } else if let (Some(c), Some(c0)) = (be.cycles(), last_c) {
+            if c - c0 > quiet {
+                return Err(BackendError(format!(
+                    "job {:?} hung: no TCDM access and no STATUS change for {quiet} cycles \
+                     (STATUS {s:#07b}, {} cycles after CMD)",
+                    job.name,
+                    c - start.unwrap_or(0)
+                )));
+            }
         }
     }
     let cycles = match (be.cycles(), start) {

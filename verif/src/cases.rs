@@ -3,7 +3,9 @@
 
 use crate::backend::{create_backend_with, run_job, select_mode, Mode, RunLimits};
 use crate::jobfile::{self, CaseFiles};
+use crate::model::job::Job;
 use crate::model::mem::Tcdm;
+use crate::runctl::Failure;
 use std::path::{Path, PathBuf};
 
 /// The reference cases shipped with the repository (`verif/data/ntx-ref-cases`).
@@ -123,7 +125,22 @@ pub fn run_case_mode(
     limits: &RunLimits,
     mode: Mode,
 ) -> Result<CaseResult, String> {
+    run_case_with(case, backend, mem_bytes, fill, limits, false, mode)
+}
+
+/// [`run_case_mode`]; job fields the NTX truncates or ignores
+/// ([`jobfile::job_warnings`]) are warnings on stderr, errors when `strict`.
+pub fn run_case_with(
+    case: &CaseFiles,
+    backend: &str,
+    mem_bytes: usize,
+    fill: u32,
+    limits: &RunLimits,
+    strict: bool,
+    mode: Mode,
+) -> Result<CaseResult, String> {
     let job = jobfile::read_job(&case.job).map_err(|e| e.to_string())?;
+    check_job_warnings(&job, &case.job, strict)?;
     let ini = jobfile::read_mem(&case.ini, mem_bytes, fill).map_err(|e| e.to_string())?;
     let exp = jobfile::read_mem(&case.exp, mem_bytes, fill).map_err(|e| e.to_string())?;
     let mut be =
@@ -141,13 +158,31 @@ pub fn run_case_mode(
     })
 }
 
-/// Outcome of [`check_dir`].
+/// Print the job's warnings on stderr, or fail on the first one when `strict`.
+pub fn check_job_warnings(job: &Job, file: &Path, strict: bool) -> Result<(), String> {
+    let w = jobfile::job_warnings(job, file);
+    if strict {
+        if let Some(e) = w.first() {
+            return Err(format!("{e} (--strict)"));
+        }
+    }
+    for e in w {
+        crate::runctl::warn(format!("ntx: warning: {e}"));
+    }
+    Ok(())
+}
+
+/// Outcome of [`check_dir_with`].
 #[derive(Clone, Debug, Default)]
 pub struct CheckSummary {
     /// Cases whose memory matched.
     pub passed: usize,
-    /// Cases whose memory differed.
+    /// Cases that differ or could not run.
     pub failed: usize,
+    /// One message per failed case (`case NNNN: ...`).
+    pub errors: Vec<String>,
+    /// Cases not run because of Ctrl-C or `--timeout`.
+    pub not_run: usize,
     /// Cases that took more cycles than the directory's cycles table allows
     /// (timed backends only): `(id, cycles, limit)`.
     pub slower: Vec<(String, u64, u64)>,
@@ -166,28 +201,50 @@ pub fn check_dir(
     fill: u32,
     limits: &RunLimits,
 ) -> Result<CheckSummary, String> {
-    check_dir_mode(dir, backend, mem_bytes, fill, limits, Mode::Ntx)
+    check_dir_with(dir, backend, mem_bytes, fill, limits, false, Mode::Ntx)
+        .map_err(|e| e.to_string())
 }
 
-/// [`check_dir`] in arithmetic mode `mode` (the reference's expected
-/// memories are NTX-mode results: in IEEE mode a case differs wherever
-/// rounding to nearest even, NaN or subnormals change a stored word).
-pub fn check_dir_mode(
+/// Run every case in `dir` in arithmetic mode `mode` (a case that cannot
+/// run counts as failed and the others still run; the reference's expected
+/// memories are NTX-mode results, so in IEEE mode a case differs wherever
+/// rounding to nearest even, NaN or subnormals change a stored word), print
+/// one line per case on stdout; stops early only on Ctrl-C or `--timeout`
+/// ([`crate::runctl::stop_requested`]).
+pub fn check_dir_with(
     dir: &Path,
     backend: &str,
     mem_bytes: usize,
     fill: u32,
     limits: &RunLimits,
+    strict: bool,
     mode: Mode,
-) -> Result<CheckSummary, String> {
+) -> Result<CheckSummary, Failure> {
     let cases = jobfile::find_cases(dir).map_err(|e| e.to_string())?;
     if cases.is_empty() {
-        return Err(format!("no jobNNNN.txt cases in {}", dir.display()));
+        return Err(format!("no jobNNNN.txt cases in {}", dir.display()).into());
     }
     let table = dir_cycles(dir)?.unwrap_or_default();
     let mut sum = CheckSummary::default();
-    for case in &cases {
-        let r = run_case_mode(case, backend, mem_bytes, fill, limits, mode)?;
+    for (i, case) in cases.iter().enumerate() {
+        if crate::runctl::stop_requested().is_some() {
+            sum.not_run = cases.len() - i;
+            break;
+        }
+        let r = match run_case_with(case, backend, mem_bytes, fill, limits, strict, mode) {
+            Ok(r) => r,
+            Err(e) => {
+                sum.failed += 1;
+                let e = if e.starts_with("case ") {
+                    e
+                } else {
+                    format!("case {}: {e}", case.id)
+                };
+                crate::runctl::out(format!("case {} ERROR", case.id))?;
+                sum.errors.push(e);
+                continue;
+            }
+        };
         // the figures are for memory that always grants
         let limit = table
             .iter()
@@ -213,12 +270,14 @@ pub fn check_dir_mode(
                 .take(4)
                 .map(|(a, g, e)| format!("{a:#x}: got {g:#010x} expected {e:#010x}"))
                 .collect();
-            format!("MISMATCH in {} words ({})", r.diffs.len(), first.join("; "))
+            let m = format!("MISMATCH in {} words ({})", r.diffs.len(), first.join("; "));
+            sum.errors.push(format!("case {}: {m}", r.id));
+            m
         };
-        println!(
+        crate::runctl::out(format!(
             "case {} {:<40} {:<8} steps={}{} {}",
             r.id, r.name, r.opcode, r.steps, cyc, verdict
-        );
+        ))?;
         sum.results.push(r);
     }
     Ok(sum)

@@ -430,16 +430,11 @@ impl std::fmt::Display for CosimError {
 }
 impl std::error::Error for CosimError {}
 
-/// Directory for mismatch waveforms (`target/cosim`, or `$NTX_COSIM_DIR`).
+/// Directory for mismatch waveforms (`$NTX_COSIM_DIR`, else `target/cosim`
+/// of the workspace found from the current directory, else a user cache
+/// folder: [`crate::runctl::tool_dir`]).
 pub fn cosim_dir() -> PathBuf {
-    std::env::var_os("NTX_COSIM_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("..")
-                .join("target")
-                .join("cosim")
-        })
+    crate::runctl::tool_dir("NTX_COSIM_DIR", "cosim")
 }
 
 struct Run {

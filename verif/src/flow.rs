@@ -33,18 +33,15 @@ pub fn rename_top(verilog: &str, name: &str) -> String {
         .replace("top$", &format!("{name}$"))
 }
 
-/// Directory for generated flow files (`target/flow` of the workspace, or
-/// `$NTX_FLOW_DIR`).
+/// Directory for generated flow files (`$NTX_FLOW_DIR`, else `target/flow`
+/// of the workspace found from the current directory, else a user cache
+/// folder: [`crate::runctl::tool_dir`]). Panics with a message naming
+/// `NTX_FLOW_DIR` when it cannot be written.
 pub fn flow_dir() -> PathBuf {
-    let dir = std::env::var_os("NTX_FLOW_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("..")
-                .join("target")
-                .join("flow")
-        });
-    std::fs::create_dir_all(&dir).expect("cannot create the flow directory");
+    let dir = crate::runctl::tool_dir("NTX_FLOW_DIR", "flow");
+    if let Err(e) = crate::runctl::ensure_writable_dir(&dir, "NTX_FLOW_DIR", "flow") {
+        panic!("{e}");
+    }
     dir
 }
 

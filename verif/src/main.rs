@@ -2,9 +2,12 @@
 //! cases, generate examples and Verilog, and print benchmark figures.
 
 use clap::{Parser, Subcommand};
-use ntx_verif::backend::{create_backend_with, run_job, select_mode, Mode, RunLimits, Stall};
+use ntx_verif::backend::{
+    create_backend_with, run_job, select_mode, Mode, RunLimits, Stall, DEFAULT_MAX_STEPS,
+};
 use ntx_verif::jobfile;
 use ntx_verif::model::mem::DEFAULT_TCDM_BYTES;
+use ntx_verif::runctl::{self, out, AtomicFile, Failure};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -51,7 +54,7 @@ struct MemOpts {
     #[arg(long, default_value = "model")]
     backend: String,
     /// Largest job accepted, in execute steps.
-    #[arg(long, default_value_t = 1 << 32)]
+    #[arg(long, default_value_t = DEFAULT_MAX_STEPS)]
     max_steps: u64,
     /// Memory contention on a timed backend: each TCDM port's grant is
     /// withheld with probability P per cycle (P as 0.1 or 10%), seeded
@@ -61,6 +64,34 @@ struct MemOpts {
     /// Arithmetic mode: ntx (the reference's) or ieee (CTRL bit 3).
     #[arg(long, default_value = "ntx")]
     mode: Mode,
+    /// Treat job fields the NTX truncates or ignores (command bits 31:21,
+    /// bases >= 1 MiB, unaligned bases and strides) as errors.
+    #[arg(long)]
+    strict: bool,
+    #[command(flatten)]
+    time: TimeOpts,
+}
+
+fn parse_secs(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
+        _ => Err(format!("{s:?} is not a positive number of seconds")),
+    }
+}
+
+#[derive(clap::Args, Clone)]
+struct TimeOpts {
+    /// Stop after this many seconds of wall time (exit status 124).
+    #[arg(long, value_parser = parse_secs)]
+    timeout: Option<f64>,
+}
+
+impl TimeOpts {
+    fn arm(&self) {
+        if let Some(t) = self.timeout {
+            runctl::set_timeout(t);
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -103,6 +134,31 @@ enum Cmd {
         #[arg(long)]
         cluster_banks: Option<usize>,
     },
+    /// Randomized soft-clear campaign: random jobs cancelled by a soft
+    /// clear at a random cycle under random TCDM stalls, checked against
+    /// the golden model (prefix of the stores, then a further job).
+    Soak {
+        /// Trials of the whole campaign (indices 0..N).
+        #[arg(long)]
+        jobs: u64,
+        /// Campaign seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// verilator, rtl (rust-hdl) or model (the model's abort operation).
+        #[arg(long, default_value = "verilator")]
+        backend: String,
+        /// Run only trials i with i mod N == I.
+        #[arg(long, default_value = "0/1", value_parser = ntx_verif::soak::parse_shard)]
+        shard: (u64, u64),
+        /// First trial index (with --jobs i+1: rerun trial i alone).
+        #[arg(long, default_value_t = 0)]
+        from: u64,
+        /// Resume file: progress is saved here and a rerun continues.
+        #[arg(long)]
+        state: Option<PathBuf>,
+        #[command(flatten)]
+        time: TimeOpts,
+    },
     /// Regenerate the README's figure tables from the RTL (the cycle
     /// contract: reference cases, examples, streaming rates, contention,
     /// and with --cluster the bank sweep). Prints them, or splices them into
@@ -123,18 +179,6 @@ enum Cmd {
     },
     /// Train the digits CNN with every layer on the NTX cluster (the main job).
     Train(TrainArgs),
-    /// Print benchmark figures.
-    Bench {
-        /// What to measure.
-        #[arg(default_value = "model")]
-        what: String,
-        /// TCDM banks (cluster-conv: 8, 16, 32 or 64).
-        #[arg(long)]
-        banks: Option<usize>,
-        /// Simulator of cluster-conv and cluster-ntx: verilator or rust-hdl.
-        #[arg(long, default_value = "verilator")]
-        backend: String,
-    },
     /// Run a firmware ELF (spec 10): console output, then
     /// `exit=N cycles=N instret=N`; exit status 0 iff the exit code is 0.
     RunElf {
@@ -168,6 +212,20 @@ enum Cmd {
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Print benchmark figures.
+    Bench {
+        /// What to measure.
+        #[arg(default_value = "model")]
+        what: String,
+        /// TCDM banks (cluster-conv: 8, 16, 32 or 64).
+        #[arg(long)]
+        banks: Option<usize>,
+        /// Simulator of cluster-conv and cluster-ntx: verilator or rust-hdl.
+        #[arg(long, default_value = "verilator")]
+        backend: String,
+        #[command(flatten)]
+        time: TimeOpts,
     },
 }
 
@@ -208,80 +266,106 @@ fn limits(o: &MemOpts) -> RunLimits {
     }
 }
 
-fn run() -> Result<(), String> {
+/// The failure for an error message: a pending Ctrl-C or timeout decides
+/// the exit status.
+fn failed(e: impl ToString) -> Failure {
+    match runctl::stop_requested() {
+        Some(stop) => stop.failure(&format!(": {}", e.to_string())),
+        None => Failure::error(e.to_string()),
+    }
+}
+
+fn run() -> Result<(), Failure> {
     match Cli::parse().cmd {
         Cmd::RunJob {
             job,
             mem,
-            out,
+            out: out_file,
             opts,
         } => {
-            let j = jobfile::read_job(&job).map_err(|e| e.to_string())?;
-            let m = jobfile::read_mem(&mem, opts.mem_size, opts.fill).map_err(|e| e.to_string())?;
-            let mut be = create_backend_with(&opts.backend, m.clone(), opts.stall)
-                .map_err(|e| e.to_string())?;
-            select_mode(be.as_mut(), opts.mode).map_err(|e| e.to_string())?;
-            let rep = run_job(be.as_mut(), &j, &m, &limits(&opts)).map_err(|e| e.to_string())?;
-            jobfile::write_mem(&out, &rep.mem).map_err(|e| e.to_string())?;
+            opts.time.arm();
+            // Check the output path before any work.
+            let dest = AtomicFile::create(&out_file)
+                .map_err(|e| Failure::error(format!("{}: {e}", out_file.display())))?;
+            let j = jobfile::read_job(&job).map_err(failed)?;
+            ntx_verif::cases::check_job_warnings(&j, &job, opts.strict)?;
+            let m = jobfile::read_mem(&mem, opts.mem_size, opts.fill).map_err(failed)?;
+            let mut be =
+                create_backend_with(&opts.backend, m.clone(), opts.stall).map_err(failed)?;
+            select_mode(be.as_mut(), opts.mode).map_err(failed)?;
+            let rep = run_job(be.as_mut(), &j, &m, &limits(&opts)).map_err(failed)?;
+            dest.commit(jobfile::format_mem(&rep.mem).as_bytes())
+                .map_err(|e| Failure::error(format!("{}: {e}", out_file.display())))?;
             let cycles = rep
                 .cycles
                 .map(|c| format!(" cycles={c}"))
                 .unwrap_or_default();
             // IEEE mode: the mode and the sticky exception flags (FLAGS register)
             let ieee = if opts.mode == Mode::Ieee {
-                let f = be
-                    .read_reg(ntx_hw::params::regs::FLAGS)
-                    .map_err(|e| e.to_string())?;
+                let f = be.read_reg(ntx_hw::params::regs::FLAGS).map_err(failed)?;
                 format!(" mode=ieee flags={f:#04x}")
             } else {
                 String::new()
             };
-            println!(
+            out(format!(
                 "job={} opcode={} steps={} backend={}{cycles}{ieee}",
                 j.name,
                 j.command().opcode_name(),
                 rep.steps,
                 be.name()
-            );
-            Ok(())
+            ))
         }
         Cmd::CheckCases { dir, opts } => {
-            let sum = ntx_verif::cases::check_dir_mode(
+            opts.time.arm();
+            let sum = ntx_verif::cases::check_dir_with(
                 &dir,
                 &opts.backend,
                 opts.mem_size,
                 opts.fill,
                 &limits(&opts),
+                opts.strict,
                 opts.mode,
-            )
-            .map_err(|e| e.to_string())?;
-            println!("{} passed, {} failed", sum.passed, sum.failed);
-            if sum.failed > 0 {
-                Err(format!(
-                    "{} case(s) differ from their expected memory",
-                    sum.failed
-                ))
+            )?;
+            let stopped = runctl::stop_requested();
+            let tail = match (sum.not_run, stopped) {
+                (0, _) | (_, None) => String::new(),
+                (n, Some(_)) => format!(", {n} not run"),
+            };
+            out(format!(
+                "{} passed, {} failed{tail}",
+                sum.passed, sum.failed
+            ))?;
+            for e in &sum.errors {
+                out(format!("  {e}"))?;
+            }
+            if let (Some(stop), true) = (stopped, sum.not_run > 0) {
+                Err(stop.failure(&format!("after {} cases", sum.passed + sum.failed)))
+            } else if sum.failed > 0 {
+                Err(Failure::error(format!(
+                    "{} of {} case(s) failed",
+                    sum.failed,
+                    sum.passed + sum.failed
+                )))
             } else if !sum.slower.is_empty() {
                 let l: Vec<String> = sum
                     .slower
                     .iter()
                     .map(|(id, c, r)| format!("{id} ({c} > {r})"))
                     .collect();
-                Err(format!(
+                Err(Failure::error(format!(
                     "{} case(s) took more cycles than {}/{}: {}",
                     l.len(),
                     dir.display(),
                     ntx_verif::cases::CYCLES_FILE,
                     l.join(", ")
-                ))
+                )))
             } else {
                 Ok(())
             }
         }
         Cmd::GenExamples { out } => {
             let n = ntx_verif::examples::write_examples(&out).map_err(|e| e.to_string())?;
-            println!("wrote {n} example cases to {}", out.display());
-            Ok(())
+            runctl::out(format!("wrote {n} example cases to {}", out.display()))
         }
         Cmd::Verilog {
             out,
@@ -290,8 +374,7 @@ fn run() -> Result<(), String> {
             let v = ntx_verif::flow_blocks::cluster_verilog(banks)?;
             let f =
                 ntx_verif::flow::write_verilog(&out, "cluster", &v).map_err(|e| e.to_string())?;
-            println!("{}", f.display());
-            Ok(())
+            runctl::out(f.display())
         }
         Cmd::Verilog {
             out,
@@ -300,16 +383,50 @@ fn run() -> Result<(), String> {
             let files =
                 ntx_verif::flow_blocks::write_all_verilog(&out).map_err(|e| e.to_string())?;
             for f in files {
-                println!("{}", f.display());
+                runctl::out(f.display())?;
             }
             Ok(())
+        }
+        Cmd::Soak {
+            jobs,
+            seed,
+            backend,
+            shard,
+            from,
+            state,
+            time,
+        } => {
+            time.arm();
+            let o = ntx_verif::soak::SoakOpts {
+                jobs,
+                seed,
+                backend,
+                shard,
+                from,
+                state,
+            };
+            let t0 = std::time::Instant::now();
+            let s = ntx_verif::soak::run(&o)?;
+            out(ntx_verif::soak::summary_line(&o, &s, t0.elapsed()))?;
+            if s.trials == 0 {
+                Err(Failure::error(
+                    "no trials in this shard (check --jobs, --from, --shard)",
+                ))
+            } else if !s.failures.is_empty() {
+                Err(Failure::error(format!(
+                    "{} trial(s) failed",
+                    s.failures.len()
+                )))
+            } else {
+                Ok(())
+            }
         }
         Cmd::Report {
             backend,
             readme,
             cluster,
             record_examples,
-        } => report(&backend, readme, cluster, record_examples),
+        } => report(&backend, readme, cluster, record_examples).map_err(failed),
         Cmd::Train(a) => ntx_verif::dnn::train::run(&ntx_verif::dnn::train::TrainOpts {
             seed: a.seed,
             epochs: a.epochs,
@@ -320,12 +437,8 @@ fn run() -> Result<(), String> {
             steps: a.steps,
             write_cycles: a.write_cycles,
             quiet: false,
-        }),
-        Cmd::Bench {
-            what,
-            banks,
-            backend,
-        } => ntx_verif::bench::run(&what, banks, &backend),
+        })
+        .map_err(failed),
         Cmd::RunElf {
             elf,
             backend,
@@ -344,7 +457,11 @@ fn run() -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
             println!("{}", rep.summary(name));
             if rep.exit != 0 {
-                return Err(format!("{}: exit code {}", elf.display(), rep.exit));
+                return Err(Failure::error(format!(
+                    "{}: exit code {}",
+                    elf.display(),
+                    rep.exit
+                )));
             }
             Ok(())
         }
@@ -369,6 +486,15 @@ fn run() -> Result<(), String> {
                 println!("{}", f.display());
             }
             Ok(())
+        }
+        Cmd::Bench {
+            what,
+            banks,
+            backend,
+            time,
+        } => {
+            time.arm();
+            ntx_verif::bench::run(&what, banks, &backend).map_err(failed)
         }
     }
 }
@@ -431,11 +557,14 @@ fn report(
 }
 
 fn main() -> ExitCode {
+    runctl::install_sigint();
     match run() {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("ntx: error: {e}");
-            ExitCode::FAILURE
+        Err(f) => {
+            if let Some(m) = &f.msg {
+                runctl::warn(format!("ntx: error: {m}"));
+            }
+            ExitCode::from(f.code)
         }
     }
 }

@@ -198,6 +198,10 @@ pub fn random_grants(s: crate::backend::Stall) -> GrantFn {
         cur[port]
     })
 }
+/// A grant pattern that sees the requests: `grant(cycle, req, we)` with
+/// both ports' request and write-enable of this cycle, returns both grants
+/// (stalls correlated with requests, e.g. conflicts or write-blocking).
+pub type ReqGrantFn = Box<dyn FnMut(u64, [bool; 2], [bool; 2]) -> [bool; 2] + Send>;
 
 /// The harness: an NTX behind [`Pins`] with its TCDM.
 pub struct NtxHarness<P: Pins> {
@@ -210,10 +214,14 @@ pub struct NtxHarness<P: Pins> {
     tcdm: [[usize; 8]; 2],
     pending: [Option<u32>; 2],
     grant: GrantFn,
+    req_grant: Option<ReqGrantFn>,
     name: &'static str,
+    accesses: u64,
 }
 
-/// Cycles a register access may wait for its grant.
+/// Cycles a register access may wait for its grant without any TCDM
+/// access in between (a write to the frozen staging area waits for the
+/// running job, which is progress as long as it accesses memory).
 pub const REG_GRANT_TIMEOUT: u64 = 1 << 24;
 
 impl<P: Pins> NtxHarness<P> {
@@ -253,7 +261,9 @@ impl<P: Pins> NtxHarness<P> {
             tcdm,
             pending: [None; 2],
             grant: Box::new(|_, _| true),
+            req_grant: None,
             name,
+            accesses: 0,
         };
         // Power-up as the RTL backend does it: a soft clear through CTRL
         // puts every block into a known state, one idle cycle, then the
@@ -268,6 +278,14 @@ impl<P: Pins> NtxHarness<P> {
     /// Use `g(cycle, port)` to decide the TCDM grants (default: always).
     pub fn set_grant(&mut self, g: GrantFn) {
         self.grant = g;
+        self.req_grant = None;
+    }
+
+    /// Use `g(cycle, req, we)` to decide the TCDM grants from this cycle's
+    /// requests (replaces [`Self::set_grant`]'s pattern; costs one more
+    /// settle per cycle). The NTX's requests never depend on its grants.
+    pub fn set_grant_req(&mut self, g: ReqGrantFn) {
+        self.req_grant = Some(g);
     }
 
     /// One clock cycle; `between` runs after the inputs settled, before the edge.
@@ -275,10 +293,22 @@ impl<P: Pins> NtxHarness<P> {
         let mut granted = [false; 2];
         for k in 0..2 {
             let t = self.tcdm[k];
-            granted[k] = (self.grant)(self.cycles, k);
-            self.pins.set(t[5], granted[k] as u64);
             self.pins.set(t[6], self.pending[k].is_some() as u64);
             self.pins.set(t[7], self.pending[k].unwrap_or(0) as u64);
+        }
+        if let Some(g) = self.req_grant.as_mut() {
+            self.pins.settle();
+            let (t0, t1) = (self.tcdm[0], self.tcdm[1]);
+            let req = [self.pins.get(t0[0]) & 1 == 1, self.pins.get(t1[0]) & 1 == 1];
+            let we = [self.pins.get(t0[2]) & 1 == 1, self.pins.get(t1[2]) & 1 == 1];
+            granted = g(self.cycles, req, we);
+        } else {
+            for (k, g) in granted.iter_mut().enumerate() {
+                *g = (self.grant)(self.cycles, k);
+            }
+        }
+        for k in 0..2 {
+            self.pins.set(self.tcdm[k][5], granted[k] as u64);
         }
         self.pins.settle();
         let mut next = [None; 2];
@@ -286,6 +316,7 @@ impl<P: Pins> NtxHarness<P> {
         for k in 0..2 {
             let t = self.tcdm[k];
             if granted[k] && self.pins.get(t[0]) & 1 == 1 {
+                self.accesses += 1;
                 let word = (self.pins.get(t[1]) as u32) >> 2;
                 if self.pins.get(t[2]) & 1 == 1 {
                     writes.push((
@@ -324,7 +355,7 @@ impl<P: Pins> NtxHarness<P> {
         self.pins.set(r[1], we as u64);
         self.pins.set(r[2], word as u64);
         self.pins.set(r[3], value as u64);
-        let start = self.cycles;
+        let (mut start, mut seen) = (self.cycles, self.accesses);
         loop {
             let g = self.cycle(|p, r| p.get(r[4]) & 1 == 1);
             if g {
@@ -332,10 +363,14 @@ impl<P: Pins> NtxHarness<P> {
                 self.pins.set(r[1], 0);
                 return Ok(());
             }
+            if self.accesses != seen {
+                (start, seen) = (self.cycles, self.accesses);
+            }
             if self.cycles - start > REG_GRANT_TIMEOUT {
                 self.pins.set(r[0], 0);
                 return Err(BackendError(format!(
-                    "register {} of word {word:#04x} not granted within {REG_GRANT_TIMEOUT} cycles",
+                    "register {} of word {word:#04x} not granted and no TCDM access for \
+                     {REG_GRANT_TIMEOUT} cycles",
                     if we { "write" } else { "read" }
                 )));
             }
@@ -376,6 +411,9 @@ impl<P: Pins> Backend for NtxHarness<P> {
     }
     fn cycles(&self) -> Option<u64> {
         Some(self.cycles)
+    }
+    fn progress(&self) -> u64 {
+        self.accesses
     }
 }
 

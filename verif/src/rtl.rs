@@ -10,8 +10,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rust_hdl::prelude::*;
 
-/// Register writes wait at most this many cycles for the grant.
-pub const MAX_GRANT_WAIT: u64 = 50_000_000;
+/// Register writes wait at most this many cycles for the grant without a
+/// TCDM access in between (see [`crate::pins::REG_GRANT_TIMEOUT`]).
+pub const MAX_GRANT_WAIT: u64 = 1 << 24;
 
 /// A waveform hook: called with the NTX and the cycle number after every cycle.
 pub type CycleHook = Box<dyn FnMut(&Ntx, u64)>;
@@ -146,7 +147,7 @@ impl RtlBackend {
         self.uut.reg_we.next = true;
         self.uut.reg_addr.next = (word as u64).into();
         self.uut.reg_wdata.next = (value as u64).into();
-        let mut waited = 0;
+        let (mut waited, mut quiet, mut seen) = (0, 0, self.accesses);
         loop {
             settle(&mut self.uut);
             let g = self.uut.reg_gnt.val();
@@ -155,10 +156,14 @@ impl RtlBackend {
                 break;
             }
             waited += 1;
-            if waited > max_wait {
+            quiet += 1;
+            if self.accesses != seen {
+                (quiet, seen) = (0, self.accesses);
+            }
+            if quiet > max_wait {
                 self.idle_inputs();
                 return Err(BackendError(format!(
-                    "register write {word:#04x} not granted within {max_wait} cycles"
+                    "register write {word:#04x} not granted and no TCDM access for {max_wait} cycles"
                 )));
             }
         }
@@ -221,5 +226,8 @@ impl Backend for RtlBackend {
     }
     fn cycles(&self) -> Option<u64> {
         Some(self.cycles)
+    }
+    fn progress(&self) -> u64 {
+        self.accesses.iter().flatten().sum()
     }
 }

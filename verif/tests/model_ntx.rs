@@ -183,10 +183,14 @@ fn invalid_commands_flag_and_execute_nothing() {
         // Writes to the frozen staging area are refused.
         assert!(!ntx.write_reg(&mut mem, regs::LOOP_END, 5));
         assert!(!ntx.write_reg(&mut mem, regs::CMD, good.cmd));
-        // Soft clear recovers; the committed job then runs.
+        // Soft clear recovers and cancels the committed job too (the
+        // soft-clear contract: every job committed before it); a new
+        // commit then runs.
         assert!(ntx.write_reg(&mut mem, regs::CTRL, 1));
         assert_eq!(ntx.status(), regs::STATUS_IDLE);
         assert_eq!(ntx.read_reg(regs::CTRL), 0, "soft clear clears CTRL itself");
+        assert_eq!(mem, before, "the soft clear cancelled the committed job");
+        assert!(ntx.write_reg(&mut mem, regs::CMD, good.cmd));
         assert_eq!(f32::from_bits(mem.peek(8).unwrap()), 1.0);
     }
 }

@@ -450,9 +450,17 @@ fn ntx_invalid_command_and_soft_clear() {
             "halted NTX ran a job"
         );
         assert_eq!(be.read_reg(regs::STATUS).unwrap() & 0x1F, 0b11010);
-        // soft clear: the committed good job then runs
+        // soft clear: cancels the committed good job too; a new commit runs
         be.write_reg(regs::CTRL, 1).unwrap();
         mb.write_reg(regs::CTRL, 1).unwrap();
+        be.step(50);
+        assert_eq!(be.read_reg(regs::STATUS).unwrap() & 0x1F, regs::STATUS_IDLE);
+        assert!(
+            diff_mem(&be.read_mem(), &mem).is_empty(),
+            "the soft clear cancels the committed job"
+        );
+        be.write_reg(regs::CMD, good.cmd).unwrap();
+        mb.write_reg(regs::CMD, good.cmd).unwrap();
         be.wait_idle(5000).unwrap();
         assert_eq!(be.read_reg(regs::STATUS).unwrap() & 0x1F, regs::STATUS_IDLE);
         assert_eq!(

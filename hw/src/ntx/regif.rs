@@ -137,6 +137,9 @@ impl Logic for RegIf {
             self.r_ctrl.d.next = bits::<3>(0);
             self.r_irq.d.next = bits::<2>(0);
             self.r_invalid.d.next = false;
+            // soft-clear contract: a job committed before the clear (also
+            // one written in the cycle before) is cancelled, not started
+            self.r_committed.d.next = false;
         }
         // reads (one cycle latency)
         self.rd.next = bits::<32>(0);

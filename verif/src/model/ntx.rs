@@ -181,6 +181,10 @@ pub struct NtxModel {
     dp: Datapath,
     /// Work counters.
     pub stats: Stats,
+    /// Stores left before an abort (see [`NtxModel::execute_abort_after`]).
+    store_budget: Option<u64>,
+    /// Stores of the current logged run (see [`NtxModel::store_log`]).
+    log: Option<Vec<(u32, u32)>>,
 }
 
 impl NtxModel {
@@ -258,11 +262,15 @@ impl NtxModel {
         (self.ctrl >> 1) & 3
     }
 
-    /// Soft clear: empties the queue and the pipeline, clears IRQs, the
-    /// invalid flag and CTRL. The staging area (and a committed job in it,
-    /// as in the reference) keeps its values.
+    /// Soft clear: cancels every job committed before it (the running one
+    /// and one waiting in the staging area: STATUS bit4 clears), empties
+    /// the pipeline, clears IRQs, the invalid flag and CTRL. The staging
+    /// registers keep their values. (The model runs a job to completion at
+    /// its commit, so a job it cancels has already finished; what a
+    /// cancelled job leaves in memory is [`NtxModel::execute_abort_after`].)
     fn soft_clear(&mut self) {
         self.queue = None;
+        self.committed = false;
         self.invalid = false;
         self.irq = 0;
         self.flags = 0;
@@ -305,12 +313,36 @@ impl NtxModel {
         }
     }
 
+    /// Run `job` and return its stores in element order (word address,
+    /// value); `mem` ends as after [`Self::execute`]. A MASKMAC store whose
+    /// test is false writes nothing and is not listed.
+    pub fn store_log(&mut self, mem: &mut Tcdm, job: &QueuedJob) -> Vec<(u32, u32)> {
+        self.log = Some(Vec::new());
+        self.execute(mem, job);
+        self.log.take().unwrap_or_default()
+    }
+
+    /// The abort operation of the soft-clear contract: run `job` but stop
+    /// after its first `k` stores, leaving `mem` as a soft clear that
+    /// cancels the job after its k-th write does. Returns the stores made
+    /// (fewer than `k` when the job has fewer).
+    pub fn execute_abort_after(&mut self, mem: &mut Tcdm, job: &QueuedJob, k: u64) -> u64 {
+        self.store_budget = Some(k);
+        self.log = Some(Vec::new());
+        self.execute(mem, job);
+        self.store_budget = None;
+        self.log.take().map_or(0, |l| l.len() as u64)
+    }
+
     /// Run one valid job against `mem` (spec sections 5 and 6).
     pub fn execute(&mut self, mem: &mut Tcdm, job: &QueuedJob) {
         let cmd = job.cmd;
         self.stats.jobs += 1;
         self.dp.ieee = self.ctrl & regs::CTRL_IEEE != 0;
         for step in steps(&job.cfg) {
+            if self.store_budget == Some(0) {
+                break;
+            }
             self.stats.steps += 1;
             if step.is_first(cmd.init_level) {
                 self.init(mem, &cmd, &step);
@@ -502,7 +534,73 @@ impl NtxModel {
             opcode::COPY => dp.alu,
             _ => unreachable!("invalid opcodes never execute"),
         };
+        if let Some(b) = self.store_budget.as_mut() {
+            if *b == 0 {
+                return;
+            }
+            *b -= 1;
+        }
+        if let Some(l) = self.log.as_mut() {
+            l.push((step.addr[2], value));
+        }
         self.stats.stores += 1;
         mem.write(step.addr[2], value);
     }
+}
+
+impl QueuedJob {
+    /// The queue entry a commit of `job` makes (the staging area keeps
+    /// bits 19:2 of bases and strides).
+    pub fn of(job: &super::job::Job) -> Self {
+        QueuedJob {
+            cmd: job.command(),
+            cfg: job.loop_config(),
+        }
+    }
+}
+
+/// The soft-clear prefix check: the smallest `k` such that `ini` with the
+/// first `k` stores of `log` applied equals `got` (compared on the words
+/// of `ini`), or a description of the first difference from the closest
+/// prefix. O(words + stores).
+pub fn store_prefix(ini: &Tcdm, log: &[(u32, u32)], got: &Tcdm) -> Result<usize, String> {
+    let n = ini.len_words().min(got.len_words());
+    let (a, b) = (ini.words(), got.words());
+    let mut cur: Vec<u32> = a[..n].to_vec();
+    let mut bad: usize = (0..n).filter(|&i| cur[i] != b[i]).count();
+    if bad == 0 {
+        return Ok(0);
+    }
+    let (mut best, mut best_k) = (bad, 0);
+    for (k, &(w, v)) in log.iter().enumerate() {
+        let w = w as usize;
+        if w < n {
+            let was = cur[w] != b[w];
+            cur[w] = v;
+            let now = cur[w] != b[w];
+            bad = bad + now as usize - was as usize;
+        }
+        if bad == 0 {
+            return Ok(k + 1);
+        }
+        if bad < best {
+            (best, best_k) = (bad, k + 1);
+        }
+    }
+    // Rebuild the closest prefix for the message.
+    let mut cur: Vec<u32> = a[..n].to_vec();
+    for &(w, v) in &log[..best_k] {
+        if (w as usize) < n {
+            cur[w as usize] = v;
+        }
+    }
+    let first = (0..n).find(|&i| cur[i] != b[i]).unwrap_or(0);
+    Err(format!(
+        "memory is no prefix of the job's {} stores: closest is {best_k} stores with {best} \
+         word(s) different, first at byte {:#x} (got {:#010x}, prefix has {:#010x})",
+        log.len(),
+        first * 4,
+        b[first],
+        cur[first]
+    ))
 }

@@ -73,6 +73,7 @@ impl BuildOptions {
 }
 
 type FnCreate = unsafe extern "C" fn() -> *mut c_void;
+type FnCreateRand = unsafe extern "C" fn(c_int, c_int) -> *mut c_void;
 type FnHandle = unsafe extern "C" fn(*mut c_void);
 type FnSet = unsafe extern "C" fn(*mut c_void, c_int, *const u32);
 type FnGet = unsafe extern "C" fn(*mut c_void, c_int, *mut u32);
@@ -86,6 +87,7 @@ type FnInt = unsafe extern "C" fn(c_int) -> c_int;
 
 struct Fns {
     create: FnCreate,
+    create_rand: FnCreateRand,
     destroy: FnHandle,
     eval: FnHandle,
     set: FnSet,
@@ -136,17 +138,12 @@ fn err(s: impl Into<String>) -> FlowError {
     FlowError(s.into())
 }
 
-/// Directory of the build cache (`target/verilator` of the workspace, or
-/// `$NTX_VERILATOR_DIR`).
+/// Directory of the build cache, decided at run time: `$NTX_VERILATOR_DIR`,
+/// else `target/verilator` of the workspace found from the current
+/// directory upwards, else the user cache folder (`~/.cache/ntx/verilator`):
+/// [`crate::runctl::tool_dir`].
 pub fn cache_dir() -> PathBuf {
-    std::env::var_os("NTX_VERILATOR_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("..")
-                .join("target")
-                .join("verilator")
-        })
+    crate::runctl::tool_dir("NTX_VERILATOR_DIR", "verilator")
 }
 
 fn fnv1a64(seed: u64, parts: &[&[u8]]) -> u64 {
@@ -349,11 +346,12 @@ fn build_cached(
         fnv1a64(0x9e37_79b9, &parts) as u32
     );
     let root = opts.cache_dir.clone().unwrap_or_else(cache_dir);
-    std::fs::create_dir_all(&root).map_err(|e| err(format!("create {}: {e}", root.display())))?;
+    crate::runctl::ensure_writable_dir(&root, "NTX_VERILATOR_DIR", "Verilator model cache")
+        .map_err(err)?;
     let key = format!("{name}-{hash}{}", if opts.trace { "-trace" } else { "" });
     let fin = root.join(&key);
-    let lib = fin.join(format!("libV{name}.so"));
-    if lib.exists() {
+    let so_name = format!("libV{name}.so");
+    if verify_entry(&fin, &so_name).is_ok() {
         return Ok((fin, true));
     }
     // One builder per key at a time (across processes and threads); others
@@ -365,9 +363,19 @@ fn build_cached(
         .open(root.join(format!("{key}.lock")))
         .map_err(|e| err(format!("lock file: {e}")))?;
     lock.lock().map_err(|e| err(format!("lock: {e}")))?;
-    if lib.exists() {
-        return Ok((fin, true));
+    match verify_entry(&fin, &so_name) {
+        Ok(()) => return Ok((fin, true)),
+        Err(Damage::Missing) => {}
+        Err(Damage::Bad(why)) => {
+            crate::runctl::warn(format!(
+                "ntx: Verilator cache entry {} is damaged ({why}); rebuilding it",
+                fin.display()
+            ));
+            std::fs::remove_dir_all(&fin)
+                .map_err(|e| err(format!("remove damaged {}: {e}", fin.display())))?;
+        }
     }
+    remove_stale_temps(&root);
     static SEQ: AtomicU64 = AtomicU64::new(0);
     let tmp = root.join(format!(
         ".tmp-{key}-{}-{}",
@@ -376,14 +384,15 @@ fn build_cached(
     ));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).map_err(|e| err(format!("create {}: {e}", tmp.display())))?;
-    let r = build_into(&tmp, name, verilog, opts);
+    let r = build_into(&tmp, name, verilog, opts)
+        .and_then(|_| write_manifest(&tmp, &so_name).map_err(err));
     if let Err(e) = r {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
     if let Err(e) = std::fs::rename(&tmp, &fin) {
         let _ = std::fs::remove_dir_all(&tmp);
-        if !lib.exists() {
+        if verify_entry(&fin, &so_name).is_err() {
             return Err(err(format!(
                 "rename {} -> {}: {e}",
                 tmp.display(),
@@ -391,8 +400,121 @@ fn build_cached(
             )));
         }
     }
+    sync_dir(&root);
     prune(&root, name, opts.trace);
     Ok((fin, false))
+}
+
+/// Name of the manifest in a cache entry: the library's size and hash,
+/// written (and synced) after the library itself was synced, so an entry
+/// whose manifest is missing or disagrees was never completed or was
+/// damaged later, and is rebuilt instead of mapped.
+pub const MANIFEST: &str = "manifest";
+
+/// Why a cache entry cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Damage {
+    /// No entry.
+    Missing,
+    /// An entry that must be rebuilt.
+    Bad(String),
+}
+
+/// 64-bit hash of a file's bytes (8-byte FNV-style words; detects
+/// truncation and corruption, not an adversary).
+fn file_hash(data: &[u8]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ data.len() as u64;
+    let mut chunks = data.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().unwrap());
+        h = (h ^ w).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29);
+    }
+    for &b in chunks.remainder() {
+        h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+fn manifest_text(size: usize, hash: u64, so_name: &str) -> String {
+    format!("ntx-verilator-cache 1\nlibrary {so_name}\nsize {size}\nhash {hash:016x}\n")
+}
+
+/// Sync the library in `dir`, then write and sync its manifest.
+fn write_manifest(dir: &Path, so_name: &str) -> Result<(), String> {
+    use std::io::Write;
+    let so = dir.join(so_name);
+    let f = std::fs::File::open(&so).map_err(|e| format!("open {}: {e}", so.display()))?;
+    f.sync_all()
+        .map_err(|e| format!("sync {}: {e}", so.display()))?;
+    let data = std::fs::read(&so).map_err(|e| format!("read {}: {e}", so.display()))?;
+    let m = dir.join(MANIFEST);
+    let mut mf = std::fs::File::create(&m).map_err(|e| format!("write {}: {e}", m.display()))?;
+    mf.write_all(manifest_text(data.len(), file_hash(&data), so_name).as_bytes())
+        .and_then(|_| mf.sync_all())
+        .map_err(|e| format!("write {}: {e}", m.display()))?;
+    sync_dir(dir);
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Check a cache entry against its manifest (size and hash of the
+/// library); once per entry and process.
+fn verify_entry(dir: &Path, so_name: &str) -> Result<(), Damage> {
+    static OK: OnceLock<Mutex<std::collections::HashSet<PathBuf>>> = OnceLock::new();
+    let ok = OK.get_or_init(Default::default);
+    if ok.lock().unwrap().contains(dir) && dir.exists() {
+        return Ok(());
+    }
+    verify_entry_now(dir, so_name)?;
+    ok.lock().unwrap().insert(dir.to_path_buf());
+    Ok(())
+}
+
+fn verify_entry_now(dir: &Path, so_name: &str) -> Result<(), Damage> {
+    if !dir.exists() {
+        return Err(Damage::Missing);
+    }
+    let m = std::fs::read_to_string(dir.join(MANIFEST))
+        .map_err(|_| Damage::Bad("no manifest: an interrupted or older build".into()))?;
+    let data = std::fs::read(dir.join(so_name))
+        .map_err(|e| Damage::Bad(format!("{so_name} unreadable: {e}")))?;
+    let want = manifest_text(data.len(), file_hash(&data), so_name);
+    if m != want {
+        return Err(Damage::Bad(format!(
+            "{so_name} has {} bytes and does not match its manifest",
+            data.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Remove `.tmp-<key>-<pid>-<seq>` build folders whose process is gone
+/// (builds killed or interrupted before their rename).
+fn remove_stale_temps(root: &Path) {
+    let Ok(rd) = std::fs::read_dir(root) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let f = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = f.strip_prefix(".tmp-") else {
+            continue;
+        };
+        let mut it = rest.rsplitn(3, '-');
+        let (_seq, pid) = (it.next(), it.next().and_then(|p| p.parse::<u32>().ok()));
+        let Some(pid) = pid else { continue };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            crate::runctl::warn(format!(
+                "ntx: removing {} (left by build process {pid}, which is gone)",
+                e.path().display()
+            ));
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// Cache entries kept per model name (older Verilog versions are removed).
@@ -461,6 +583,7 @@ fn loaded(
     }
     let fns = Fns {
         create: sym!("ntx_create", FnCreate),
+        create_rand: sym!("ntx_create_rand", FnCreateRand),
         destroy: sym!("ntx_destroy", FnHandle),
         eval: sym!("ntx_eval", FnHandle),
         set: sym!("ntx_set", FnSet),
@@ -521,6 +644,28 @@ impl VerilatedModel {
 
     /// [`Self::build`] with explicit options (e.g. tracing).
     pub fn build_with(name: &str, verilog: &str, opts: &BuildOptions) -> Result<Self, FlowError> {
+        Self::build_init(name, verilog, opts, None)
+    }
+
+    /// [`Self::build_with`], the instance's initial state randomized as
+    /// with `+verilator+rand+reset+2 +verilator+seed+<seed>` (every
+    /// register and memory bit random): shows that the design's explicit
+    /// clear path reaches every register that matters.
+    pub fn build_random_init(
+        name: &str,
+        verilog: &str,
+        opts: &BuildOptions,
+        seed: u32,
+    ) -> Result<Self, FlowError> {
+        Self::build_init(name, verilog, opts, Some(seed))
+    }
+
+    fn build_init(
+        name: &str,
+        verilog: &str,
+        opts: &BuildOptions,
+        rand_seed: Option<u32>,
+    ) -> Result<Self, FlowError> {
         let renamed;
         let v = if verilog.contains(&format!("module {name}(")) {
             verilog
@@ -530,7 +675,13 @@ impl VerilatedModel {
         };
         let (lib, info) = loaded(name, v, opts)?;
         // SAFETY: create returns a fresh model owned by this struct.
-        let handle = unsafe { (lib.fns.create)() };
+        let handle = unsafe {
+            match rand_seed {
+                // seed 0 means "random" to Verilator: keep runs reproducible
+                Some(s) => (lib.fns.create_rand)(2, s.max(1) as c_int),
+                None => (lib.fns.create)(),
+            }
+        };
         if handle.is_null() {
             return Err(err("model creation failed"));
         }
@@ -800,6 +951,59 @@ mod tests {
             !left.contains(&format!("blk-{:024x}", 0))
                 && !left.contains(&format!("blk-{:024x}", 1))
         );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Finding 2 of issue 17: a truncated library (or one without its
+    /// manifest) is rebuilt with a message, never mapped; temporary
+    /// folders of dead builds are removed.
+    #[test]
+    fn damaged_cache_entries_are_rebuilt() {
+        let dir = std::env::temp_dir().join(format!("ntx-vl-heal-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let opts = BuildOptions {
+            cache_dir: Some(dir.clone()),
+            ..Default::default()
+        };
+        let v = "module heal(clock, a, y);\ninput wire clock;\ninput wire [7:0] a;\n\
+                 output reg [7:0] y;\nalways @(posedge clock) y <= y ^ a;\nendmodule\n";
+        // a stale temporary folder of a build process that is gone
+        let stale = dir.join(".tmp-heal-0123-999999999-0");
+        std::fs::create_dir_all(&stale).unwrap();
+        let (fin, cached) = build_cached("heal", v, &opts).unwrap();
+        assert!(!cached);
+        assert!(!stale.exists(), "stale temporary folder removed");
+        assert!(verify_entry_now(&fin, "libVheal.so").is_ok());
+        let so = fin.join("libVheal.so");
+        let len = std::fs::metadata(&so).unwrap().len();
+        // truncate: the entry is damaged and rebuilt (never dlopened here)
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&so)
+            .unwrap()
+            .set_len(len / 2)
+            .unwrap();
+        assert!(matches!(
+            verify_entry_now(&fin, "libVheal.so"),
+            Err(Damage::Bad(_))
+        ));
+        let (fin2, cached) = build_cached("heal", v, &opts).unwrap();
+        assert_eq!(fin2, fin);
+        assert!(!cached, "rebuilt");
+        assert_eq!(std::fs::metadata(&so).unwrap().len(), len);
+        // a healthy entry is used as it is, and loads
+        let (_, cached) = build_cached("heal", v, &opts).unwrap();
+        assert!(cached);
+        let mut m = VerilatedModel::build_with("heal", v, &opts).unwrap();
+        m.set("a", 5);
+        m.tick();
+        assert_eq!(m.get("y") & 5, 5);
+        // an entry without manifest (interrupted or older build) is damaged
+        std::fs::remove_file(fin.join(MANIFEST)).unwrap();
+        assert!(matches!(
+            verify_entry_now(&fin, "libVheal.so"),
+            Err(Damage::Bad(_))
+        ));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 
 /// Bumped whenever the generated shim changes (part of the build cache key).
-pub const SHIM_VERSION: u32 = 1;
+pub const SHIM_VERSION: u32 = 2;
 
 /// Direction of a top-level port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -194,7 +194,9 @@ fn mask64(width: usize) -> String {
 /// C++ source of the shim for model class `V<top>` with `ports`.
 ///
 /// Exported C ABI (all `extern "C"`):
-/// `ntx_create() -> void*`, `ntx_destroy(m)`, `ntx_eval(m)`,
+/// `ntx_create() -> void*`, `ntx_create_rand(mode, seed) -> void*` (initial
+/// state as `+verilator+rand+reset+mode` and `+verilator+seed+seed`),
+/// `ntx_destroy(m)`, `ntx_eval(m)`,
 /// `ntx_set(m, i, const uint32_t* words)`, `ntx_get(m, i, uint32_t* words)`,
 /// `ntx_set64(m, i, uint64_t)`, `ntx_get64(m, i) -> uint64_t` (low 64 bits),
 /// `ntx_port_count()`, `ntx_port_name(i)`, `ntx_port_width(i)`,
@@ -231,9 +233,11 @@ pub fn generate_shim(top: &str, ports: &[Port]) -> String {
          NTX_EXPORT const char* ntx_port_name(int i) {{ return (i >= 0 && i < {n}) ? NAMES[i] : nullptr; }}\n\
          NTX_EXPORT int ntx_port_width(int i) {{ return (i >= 0 && i < {n}) ? WIDTHS[i] : -1; }}\n\
          NTX_EXPORT int ntx_port_dir(int i) {{ return (i >= 0 && i < {n}) ? DIRS[i] : -1; }}\n\
-         NTX_EXPORT void* ntx_create() {{\n  Model* m = new Model;\n\
+         NTX_EXPORT void* ntx_create_rand(int mode, int seed) {{\n  Model* m = new Model;\n\
+         \x20 m->ctx.randReset(mode);\n  m->ctx.randSeed(seed);\n\
          #if VM_TRACE\n  m->ctx.traceEverOn(true);\n#endif\n\
          \x20 m->top = new {class}(&m->ctx, \"TOP\");\n  return m;\n}}\n\
+         NTX_EXPORT void* ntx_create() {{ return ntx_create_rand(0, 0); }}\n\
          NTX_EXPORT void ntx_destroy(void* p) {{\n  Model* m = static_cast<Model*>(p);\n\
          #if VM_TRACE\n  if (m->tfp) {{ m->tfp->close(); delete m->tfp; }}\n#endif\n\
          \x20 m->top->final();\n  delete m->top;\n  delete m;\n}}\n\
