@@ -17,7 +17,7 @@
 //! All figures here are cycles of one NTX (CMD write until STATUS reads
 //! idle), identical on `--backend rtl` and `verilator`.
 
-use crate::backend::{create_backend_with, run_job, Backend, BackendError, RunLimits, Stall};
+use crate::backend::{create_backend_with, run_job, BackendError, RunLimits, Stall};
 use crate::cases::{self, CycleRow};
 use crate::jobfile;
 use crate::model::job::{Command, Job};

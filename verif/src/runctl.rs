@@ -290,7 +290,10 @@ pub fn tool_dir_from(
 /// Create `dir` (and parents) and check that it is writable; the error
 /// names `env_var`, the variable that moves it.
 pub fn ensure_writable_dir(dir: &Path, env_var: &str, what: &str) -> Result<(), String> {
-    let probe = dir.join(format!(".write-probe-{}", std::process::id()));
+    // unique per call: threads of one process probe the same folder at once
+    static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let probe = dir.join(format!(".write-probe-{}-{n}", std::process::id()));
     std::fs::create_dir_all(dir)
         .and_then(|_| std::fs::write(&probe, b""))
         .and_then(|_| std::fs::remove_file(&probe))
