@@ -743,9 +743,13 @@ impl Logic for Ntx {
         self.port1.wr_addr.next = self.sb.head.val();
         self.port0.wr_data.next = self.wq.dout.val().get_bits::<32>(0);
         self.port1.wr_data.next = self.wq.dout.val().get_bits::<32>(0);
-        // Contention: a request refused within the last window cycles.
-        if (self.port0.req.val() & !self.tcdm0_gnt.val())
-            | (self.port1.req.val() & !self.tcdm1_gnt.val())
+        // Contention: a request refused within the last window cycles (a
+        // port holding a request was refused in the previous cycle; the
+        // registered flags keep the grant out of this block's logic).
+        if self.port0.held_rd.val()
+            | self.port0.held_wr.val()
+            | self.port1.held_rd.val()
+            | self.port1.held_wr.val()
         {
             self.w_cont.d.next = bits::<8>(255); // NTX_CONTENTION_WINDOW
         } else if self.w_cont.q.val() != 0 {

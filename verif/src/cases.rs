@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// The reference cases shipped with the repository (`verif/data/ntx-ref-cases`).
 pub fn shipped_ref_cases() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/ntx-ref-cases")
+    crate::runctl::verif_path("data/ntx-ref-cases")
 }
 
 /// Name of the per-directory table of cycle figures (reference RTL cycles

@@ -439,7 +439,7 @@ pub fn cluster_table_markdown() -> Result<String, String> {
 
 /// The project's example cases with their cycles (for recording).
 pub fn example_rows(backend: &str) -> Result<Vec<CycleRow>, String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/jobs");
+    let dir = crate::runctl::verif_path("examples/jobs");
     Ok(case_cycles(&dir, backend)?
         .into_iter()
         .map(|(r, _)| r)
@@ -448,7 +448,7 @@ pub fn example_rows(backend: &str) -> Result<Vec<CycleRow>, String> {
 
 /// The README's table of the project's example cases (Markdown).
 pub fn example_table_markdown(backend: &str) -> Result<String, String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/jobs");
+    let dir = crate::runctl::verif_path("examples/jobs");
     let mut s = String::from(
         "| example | opcode | elements | cycles | recorded |\n|---|---|---|---|---|\n",
     );

@@ -34,15 +34,12 @@ pub enum Target {
 
 /// `verif/firmware/`: the sources.
 pub fn source_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("firmware")
+    crate::runctl::verif_path("firmware")
 }
 
 /// `target/firmware/`: the build outputs.
 pub fn default_out_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("target")
-        .join("firmware")
+    crate::runctl::target_path("firmware")
 }
 
 /// The `#define`s of `ntx_params.h`, from `ntx_hw::params` (name, value).

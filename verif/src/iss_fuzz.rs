@@ -372,8 +372,5 @@ pub fn run(seed: u64, first: u64, programs: u64, work: &Path) -> Result<FuzzRepo
 
 /// Default working directory for images: `target/iss-fuzz`.
 pub fn default_work_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("target")
-        .join("iss-fuzz")
+    crate::runctl::target_path("iss-fuzz")
 }

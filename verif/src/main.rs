@@ -508,7 +508,7 @@ fn report(
     use ntx_verif::contract;
     if record_examples {
         let rows = contract::example_rows(backend)?;
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/jobs");
+        let dir = ntx_verif::runctl::verif_path("examples/jobs");
         let f = dir.join(ntx_verif::cases::CYCLES_FILE);
         let text = contract::format_cycles_file(
             "Recorded cycles of the project's example cases (one NTX, memory always granting,\n\

@@ -231,6 +231,34 @@ pub fn workspace_root() -> Option<PathBuf> {
     workspace_root_from(&cwd)
 }
 
+/// A file of the repository's `verif/` crate (test data, firmware
+/// sources, examples), found at run time: below the workspace found from
+/// the current directory, else from the `ntx` executable's location
+/// (`target/release/ntx`); the binary holds no build-time checkout path.
+pub fn verif_path(rel: &str) -> PathBuf {
+    let root = workspace_root()
+        .or_else(|| {
+            std::env::current_exe()
+                .ok()
+                .and_then(|e| workspace_root_from(e.parent()?))
+        })
+        .unwrap_or_else(|| PathBuf::from("."));
+    root.join("verif").join(rel)
+}
+
+/// The workspace's `target/<sub>` folder, or the user cache folder outside
+/// a workspace ([`tool_dir`] without a variable).
+pub fn target_path(sub: &str) -> PathBuf {
+    tool_dir_from(
+        None,
+        std::env::current_dir().ok().as_deref(),
+        std::env::var_os("CARGO_TARGET_DIR"),
+        std::env::var_os("XDG_CACHE_HOME"),
+        std::env::var_os("HOME"),
+        sub,
+    )
+}
+
 /// [`workspace_root`] starting at `dir`.
 pub fn workspace_root_from(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
