@@ -130,7 +130,7 @@ impl ClusterModel {
     /// Decode a control-port byte address.
     pub fn decode(&self, addr: u32) -> Result<Target, AccessError> {
         let bad = |what| Err(AccessError { addr, what });
-        if addr % 4 != 0 {
+        if !addr.is_multiple_of(4) {
             return bad("unaligned word access");
         }
         let tcdm_bytes = self.tcdm.bytes() as u32;
