@@ -236,7 +236,6 @@ pub fn back_to_back(backend: &str, n: u16) -> Result<(u64, u64), BackendError> {
     let job = s.job(n);
     let one = job_cycles(backend, &job, &mem, None)?;
     let mut be = create_backend_with(backend, mem.clone(), None)?;
-    be.load_mem(&mem);
     let t0 = be.cycles().unwrap_or(0);
     for _ in 0..2 {
         for (w, v) in job.staging_writes() {
