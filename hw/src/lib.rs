@@ -8,4 +8,5 @@ pub mod dma;
 pub mod fmac;
 pub mod ntx;
 pub mod params;
+pub mod system;
 pub mod tcdm;

@@ -229,6 +229,21 @@ pub mod core {
     /// external interrupt, `MEIP = (IRQ_PENDING & IRQ_ENABLE) != 0`. Bits
     /// above `IRQ_SOURCES` are ignored (read 0). Resets to all sources.
     pub const IRQ_ENABLE: u32 = 0x4;
+    /// TCDM bytes of the control core's system (spec 10): the default
+    /// cluster's 512 KiB, whatever its bank count (`ntx run-elf --banks`
+    /// changes the banking, not the size). A load or store beyond it is an
+    /// access fault (mcause 5 / 7) in the ISS and in the RTL core alike.
+    pub const TCDM_BYTES: u32 =
+        ((super::cluster::N_BANKS << super::cluster::BANK_WORDS_LOG2) * 4) as u32;
+    /// The NTX register windows and the broadcast alias after them: one
+    /// contiguous span of word registers (`N_NTX + 1` windows of 0x80).
+    pub const NTX_REGS_BASE: u32 = super::ntx_base_addr(0);
+    /// Bytes of the span at [`NTX_REGS_BASE`].
+    pub const NTX_REGS_BYTES: u32 =
+        (super::cluster::N_NTX as u32 + 1) * super::cluster_map::NTX_WINDOW_BYTES;
+    const _: () = assert!(
+        super::NTX_BROADCAST_ADDR == super::ntx_base_addr(super::cluster::N_NTX as u32)
+    );
     /// Number of interrupt sources: the NTX, then the DMA (bit 8).
     pub const IRQ_SOURCES: u32 = 9;
     /// Bit of the DMA in IRQ_PENDING / IRQ_ENABLE.

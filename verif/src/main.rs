@@ -194,6 +194,13 @@ enum Cmd {
         /// Print every retired instruction / trap to stderr.
         #[arg(long)]
         trace: bool,
+        /// TCDM banks of the RTL cluster (8, 16, 32 or 64; 512 KiB in all).
+        #[arg(long)]
+        banks: Option<usize>,
+        /// Write a VCD of the whole system (verilator backend; a traced
+        /// model build, cached separately).
+        #[arg(long)]
+        vcd: Option<PathBuf>,
     },
     /// Cross-check the ISS against qemu-riscv32 on seeded random programs.
     IssFuzz {
@@ -444,11 +451,17 @@ fn run() -> Result<(), Failure> {
             backend,
             max_cycles,
             trace,
+            banks,
+            vcd,
         } => {
+            if banks.is_some() && backend == "iss" {
+                eprintln!("note: --banks changes the RTL cluster's banking; the ISS is untimed");
+            }
             let opts = ntx_verif::run_elf::ElfRunOpts {
                 max_cycles,
                 trace,
-                ..Default::default()
+                banks,
+                vcd,
             };
             let (rep, name) = ntx_verif::run_elf::run_elf_file(&elf, &backend, &opts)?;
             use std::io::Write;

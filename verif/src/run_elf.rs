@@ -52,6 +52,35 @@ impl ElfRunReport {
     }
 }
 
+/// The memories after a run, as words: L2 (from `L2_BASE`), TCDM (from
+/// `TCDM_BASE`) and the external (HMC) memory (from address 0).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct MemImage {
+    pub l2: Vec<u32>,
+    pub tcdm: Vec<u32>,
+    pub ext: Vec<u32>,
+}
+
+impl MemImage {
+    /// First differing word between `self` and `other` (memory name, word
+    /// index, the two values), or `None` when equal.
+    pub fn first_difference(&self, other: &MemImage) -> Option<(&'static str, usize, u32, u32)> {
+        for (name, a, b) in [
+            ("L2", &self.l2, &other.l2),
+            ("TCDM", &self.tcdm, &other.tcdm),
+            ("external", &self.ext, &other.ext),
+        ] {
+            if a.len() != b.len() {
+                return Some((name, a.len().min(b.len()), a.len() as u32, b.len() as u32));
+            }
+            if let Some(i) = (0..a.len()).find(|&i| a[i] != b[i]) {
+                return Some((name, i, a[i], b[i]));
+            }
+        }
+        None
+    }
+}
+
 /// Something that runs a firmware image from reset to its EXIT write.
 pub trait ElfBackend {
     /// Backend name as on the command line.
@@ -60,6 +89,8 @@ pub trait ElfBackend {
     fn tcdm_bytes(&self) -> u32;
     /// Load `img`, reset, run until EXIT or the cycle limit.
     fn run(&mut self, img: &ElfImage, opts: &ElfRunOpts) -> Result<ElfRunReport, String>;
+    /// The memories after the last run.
+    fn memory(&mut self) -> Option<MemImage>;
 }
 
 /// The ISS backend: the golden model.
@@ -97,13 +128,25 @@ impl ElfBackend for IssBackend {
             )),
         }
     }
+    fn memory(&mut self) -> Option<MemImage> {
+        let s = &self.system;
+        Some(MemImage {
+            l2: s
+                .l2
+                .chunks(4)
+                .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+                .collect(),
+            tcdm: s.cluster.tcdm.words().to_vec(),
+            ext: s.cluster.ext.clone(),
+        })
+    }
 }
 
 /// Backend by name (`iss`; the RTL backends register here).
 pub fn create_elf_backend(name: &str) -> Result<Box<dyn ElfBackend>, String> {
     match name {
         "iss" => Ok(Box::new(IssBackend::default())),
-        "rtl" | "verilator" => Ok(Box::new(crate::run_elf_rtl::SocElfBackend::new(name)?)),
+        "rtl" | "verilator" => Ok(Box::new(crate::run_elf_rtl::SystemElfBackend::new(name)?)),
         other => Err(format!(
             "unknown run-elf backend {other:?} (available: iss, rtl, verilator)"
         )),

@@ -23,3 +23,12 @@ fn core_lints_and_synthesizes_latch_free() {
         "implausible synthesis: {r:?}"
     );
 }
+
+/// The core attached to the cluster (`ClusterSystem<32, 12>`): Verilator
+/// lint (UNOPTFLAT from the composed masters as the only message) and an
+/// Icarus compile of the whole system.
+#[test]
+fn system_lints() {
+    let v = ntx_verif::system_tb::system_verilog::<32, 12>();
+    lint_composed("system_b32_n12", &v);
+}

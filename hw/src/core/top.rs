@@ -27,7 +27,8 @@
 //! L2 (1, mtval = pc), illegal instruction or CSR (2, mtval = the
 //! instruction), `ebreak` (3, mtval 0), `ecall` (11, mtval 0), misaligned
 //! jump/branch target (0, mtval = target), misaligned load/store (4/6,
-//! mtval = address), external interrupt (0x8000_000B) when mstatus.MIE and
+//! mtval = address), load/store with no target in the memory map (access
+//! fault 5/7, mtval = address; see `Lsu::fault`), external interrupt (0x8000_000B) when mstatus.MIE and
 //! mie.MEIE and `irq`, taken before an instruction starts (mepc = its pc).
 //! `wfi` waits until mie.MEIE & `irq`, then retires; with mstatus.MIE set
 //! the interrupt is taken instead, at the wfi (mepc = the wfi).
@@ -134,6 +135,8 @@ pub struct Core {
     c_breakpoint: Constant<Bits<32>>,
     c_load_misaligned: Constant<Bits<32>>,
     c_store_misaligned: Constant<Bits<32>>,
+    c_load_access: Constant<Bits<32>>,
+    c_store_access: Constant<Bits<32>>,
     c_ecall: Constant<Bits<32>>,
     c_irq: Constant<Bits<32>>,
     s_idle: Constant<Bits<3>>,
@@ -223,6 +226,8 @@ impl Default for Core {
             c_breakpoint: k(cause::BREAKPOINT),
             c_load_misaligned: k(cause::LOAD_MISALIGNED),
             c_store_misaligned: k(cause::STORE_MISALIGNED),
+            c_load_access: k(cause::LOAD_ACCESS),
+            c_store_access: k(cause::STORE_ACCESS),
             c_ecall: k(cause::ECALL_M),
             c_irq: k(cause::MACHINE_EXTERNAL_IRQ),
             s_idle: k(ST_IDLE),
@@ -328,6 +333,12 @@ impl Logic for Core {
             self.exc_tval.next = self.lsu.addr.val();
         } else if self.dec.is_store.val() & self.lsu.misaligned.val() {
             self.exc_cause.next = self.c_store_misaligned.val();
+            self.exc_tval.next = self.lsu.addr.val();
+        } else if self.dec.is_load.val() & self.lsu.fault.val() {
+            self.exc_cause.next = self.c_load_access.val();
+            self.exc_tval.next = self.lsu.addr.val();
+        } else if self.dec.is_store.val() & self.lsu.fault.val() {
+            self.exc_cause.next = self.c_store_access.val();
             self.exc_tval.next = self.lsu.addr.val();
         } else {
             self.exc.next = false;

@@ -44,7 +44,7 @@ int main(void)
     /* The external image: C*S rows of PITCH words (the DMA moves S of them). */
     for (uint32_t r = 0; r < C * S; r++)
         for (uint32_t x = 0; x < PITCH; x++)
-            *tcdm_f(STAGE_W + r * PITCH + x) = x < S ? example_value(3, r * S + x) : -99.0f;
+            *tcdm_f(STAGE_W + r * PITCH + x) = x < S ? example_value(3, r * S + x) : -99.0f; /* a constant: no soft-float */
     ntx_dma_desc_t out = {EXT_IN, NTX_TCDM_BASE + 4 * STAGE_W, 4 * C * S * PITCH, 1, 0, 0};
     ntx_dma_start(&out, 1, 0);
     if (ntx_dma_wait())

@@ -23,6 +23,9 @@ use ntx_hw::params::core::{
 };
 use std::fmt;
 
+// The RTL core decides access faults from the same TCDM size.
+const _: () = assert!(DEFAULT_TCDM_BYTES == ntx_hw::params::core::TCDM_BYTES as usize);
+
 /// Default external (HMC vault) memory of the ISS system: 16 MiB.
 pub const DEFAULT_EXT_BYTES: usize = 16 << 20;
 
