@@ -194,6 +194,8 @@ enum Cmd {
         /// Print every retired instruction / trap to stderr.
         #[arg(long)]
         trace: bool,
+        #[command(flatten)]
+        time: TimeOpts,
     },
     /// Cross-check the ISS against qemu-riscv32 on seeded random programs.
     IssFuzz {
@@ -444,7 +446,9 @@ fn run() -> Result<(), Failure> {
             backend,
             max_cycles,
             trace,
+            time,
         } => {
+            time.arm();
             let opts = ntx_verif::run_elf::ElfRunOpts {
                 max_cycles,
                 trace,
