@@ -201,6 +201,8 @@ enum Cmd {
         /// model build, cached separately).
         #[arg(long)]
         vcd: Option<PathBuf>,
+        #[command(flatten)]
+        time: TimeOpts,
     },
     /// Cross-check the ISS against qemu-riscv32 on seeded random programs.
     IssFuzz {
@@ -453,7 +455,9 @@ fn run() -> Result<(), Failure> {
             trace,
             banks,
             vcd,
+            time,
         } => {
+            time.arm();
             if banks.is_some() && backend == "iss" {
                 eprintln!("note: --banks changes the RTL cluster's banking; the ISS is untimed");
             }

@@ -23,7 +23,7 @@ pub struct SoakOpts {
     pub jobs: u64,
     /// Campaign seed.
     pub seed: u64,
-    /// `verilator`, `rtl` (rust-hdl) or `model` (the model's abort
+    /// `verilator`, `rtl` (also `rust-hdl`) or `model` (the model's abort
     /// operation against its store log).
     pub backend: String,
     /// This shard's index and the shard count.
@@ -235,7 +235,7 @@ pub fn run(o: &SoakOpts) -> Result<SoakSummary, Failure> {
             let h = crate::verilator::backend::create(mem).map_err(|e| e.0)?;
             harness_campaign(o, h)
         }
-        "rtl" => {
+        "rtl" | "rust-hdl" => {
             let dut = crate::cosim::RustHdlDut::new(
                 ntx_hw::ntx::Ntx::default(),
                 crate::drive_fn!(ntx_hw::ntx::Ntx; clock, reg_req, reg_we, reg_addr, reg_wdata,
@@ -247,7 +247,7 @@ pub fn run(o: &SoakOpts) -> Result<SoakSummary, Failure> {
             harness_campaign(o, h)
         }
         other => Err(Failure::error(format!(
-            "unknown soak backend {other:?}; available: model, rtl, verilator"
+            "unknown soak backend {other:?}; available: model, rtl (rust-hdl), verilator"
         ))),
     }
 }

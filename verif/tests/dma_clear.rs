@@ -13,6 +13,7 @@ use ntx_hw::params::cluster::TCDM_BASE;
 use ntx_hw::params::dma::regs;
 use ntx_verif::model::dma::{execute, validate, Descriptor, DmaLimits};
 use ntx_verif::model::hmc::{ExtReq, HmcConfig, HmcVault};
+use ntx_verif::verilator::VerilatedModel;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rust_hdl::prelude::*;
@@ -25,8 +26,75 @@ const LIM: DmaLimits = DmaLimits {
     ext_bytes: EXT_BYTES,
 };
 
-struct Tb {
-    uut: Box<Dma<8>>,
+/// The DMA's pins, on rust-hdl or Verilator.
+trait DmaPins {
+    fn set(&mut self, port: &str, v: u64);
+    fn get(&mut self, port: &str) -> u64;
+    /// Settle the combinational logic after input changes.
+    fn settle(&mut self);
+    /// One clock edge (high, then low).
+    fn tick(&mut self);
+}
+
+impl DmaPins for Box<Dma<8>> {
+    fn set(&mut self, port: &str, v: u64) {
+        match port {
+            "clear" => self.clear.next = v != 0,
+            "reg_req" => self.reg_req.next = v != 0,
+            "reg_we" => self.reg_we.next = v != 0,
+            "reg_addr" => self.reg_addr.next = v.into(),
+            "reg_wdata" => self.reg_wdata.next = v.into(),
+            "ext_gnt" => self.ext_gnt.next = v != 0,
+            "ext_rvalid" => self.ext_rvalid.next = v != 0,
+            "ext_rdata" => self.ext_rdata.next = v.into(),
+            "tcdm_gnt" => self.tcdm_gnt.next = v != 0,
+            "tcdm_rvalid" => self.tcdm_rvalid.next = v != 0,
+            "tcdm_rdata" => self.tcdm_rdata.next = v.into(),
+            p => panic!("no input {p}"),
+        }
+    }
+    fn get(&mut self, port: &str) -> u64 {
+        match port {
+            "tcdm_req" => self.tcdm_req.val() as u64,
+            "tcdm_addr" => self.tcdm_addr.val().to_u64(),
+            "tcdm_we" => self.tcdm_we.val() as u64,
+            "tcdm_wdata" => self.tcdm_wdata.val().to_u64(),
+            "ext_req" => self.ext_req.val() as u64,
+            "ext_addr" => self.ext_addr.val().to_u64(),
+            "ext_we" => self.ext_we.val() as u64,
+            "ext_wdata" => self.ext_wdata.val().to_u64(),
+            "reg_rdata" => self.reg_rdata.val().to_u64(),
+            p => panic!("no output {p}"),
+        }
+    }
+    fn settle(&mut self) {
+        assert!(simulate(&mut **self, 1000));
+    }
+    fn tick(&mut self) {
+        self.clock.next = Clock { clk: true };
+        assert!(simulate(&mut **self, 1000));
+        self.clock.next = Clock { clk: false };
+        assert!(simulate(&mut **self, 1000));
+    }
+}
+
+impl DmaPins for VerilatedModel {
+    fn set(&mut self, port: &str, v: u64) {
+        VerilatedModel::set(self, port, v)
+    }
+    fn get(&mut self, port: &str) -> u64 {
+        VerilatedModel::get(self, port)
+    }
+    fn settle(&mut self) {
+        self.eval()
+    }
+    fn tick(&mut self) {
+        VerilatedModel::tick(self)
+    }
+}
+
+struct Tb<P: DmaPins = Box<Dma<8>>> {
+    uut: P,
     vault: HmcVault,
     tcdm: Vec<u32>,
     pending: Option<u32>,
@@ -38,9 +106,16 @@ struct Tb {
 
 impl Tb {
     fn new(seed: u64, cfg: HmcConfig) -> Self {
-        let mut rng = StdRng::seed_from_u64(seed);
         let mut uut: Box<Dma<8>> = Box::new(Dma::new(TCDM_BYTES, EXT_BYTES));
         uut.connect_all();
+        Tb::with(uut, seed, cfg)
+    }
+}
+
+impl<P: DmaPins> Tb<P> {
+    /// `uut` after one cycle of `clear`, random memories.
+    fn with(uut: P, seed: u64, cfg: HmcConfig) -> Self {
+        let mut rng = StdRng::seed_from_u64(seed);
         let mut vault = HmcVault::new(cfg, EXT_BYTES as usize, seed ^ 0x77);
         vault.mem.iter_mut().for_each(|w| *w = rng.gen());
         let tcdm = (0..TCDM_BYTES / 4).map(|_| rng.gen()).collect();
@@ -53,45 +128,49 @@ impl Tb {
             writes: Vec::new(),
             accesses: 0,
         };
-        tb.uut.clear.next = true;
+        tb.set_clear(true);
         tb.cycle(None);
-        tb.uut.clear.next = false;
+        tb.set_clear(false);
         tb
+    }
+
+    fn set_clear(&mut self, on: bool) {
+        self.uut.set("clear", on as u64);
     }
 
     /// One cycle; `reg` = (offset, write, value) on the register port.
     /// Returns the register read data of the previous cycle's read.
     fn cycle(&mut self, reg: Option<(u32, bool, u32)>) -> u32 {
         let u = &mut self.uut;
-        u.reg_req.next = reg.is_some();
+        u.set("reg_req", reg.is_some() as u64);
         let (off, we, v) = reg.unwrap_or((0, false, 0));
-        u.reg_we.next = we;
-        u.reg_addr.next = (off as u64).into();
-        u.reg_wdata.next = (v as u64).into();
+        u.set("reg_we", we as u64);
+        u.set("reg_addr", off as u64);
+        u.set("reg_wdata", v as u64);
         let ext = self.vault.outputs();
-        u.ext_gnt.next = ext.gnt;
-        u.ext_rvalid.next = ext.rvalid;
-        u.ext_rdata.next = (ext.rdata as u64).into();
+        u.set("ext_gnt", ext.gnt as u64);
+        u.set("ext_rvalid", ext.rvalid as u64);
+        u.set("ext_rdata", ext.rdata as u64);
         let tgnt = self.rng.gen_bool(0.7);
-        u.tcdm_gnt.next = tgnt;
-        u.tcdm_rvalid.next = self.pending.is_some();
-        u.tcdm_rdata.next = (self.pending.unwrap_or(0xdead_beef) as u64).into();
-        assert!(simulate(&mut **u, 1000));
+        u.set("tcdm_gnt", tgnt as u64);
+        u.set("tcdm_rvalid", self.pending.is_some() as u64);
+        u.set("tcdm_rdata", self.pending.unwrap_or(0xdead_beef) as u64);
+        u.settle();
         self.pending = None;
-        if u.tcdm_req.val() && tgnt {
+        if u.get("tcdm_req") != 0 && tgnt {
             self.accesses += 1;
-            let w = ((u.tcdm_addr.val().to_u32() - TCDM_BASE) / 4) as usize;
-            if u.tcdm_we.val() {
-                self.tcdm[w] = u.tcdm_wdata.val().to_u32();
+            let w = ((u.get("tcdm_addr") as u32 - TCDM_BASE) / 4) as usize;
+            if u.get("tcdm_we") != 0 {
+                self.tcdm[w] = u.get("tcdm_wdata") as u32;
                 self.writes.push((false, w, self.tcdm[w]));
             } else {
                 self.pending = Some(self.tcdm[w]);
             }
         }
-        let ereq = u.ext_req.val().then(|| ExtReq {
-            addr: u.ext_addr.val().to_u32(),
-            we: u.ext_we.val(),
-            wdata: u.ext_wdata.val().to_u32(),
+        let ereq = (u.get("ext_req") != 0).then(|| ExtReq {
+            addr: u.get("ext_addr") as u32,
+            we: u.get("ext_we") != 0,
+            wdata: u.get("ext_wdata") as u32,
         });
         if let (Some(r), true) = (ereq, ext.gnt) {
             self.accesses += 1;
@@ -100,11 +179,8 @@ impl Tb {
             }
         }
         self.vault.edge(ereq);
-        u.clock.next = Clock { clk: true };
-        assert!(simulate(&mut **u, 1000));
-        u.clock.next = Clock { clk: false };
-        assert!(simulate(&mut **u, 1000));
-        u.reg_rdata.val().to_u32()
+        u.tick();
+        u.get("reg_rdata") as u32
     }
 
     fn write(&mut self, off: u32, v: u32) {
@@ -169,9 +245,9 @@ fn dma_clear_mid_transfer_with_responses_outstanding() {
             tb.cycle(None);
         }
         outstanding_at_clear += tb.vault.outstanding();
-        tb.uut.clear.next = true;
+        tb.set_clear(true);
         tb.cycle(None);
-        tb.uut.clear.next = false;
+        tb.set_clear(false);
         let ctx = format!("seed {seed}: {d:?} {cfg:?} clear {k} cycles after CMD");
         // idle, no access afterwards (while stale responses arrive)
         let before = tb.accesses;
@@ -208,4 +284,70 @@ fn dma_clear_mid_transfer_with_responses_outstanding() {
         outstanding_at_clear > 20,
         "clears must hit outstanding responses ({outstanding_at_clear})"
     );
+}
+
+/// Verilator with random initial state (`+verilator+rand+reset+2`,
+/// rust-hdl's simulation-only DFF initial values stripped; three seeds):
+/// after one cycle of `clear` the DMA should run random transfers exactly
+/// as the model, showing that its clear path covers every register that
+/// matters.
+///
+/// FINDING (issue 17 audit, not fixed here: `hw/src/dma.rs` is outside
+/// this change): it does not. From a random power-up state the first
+/// transfer hangs (seed 1, transfer 0), while the same test on the plain
+/// Verilator model passes. Likely cause (read from the code, not probed):
+/// `clear` deliberately keeps the count of
+/// external read responses owed to an aborted transfer (`stale_e`,
+/// `stale_t`: it adds to them), so a power-up clear leaves a random count
+/// and the DMA drops that many real responses; the address generators
+/// (`DmaAgu`: `busy`, counters) have no clear at all. Needs a power-on
+/// reset distinct from the mid-transfer `clear` (or a clear that zeroes
+/// the stale counts when nothing can be owed). Enable this test with it.
+#[test]
+#[ignore = "finding: the DMA's clear does not reset stale_e/stale_t (responses owed across a clear) nor the AGUs; fix in hw/src/dma.rs"]
+fn random_initial_state_is_cleared_on_verilator() {
+    let v = ntx_verif::verilator::backend::strip_initial_values(
+        &ntx_verif::flow_blocks::verilog("dma").unwrap(),
+    );
+    assert!(!v.contains("initial begin"));
+    let build = |rs: u32| {
+        VerilatedModel::build_random_init("dma_rand", &v, &Default::default(), rs).unwrap()
+    };
+    // the initial state really is random: registered outputs differ
+    let outs: Vec<Vec<u64>> = (1..=8u32)
+        .map(|rs| {
+            let mut m = build(rs);
+            m.eval();
+            ["irq", "reg_rdata", "tcdm_req", "ext_req"]
+                .map(|p| m.get(p))
+                .to_vec()
+        })
+        .collect();
+    assert!(
+        outs.iter().any(|o| o != &outs[0]),
+        "random initial state not applied: {outs:?}"
+    );
+    for rs in [1u32, 2, 3] {
+        let seed = 900 + rs as u64;
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut tb = Tb::with(build(rs), seed, HmcConfig::default());
+        for k in 0..5 {
+            let d = descriptor(&mut rng);
+            let (mut mt, mut me) = (tb.tcdm.clone(), tb.vault.mem.clone());
+            execute(&d, &LIM, &mut mt, &mut me);
+            tb.start(&d);
+            let mut n = 0;
+            while tb.status() & 1 != 0 {
+                n += 1;
+                assert!(
+                    n < 20_000,
+                    "random init seed {rs}, transfer {k} {d:?} hangs"
+                );
+            }
+            assert!(
+                tb.tcdm == mt && tb.vault.mem == me,
+                "random init seed {rs}, transfer {k} {d:?} differs from the model"
+            );
+        }
+    }
 }

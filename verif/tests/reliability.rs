@@ -720,3 +720,156 @@ fn soak_shards_partition_a_campaign() {
         .sum();
     assert_eq!((whole, parts), (300, 300));
 }
+
+fn put16(f: &mut [u8], o: usize, v: u16) {
+    f[o..o + 2].copy_from_slice(&v.to_le_bytes());
+}
+fn put32(f: &mut [u8], o: usize, v: u32) {
+    f[o..o + 4].copy_from_slice(&v.to_le_bytes());
+}
+
+/// A valid firmware ELF: one RWX segment at the reset PC holding `j .`
+/// (file offset 0x1000); program header 0 at offset 52.
+fn looping_elf() -> Vec<u8> {
+    use ntx_hw::params::core::RESET_PC;
+    let mut f = ntx_verif::model::rv32::elf::write_exec(0x2000, &0x6fu32.to_le_bytes(), RESET_PC);
+    put32(&mut f, 52 + 4, 0x1000); // p_offset: the code only
+    put32(&mut f, 52 + 8, RESET_PC); // p_vaddr
+    put32(&mut f, 52 + 12, RESET_PC); // p_paddr
+    put32(&mut f, 52 + 16, 4); // p_filesz
+    put32(&mut f, 52 + 20, 4); // p_memsz
+    f
+}
+
+/// ELF input of `run-elf` (finding 1 for firmware): `/dev/zero`, a 10 GB
+/// file, an endless FIFO, truncated headers, 65,535 overlapping program
+/// headers (each would allocate 128 KiB), a symbol table of 70,000
+/// symbols and symbol names of 27 MB end with a clear error within
+/// seconds and < 200 MB; a looping firmware stops at `--timeout`.
+#[test]
+fn elf_inputs_are_bounded() {
+    use ntx_hw::params::core::{L2_BYTES, RESET_PC};
+    use ntx_verif::model::rv32::elf::MAX_ELF_BYTES;
+    let d = tmpdir("elf");
+    let limit = Duration::from_secs(20);
+    let mut peak = 0;
+    let mut check = |path: &Path, want: &str| {
+        let (code, _, e, rss) = run_measured(&["run-elf", "--elf", s(path)], limit);
+        assert_eq!(code, Some(1), "{}: {e}", path.display());
+        assert!(e.contains(want), "{}: want {want:?}: {e}", path.display());
+        assert!(e.contains(s(path)), "error names the file: {e}");
+        assert!(rss < MB200, "{}: {rss} bytes", path.display());
+        peak = peak.max(rss);
+    };
+    let t0 = Instant::now();
+    check(Path::new("/dev/zero"), "not an ELF file");
+    let huge = d.join("huge.elf");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(10 << 30)
+        .unwrap();
+    check(
+        &huge,
+        &format!("larger than the {MAX_ELF_BYTES}-byte limit"),
+    );
+    let _ = std::fs::remove_file(&huge);
+    // An endless FIFO: a valid e_ident, then zeros forever.
+    let fifo = d.join("fifo.elf");
+    mkfifo(&fifo);
+    let w = endless_writer(fifo.clone(), |i| {
+        if i == 0 {
+            "\x7fELF\x01\x01\x01".to_string() + &"\0".repeat(9)
+        } else {
+            "\0".repeat(4096)
+        }
+    });
+    check(&fifo, &format!("more than the {MAX_ELF_BYTES}-byte limit"));
+    w.join().unwrap();
+    // Truncated headers.
+    let good = looping_elf();
+    for (n, want) in [
+        (0, "truncated: 0 bytes"),
+        (10, "truncated: 10 bytes"),
+        (
+            30,
+            "e_phoff: bytes 0x1c..0x20 lie beyond the end of the file",
+        ),
+        (60, "program header 0 p_paddr: bytes 0x40..0x44 lie beyond"),
+        (0x1002, "p_offset/p_filesz: bytes 0x1000..0x1004 lie beyond"),
+    ] {
+        let p = d.join(format!("trunc{n}.elf"));
+        std::fs::write(&p, &good[..n]).unwrap();
+        check(&p, want);
+    }
+    // 65,535 program headers, all loading the whole L2 (8 GB if allocated).
+    let mut f = good.clone();
+    let phoff = f.len();
+    for i in 0..0xffffu32 {
+        let mut h = [0u8; 32];
+        put32(&mut h, 0, 1); // PT_LOAD
+        put32(&mut h, 12, RESET_PC);
+        put32(&mut h, 20, L2_BYTES - (i & 1));
+        put32(&mut h, 24, 7);
+        f.extend_from_slice(&h);
+    }
+    put32(&mut f, 28, phoff as u32);
+    put16(&mut f, 44, 0xffff);
+    let p = d.join("phdrs.elf");
+    std::fs::write(&p, &f).unwrap();
+    check(&p, "program headers 0 and 1 (PT_LOAD): segments 0x1c000000+0x20000 and 0x1c000000+0x1ffff overlap");
+    // Symbol tables: 70,000 symbols; 3 names of 9 MB each.
+    for (nsym, name_len, want) in [
+        (70_000usize, 1usize, "more than 65536 symbols"),
+        (3, 9 << 20, "symbol names longer than 16777216 bytes in all"),
+    ] {
+        let mut f = good.clone();
+        let symoff = f.len();
+        for _ in 0..nsym {
+            let mut sym = [0u8; 16];
+            put32(&mut sym, 0, 1); // st_name: offset 1 of the string table
+            f.extend_from_slice(&sym);
+        }
+        let stroff = f.len();
+        f.push(0);
+        f.extend(std::iter::repeat_n(b'a', name_len));
+        f.push(0);
+        let shoff = f.len();
+        let mut sh = [0u8; 80];
+        put32(&mut sh, 4, 2); // SHT_SYMTAB
+        put32(&mut sh, 16, symoff as u32);
+        put32(&mut sh, 20, 16 * nsym as u32);
+        put32(&mut sh, 24, 1); // sh_link: the string table
+        put32(&mut sh, 40 + 4, 3); // SHT_STRTAB
+        put32(&mut sh, 40 + 16, stroff as u32);
+        put32(&mut sh, 40 + 20, name_len as u32 + 2);
+        f.extend_from_slice(&sh);
+        put32(&mut f, 32, shoff as u32);
+        put16(&mut f, 46, 40);
+        put16(&mut f, 48, 2);
+        let p = d.join(format!("syms{nsym}.elf"));
+        std::fs::write(&p, &f).unwrap();
+        check(&p, want);
+    }
+    let checked = t0.elapsed();
+    // The valid looping firmware runs until --timeout (status 124).
+    let p = d.join("loop.elf");
+    std::fs::write(&p, &good).unwrap();
+    let o = run(
+        &[
+            "run-elf",
+            "--elf",
+            s(&p),
+            "--max-cycles",
+            "1000000000000",
+            "--timeout",
+            "1",
+        ],
+        limit,
+    );
+    assert_eq!(o.status.code(), Some(124), "{}", text(&o.stderr));
+    println!(
+        "ELF inputs: all rejected in {:.2} s, peak resident set {} KiB",
+        checked.as_secs_f64(),
+        peak / 1024
+    );
+}

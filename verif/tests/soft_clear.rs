@@ -159,13 +159,21 @@ fn soft_clear_right_after_cmd_cancels_on_rust_hdl() {
 }
 
 /// The model's abort operation: stopping after k stores leaves exactly the
-/// k-store prefix of the job's store log, for random jobs and k.
+/// k-store prefix of the job's store log, for 10,000 random jobs and k (the
+/// trials of the NTX campaigns; under a second).
 #[test]
 fn model_abort_operation_yields_every_prefix() {
     let s = seed();
-    for i in 0..3000 {
-        run_model_trial(trial_seed(s, i)).unwrap();
+    let n = trials(10_000);
+    for i in 0..n {
+        run_model_trial(trial_seed(s, i)).unwrap_or_else(|e| {
+            panic!(
+                "{e}\nreproduce: ntx soak --backend model --seed {s} --from {i} --jobs {}",
+                i + 1
+            )
+        });
     }
+    assert!(n > 0);
     // every k of one job
     let job = vaddsub(50);
     let mut ini = Tcdm::new(ntx_verif::softclear::MEM_BYTES, 0);

@@ -31,6 +31,17 @@
 //! their level, and an NTX port that keeps losing falls behind and becomes
 //! urgent itself.
 //!
+//! **Aging** (the wait bound): each master counts the consecutive cycles it
+//! requests without a grant (saturating at [`AGE_LIMIT`]; reset by a grant,
+//! a cycle without request or a clear). A request whose count has reached
+//! [`AGE_LIMIT`] is *aged*: at its bank only aged requests compete,
+//! whatever their level and urgency, by the same round robin. A master that
+//! holds its request is therefore granted after at most
+//! `AGE_LIMIT + M - 1` refused cycles under every mix of levels, priority
+//! modes and urgency hints. The limit is far above the waits of the
+//! cluster's workloads, so aging only fires in pathological cases (an
+//! urgent or higher-level stream hammering one bank).
+//!
 //! The arbiters are unrolled inside this block (an index register per bank):
 //! rust-hdl 0.46 cannot connect an array of signals of an array of blocks
 //! (`arb[b].req[m]` does not translate to Verilog), and it has no way to pack
@@ -45,6 +56,12 @@ use rust_hdl::prelude::*;
 
 /// Width of a master index (M <= 255).
 pub const IDX_WIDTH: usize = 8;
+
+/// Refused cycles after which a master's request is aged (see above).
+pub const AGE_LIMIT: u32 = 255;
+/// Width of a wait counter (holds `AGE_LIMIT`).
+pub const AGE_WIDTH: usize = 8;
+const _: () = assert!(AGE_LIMIT < (1 << AGE_WIDTH) as u32 && AGE_LIMIT > 0);
 
 pub(crate) fn arr<T: Default, const K: usize>() -> [T; K] {
     std::array::from_fn(|_| T::default())
@@ -81,6 +98,12 @@ pub struct Xbar<const M: usize, const B: usize> {
     /// Response routing: each master was granted last cycle, by which bank.
     rv_q: [DFF<Bit>; M],
     rb_q: [DFF<Bits<BANK_IDX_WIDTH>>; M],
+    /// Consecutive refused cycles of each master (saturating at `AGE_LIMIT`).
+    age: [DFF<Bits<AGE_WIDTH>>; M],
+    /// The request of each master is aged.
+    aged: [Signal<Local, Bit>; M],
+    /// Per bank: some requester is aged.
+    anya: [Signal<Local, Bit>; B],
     /// Bank index of each master's address, its bank word address and its
     /// word address.
     mbank: [Signal<Local, Bits<ADDR_WIDTH>>; M],
@@ -112,6 +135,7 @@ pub struct Xbar<const M: usize, const B: usize> {
     bank_idx: [Constant<Bits<BANK_IDX_WIDTH>>; B],
     bank_mask: Constant<Bits<ADDR_WIDTH>>,
     bank_shift: Constant<Bits<ADDR_WIDTH>>,
+    age_limit: Constant<Bits<AGE_WIDTH>>,
 }
 
 impl<const M: usize, const B: usize> Default for Xbar<M, B> {
@@ -140,6 +164,9 @@ impl<const M: usize, const B: usize> Default for Xbar<M, B> {
             last: arr(),
             rv_q: arr(),
             rb_q: arr(),
+            age: arr(),
+            aged: arr(),
+            anya: arr(),
             mbank: arr(),
             mbaddr: arr(),
             mword: arr(),
@@ -161,6 +188,7 @@ impl<const M: usize, const B: usize> Default for Xbar<M, B> {
             bank_idx: std::array::from_fn(|b| Constant::new((b as u64).into())),
             bank_mask: Constant::new(((B - 1) as u64).into()),
             bank_shift: Constant::new(((B.trailing_zeros() + 2) as u64).into()),
+            age_limit: Constant::new((AGE_LIMIT as u64).into()),
         }
     }
 }
@@ -172,6 +200,7 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
             self.mbank[m].next = (self.m_addr[m].val() >> 2) & self.bank_mask.val();
             self.mbaddr[m].next = self.m_addr[m].val() >> self.bank_shift.val();
             self.mword[m].next = self.m_addr[m].val() >> 2;
+            self.aged[m].next = self.m_req[m].val() & (self.age[m].q.val() == self.age_limit.val());
         }
         // Urgency of each request: its own, or that of a read of the same word.
         for m in 0..M {
@@ -215,7 +244,14 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
             } else {
                 self.top[b].next = 0.into();
             }
-            // Urgent requesters of the top level take precedence.
+            // Aged requesters (any level) take precedence over everything.
+            self.anya[b].next = false;
+            for m in 0..M {
+                if self.aged[m].val() && (self.mbank[m].val() == self.bank_id[b].val()) {
+                    self.anya[b].next = true;
+                }
+            }
+            // Then urgent requesters of the top level.
             self.anyu[b].next = false;
             for m in 0..M {
                 if self.gu[m].val()
@@ -234,8 +270,10 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
             for m in 0..M {
                 if self.m_req[m].val()
                     && (self.mbank[m].val() == self.bank_id[b].val())
-                    && (self.m_level[m].val() == self.top[b].val())
-                    && (self.gu[m].val() | !self.anyu[b].val())
+                    && (self.aged[m].val()
+                        | (!self.anya[b].val()
+                            & (self.m_level[m].val() == self.top[b].val())
+                            & (self.gu[m].val() | !self.anyu[b].val())))
                 {
                     self.hi[b].next = self.master_idx[m].val();
                     self.hi_any[b].next = true;
@@ -294,6 +332,18 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
                 }
             }
             self.m_gnt[m].next = self.mg[m].val();
+            // Wait counter: +1 per refused cycle (saturating), else 0.
+            self.age[m].clock.next = self.clock.val();
+            self.age[m].d.next = 0.into();
+            if self.m_req[m].val() & !self.mg[m].val() {
+                self.age[m].d.next = self.age[m].q.val();
+                if self.age[m].q.val() != self.age_limit.val() {
+                    self.age[m].d.next = self.age[m].q.val() + 1;
+                }
+            }
+            if self.clear.val() {
+                self.age[m].d.next = 0.into();
+            }
             self.rv_q[m].clock.next = self.clock.val();
             self.rb_q[m].clock.next = self.clock.val();
             self.rv_q[m].d.next = self.mg[m].val() & !self.clear.val();

@@ -7,6 +7,16 @@
 //! bank). Per bank, only requesters at the highest requesting level compete;
 //! the bank grants the highest master index strictly below the master it
 //! granted last, otherwise the highest one. After a clear, "last" is 0.
+//!
+//! Aging (the wait bound): each master counts the consecutive cycles it
+//! requests without a grant (saturating at [`AGE_LIMIT`]; reset by a grant,
+//! a cycle without request or a clear). A request whose count has reached
+//! [`AGE_LIMIT`] is *aged*: at its bank only aged requests compete (any
+//! level, urgent or not), by the same round robin. A master that holds its
+//! request is therefore granted after at most `AGE_LIMIT + M - 1` refused
+//! cycles, whatever the levels and urgency hints of the others.
+
+pub use ntx_hw::tcdm::xbar::AGE_LIMIT;
 
 /// One master request (held by the master until granted).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +59,8 @@ pub struct XbarModel {
     /// TCDM words (B x words per bank).
     pub mem: Vec<u32>,
     last: Vec<usize>,
+    /// Consecutive refused cycles per master (saturating at [`AGE_LIMIT`]).
+    age: Vec<u32>,
     /// Response due next cycle per master: `Some(Some(data))` for a read,
     /// `Some(None)` for a write.
     pending: Vec<Option<Option<u32>>>,
@@ -62,6 +74,7 @@ impl XbarModel {
             banks,
             mem: vec![0; words],
             last: vec![0; banks],
+            age: vec![0; masters],
             pending: vec![None; masters],
         }
     }
@@ -99,6 +112,19 @@ impl XbarModel {
             .collect()
     }
 
+    /// Consecutive refused cycles of each master so far (saturating at
+    /// [`AGE_LIMIT`]).
+    pub fn waits(&self) -> &[u32] {
+        &self.age
+    }
+
+    /// Whether each request is aged (has waited [`AGE_LIMIT`] cycles).
+    pub fn aged_requests(&self, reqs: &[Option<Req>]) -> Vec<bool> {
+        (0..reqs.len())
+            .map(|m| reqs[m].is_some() && self.age[m] >= AGE_LIMIT)
+            .collect()
+    }
+
     /// Which master each bank's arbiter picks this cycle (no state change).
     pub fn arbitrate_urgent(
         &self,
@@ -107,17 +133,23 @@ impl XbarModel {
         urgent: &[bool],
     ) -> Vec<Option<usize>> {
         let gu = self.urgent_requests(reqs, urgent);
+        let aged = self.aged_requests(reqs);
         (0..self.banks)
             .map(|b| {
                 let cands: Vec<usize> = (0..self.masters)
                     .filter(|&m| matches!(reqs[m], Some(r) if self.bank(r.addr) == b))
                     .collect();
                 let top = cands.iter().map(|&m| levels[m]).max()?;
-                let mut elig: Vec<usize> =
-                    cands.into_iter().filter(|&m| levels[m] == top).collect();
-                if elig.iter().any(|&m| gu[m]) {
-                    elig.retain(|&m| gu[m]);
-                }
+                let elig: Vec<usize> = if cands.iter().any(|&m| aged[m]) {
+                    cands.into_iter().filter(|&m| aged[m]).collect()
+                } else {
+                    let mut e: Vec<usize> =
+                        cands.into_iter().filter(|&m| levels[m] == top).collect();
+                    if e.iter().any(|&m| gu[m]) {
+                        e.retain(|&m| gu[m]);
+                    }
+                    e
+                };
                 elig.iter()
                     .rev()
                     .find(|&&m| m < self.last[b])
@@ -171,12 +203,21 @@ impl XbarModel {
                 }
             }
         }
+        for m in 0..self.masters {
+            self.age[m] = if reqs[m].is_some() && !out.gnt[m] {
+                (self.age[m] + 1).min(AGE_LIMIT)
+            } else {
+                0
+            };
+        }
         out
     }
 
-    /// Synchronous clear: arbiters back to reset, responses dropped.
+    /// Synchronous clear: arbiters and wait counters back to reset,
+    /// responses dropped.
     pub fn clear(&mut self) {
         self.last.iter_mut().for_each(|l| *l = 0);
+        self.age.iter_mut().for_each(|a| *a = 0);
         self.pending.iter_mut().for_each(|p| *p = None);
     }
 }

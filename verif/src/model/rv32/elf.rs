@@ -1,7 +1,12 @@
 //! A small ELF32 reader for firmware images (little-endian RISC-V
 //! executables): PT_LOAD segments and the symbol table, checked against a
 //! memory map, with errors that name the file and the offending field.
-//! Reading is bounded (`MAX_ELF_BYTES`); every offset is range-checked.
+//! Reading is bounded: at most [`MAX_ELF_BYTES`] are read (a file, FIFO or
+//! device that goes on is an error, a non-ELF one is refused after its
+//! first 16 bytes), every offset is range-checked, the loadable segments
+//! may not overlap nor hold more bytes than the memory map, and the symbol
+//! table is capped ([`MAX_SYMBOLS`], [`MAX_SYMBOL_NAME_BYTES`]), so no
+//! input makes the loader allocate much more than the file itself.
 //!
 //! Also a minimal writer ([`write_exec`]) for the generated programs of the
 //! ISS cross-check (one RWX segment).
@@ -11,6 +16,10 @@ use std::path::Path;
 
 /// Largest ELF file accepted (bytes).
 pub const MAX_ELF_BYTES: u64 = 64 << 20;
+/// Most symbols read (over all symbol tables).
+pub const MAX_SYMBOLS: usize = 1 << 16;
+/// Most bytes of symbol names read (over all symbols).
+pub const MAX_SYMBOL_NAME_BYTES: usize = 16 << 20;
 /// `e_machine` of RISC-V.
 pub const EM_RISCV: u16 = 243;
 const PT_LOAD: u32 = 1;
@@ -118,10 +127,31 @@ pub fn load_file(path: &Path, regions: &[Region], entry: u32) -> Result<ElfImage
         )));
     }
     use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|x| e(format!("cannot read: {x}")))?;
+    // e_ident first: anything that is not an ELF file (/dev/zero, a text
+    // file, a FIFO of garbage) is refused without reading further.
     let mut buf = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_ELF_BYTES + 1).read_to_end(&mut buf))
+    (&mut f)
+        .take(16)
+        .read_to_end(&mut buf)
         .map_err(|x| e(format!("cannot read: {x}")))?;
+    if buf.len() < 16 {
+        return Err(e(format!(
+            "truncated: {} bytes, shorter than an ELF header (e_ident alone is 16)",
+            buf.len()
+        )));
+    }
+    if &buf[0..4] != b"\x7fELF" {
+        return Err(e("e_ident: not an ELF file (bad magic)".into()));
+    }
+    f.take(MAX_ELF_BYTES + 1 - 16)
+        .read_to_end(&mut buf)
+        .map_err(|x| e(format!("cannot read: {x}")))?;
+    if buf.len() as u64 > MAX_ELF_BYTES {
+        return Err(e(format!(
+            "more than the {MAX_ELF_BYTES}-byte limit of an ELF file (an endless input?)"
+        )));
+    }
     parse(&buf, &file, regions, entry)
 }
 
@@ -160,6 +190,10 @@ pub fn parse(b: &[u8], file: &str, regions: &[Region], entry: u32) -> Result<Elf
         entry: e_entry,
         ..Default::default()
     };
+    // Segments loaded so far: start -> (end, program header index).
+    let mut placed: std::collections::BTreeMap<u64, (u64, u64)> = Default::default();
+    let map_bytes: u64 = regions.iter().map(|g| g.bytes as u64).sum();
+    let mut load_bytes = 0u64;
     for i in 0..phnum {
         let o = phoff + i * phentsize;
         let what = |f: &str| format!("program header {i} {f}");
@@ -194,6 +228,28 @@ pub fn parse(b: &[u8], file: &str, regions: &[Region], entry: u32) -> Result<Elf
                 map.join(", ")
             ));
         }
+        // Disjoint segments inside the map hold at most the map's bytes:
+        // more is an overlap, found here before anything is allocated.
+        load_bytes += memsz;
+        if load_bytes > map_bytes {
+            return r.err(format!(
+                "program header {i} (PT_LOAD): the loadable segments so far hold {load_bytes:#x} \
+                 bytes, more than the {map_bytes:#x} of the memory map (overlapping segments)"
+            ));
+        }
+        let (p0, p1) = (paddr as u64, paddr as u64 + memsz);
+        let before = placed.range(..=p0).next_back();
+        let after = placed.range(p0..).next();
+        for (&a0, &(a1, h)) in before.into_iter().chain(after) {
+            if p0 < a1 && a0 < p1 {
+                return r.err(format!(
+                    "program headers {h} and {i} (PT_LOAD): segments {a0:#010x}+{:#x} and \
+                     {p0:#010x}+{memsz:#x} overlap",
+                    a1 - a0
+                ));
+            }
+        }
+        placed.insert(p0, (p1, i));
         let mut data = r.bytes(off, filesz, &what("p_offset/p_filesz"))?.to_vec();
         data.resize(memsz as usize, 0);
         img.segments.push(Segment {
@@ -222,6 +278,7 @@ pub fn parse(b: &[u8], file: &str, regions: &[Region], entry: u32) -> Result<Elf
     }
     // Symbols (optional; a stripped file has none).
     if shoff != 0 && shnum > 0 && shentsize >= 40 {
+        let mut name_bytes = 0usize;
         for i in 0..shnum {
             let o = shoff + i * shentsize;
             let what = |f: &str| format!("section header {i} {f}");
@@ -250,6 +307,19 @@ pub fn parse(b: &[u8], file: &str, regions: &[Region], entry: u32) -> Result<Elf
                     .iter()
                     .position(|&c| c == 0)
                     .map_or(strtab.len(), |p| name + p);
+                if img.symbols.len() == MAX_SYMBOLS {
+                    return r.err(format!(
+                        "{}: more than {MAX_SYMBOLS} symbols",
+                        what("symbol table")
+                    ));
+                }
+                name_bytes += end - name;
+                if name_bytes > MAX_SYMBOL_NAME_BYTES {
+                    return r.err(format!(
+                        "{}: symbol names longer than {MAX_SYMBOL_NAME_BYTES} bytes in all",
+                        what("string table")
+                    ));
+                }
                 let n = String::from_utf8_lossy(&strtab[name..end]).into_owned();
                 img.symbols.push((n, value, sz));
             }
