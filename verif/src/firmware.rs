@@ -268,7 +268,7 @@ pub fn build(
 }
 
 /// The example programs of `verif/firmware/examples/` (file stems).
-pub const EXAMPLES: [&str; 5] = ["hello", "mac_poll", "mac_irq", "conv3x3", "dbuf"];
+pub const EXAMPLES: [&str; 6] = ["hello", "mac_poll", "mac_irq", "conv3x3", "dbuf", "offload"];
 
 /// Build example `name` (`examples/<name>.c`) for the ntx-rs system.
 pub fn build_example(out_dir: &Path, name: &str) -> Result<PathBuf, String> {
