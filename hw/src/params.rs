@@ -137,6 +137,13 @@ pub mod cluster {
     pub const CORE_LEVEL: u32 = 1;
     /// Cycles per NTX-priority window in mode 10 (7 NTX cycles, 1 core cycle).
     pub const PRIO_WINDOW: u32 = 8;
+    /// Interconnect aging: a request refused this many cycles in a row
+    /// outranks every level and urgency hint at its bank, so a master that
+    /// holds its request waits at most `AGE_LIMIT + M - 1` cycles.
+    pub const AGE_LIMIT: u32 = 255;
+    /// Width of a master's wait counter (holds `AGE_LIMIT`).
+    pub const AGE_WIDTH: usize = 8;
+    const _: () = assert!(AGE_LIMIT < (1 << AGE_WIDTH) as u32 && AGE_LIMIT > 0);
 }
 
 /// DMA engine (2-D transfers between external memory and the TCDM).

@@ -57,11 +57,7 @@ use rust_hdl::prelude::*;
 /// Width of a master index (M <= 255).
 pub const IDX_WIDTH: usize = 8;
 
-/// Refused cycles after which a master's request is aged (see above).
-pub const AGE_LIMIT: u32 = 255;
-/// Width of a wait counter (holds `AGE_LIMIT`).
-pub const AGE_WIDTH: usize = 8;
-const _: () = assert!(AGE_LIMIT < (1 << AGE_WIDTH) as u32 && AGE_LIMIT > 0);
+pub use crate::params::cluster::{AGE_LIMIT, AGE_WIDTH};
 
 pub(crate) fn arr<T: Default, const K: usize>() -> [T; K] {
     std::array::from_fn(|_| T::default())
