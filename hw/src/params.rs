@@ -248,9 +248,8 @@ pub mod core {
     /// Bytes of the span at [`NTX_REGS_BASE`].
     pub const NTX_REGS_BYTES: u32 =
         (super::cluster::N_NTX as u32 + 1) * super::cluster_map::NTX_WINDOW_BYTES;
-    const _: () = assert!(
-        super::NTX_BROADCAST_ADDR == super::ntx_base_addr(super::cluster::N_NTX as u32)
-    );
+    const _: () =
+        assert!(super::NTX_BROADCAST_ADDR == super::ntx_base_addr(super::cluster::N_NTX as u32));
     /// Number of interrupt sources: the NTX, then the DMA (bit 8).
     pub const IRQ_SOURCES: u32 = 9;
     /// Bit of the DMA in IRQ_PENDING / IRQ_ENABLE.

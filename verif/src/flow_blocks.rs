@@ -56,9 +56,18 @@ pub fn blocks() -> Vec<(&'static str, VerilogGen)> {
         ("core_muldiv", verilog_of::<ntx_hw::core::muldiv::MulDiv>),
         ("core_csr", verilog_of::<ntx_hw::core::csr::Csr>),
         ("core_lsu", verilog_of::<ntx_hw::core::lsu::Lsu>),
-        ("system_ctrl_req", verilog_of::<ntx_hw::system::ctrl_req::CtrlReq>),
-        ("system_ctrl_regs", verilog_of::<ntx_hw::system::ctrl_regs::CtrlRegs>),
-        ("system_ctrl_resp", verilog_of::<ntx_hw::system::ctrl_resp::CtrlResp>),
+        (
+            "system_ctrl_req",
+            verilog_of::<ntx_hw::system::ctrl_req::CtrlReq>,
+        ),
+        (
+            "system_ctrl_regs",
+            verilog_of::<ntx_hw::system::ctrl_regs::CtrlRegs>,
+        ),
+        (
+            "system_ctrl_resp",
+            verilog_of::<ntx_hw::system::ctrl_resp::CtrlResp>,
+        ),
         (
             "tcdm_xbar_6x8",
             verilog_of::<ntx_hw::tcdm::xbar::Xbar<6, 8>>,

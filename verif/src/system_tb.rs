@@ -93,7 +93,10 @@ impl<const B: usize, const N: usize> RtlSystem<B, N> {
         }
     }
     fn settle(&mut self) {
-        assert!(simulate(&mut *self.uut, 10_000), "system logic did not converge");
+        assert!(
+            simulate(&mut *self.uut, 10_000),
+            "system logic did not converge"
+        );
     }
     fn tick(&mut self) {
         self.uut.clock.next = Clock { clk: true };
@@ -103,7 +106,15 @@ impl<const B: usize, const N: usize> RtlSystem<B, N> {
     }
 }
 
-fn trace_of(v: bool, pc: u32, insn: u32, rd: u32, rd_val: u32, trap: bool, cause: u32) -> Option<TraceRec> {
+fn trace_of(
+    v: bool,
+    pc: u32,
+    insn: u32,
+    rd: u32,
+    rd_val: u32,
+    trap: bool,
+    cause: u32,
+) -> Option<TraceRec> {
     v.then_some(TraceRec {
         pc,
         insn,
@@ -204,11 +215,40 @@ pub fn system_model_name(b: usize, n: usize) -> String {
 /// Port names of the Verilator model, in the order of [`VerilatedSystem`]'s
 /// index table.
 const PORTS: [&str; 34] = [
-    "clear", "tb_l2_we", "tb_l2_re", "tb_l2_addr", "tb_l2_wdata", "tb_l2_rdata", "tb_sel",
-    "tb_req", "tb_addr", "tb_we", "tb_wdata", "tb_gnt", "tb_rvalid", "tb_rdata", "ext_req",
-    "ext_we", "ext_addr", "ext_wdata", "ext_gnt", "ext_rvalid", "ext_rdata", "exit_valid",
-    "exit_code", "putc_valid", "putc_char", "trace_valid", "trace_pc", "trace_insn", "trace_rd",
-    "trace_rd_val", "trace_trap", "trace_cause", "irq_lines", "mcycle_lo",
+    "clear",
+    "tb_l2_we",
+    "tb_l2_re",
+    "tb_l2_addr",
+    "tb_l2_wdata",
+    "tb_l2_rdata",
+    "tb_sel",
+    "tb_req",
+    "tb_addr",
+    "tb_we",
+    "tb_wdata",
+    "tb_gnt",
+    "tb_rvalid",
+    "tb_rdata",
+    "ext_req",
+    "ext_we",
+    "ext_addr",
+    "ext_wdata",
+    "ext_gnt",
+    "ext_rvalid",
+    "ext_rdata",
+    "exit_valid",
+    "exit_code",
+    "putc_valid",
+    "putc_char",
+    "trace_valid",
+    "trace_pc",
+    "trace_insn",
+    "trace_rd",
+    "trace_rd_val",
+    "trace_trap",
+    "trace_cause",
+    "irq_lines",
+    "mcycle_lo",
 ];
 // indices into PORTS
 const P_CLEAR: usize = 0;

@@ -92,7 +92,12 @@ fn same_memory(elf: &Path, a: &MemImage, b: &MemImage, what: &str) {
             b.ext[i]
         );
     }
-    assert_eq!(image_words(elf, a), image_words(elf, b), "{} {what}: L2 image", elf.display());
+    assert_eq!(
+        image_words(elf, a),
+        image_words(elf, b),
+        "{} {what}: L2 image",
+        elf.display()
+    );
 }
 
 /// Every example on iss and verilator; the figures from their consoles.
@@ -119,7 +124,10 @@ fn examples_on_iss_and_verilator() {
 fn figures(consoles: &[(&str, String, ElfRunReport)]) {
     let text = |n: &str| &consoles.iter().find(|c| c.0 == n).unwrap().1;
     let num_after = |line: &str, key: &str| -> u64 {
-        let i = line.find(key).unwrap_or_else(|| panic!("{key} in {line:?}")) + key.len();
+        let i = line
+            .find(key)
+            .unwrap_or_else(|| panic!("{key} in {line:?}"))
+            + key.len();
         line[i..]
             .trim_start()
             .split(|c: char| !c.is_ascii_digit())
@@ -129,31 +137,53 @@ fn figures(consoles: &[(&str, String, ElfRunReport)]) {
             .unwrap()
     };
     let off = text("offload");
-    let one = off.lines().find(|l| l.contains("5-loop job")).expect("5-loop line");
-    let eight = off.lines().find(|l| l.contains("8 jobs")).expect("8-job line");
+    let one = off
+        .lines()
+        .find(|l| l.contains("5-loop job"))
+        .expect("5-loop line");
+    let eight = off
+        .lines()
+        .find(|l| l.contains("8 jobs"))
+        .expect("8-job line");
     let one = (num_after(one, "job:"), num_after(one, "cycles,"));
     let eight = (num_after(eight, "broadcast:"), num_after(eight, "cycles,"));
-    println!("offload overhead, 5-loop job: {} cycles, {} instructions", one.0, one.1);
-    println!("offload overhead, 8 jobs by broadcast: {} cycles, {} instructions", eight.0, eight.1);
+    println!(
+        "offload overhead, 5-loop job: {} cycles, {} instructions",
+        one.0, one.1
+    );
+    println!(
+        "offload overhead, 8 jobs by broadcast: {} cycles, {} instructions",
+        eight.0, eight.1
+    );
     let mut first90 = None;
     for l in off.lines().filter(|l| l.starts_with("sweep:")) {
         let len = num_after(l, "L=");
         let rounds = num_after(l, "rounds=");
         let cycles = num_after(l, "cycles=");
         let busy = (rounds * len) as f64 / cycles as f64;
-        println!("sweep: L={len}: {cycles} cycles for {rounds} rounds of 8 jobs: busy {:.1} %", 100.0 * busy);
+        println!(
+            "sweep: L={len}: {cycles} cycles for {rounds} rounds of 8 jobs: busy {:.1} %",
+            100.0 * busy
+        );
         if busy >= 0.9 && first90.is_none() {
             first90 = Some(len);
         }
     }
     println!("smallest job length with 8 NTX >= 90 % busy: {first90:?}");
     // README figures (section "Control core in the cluster"; update both together)
-    assert_eq!((one, eight), ((80, 57), (96, 72)), "offload-overhead figures");
+    assert_eq!(
+        (one, eight),
+        ((80, 57), (96, 72)),
+        "offload-overhead figures"
+    );
     assert_eq!(first90, Some(128), "job length for 90 % busy");
     // conv3x3 issued by the core vs the testbench-driven cluster (same
     // banking, same jobs): within 1 %
     let conv = text("conv3x3");
-    let cl = conv.lines().find(|l| l.contains("core cycles")).expect("conv3x3 cycles line");
+    let cl = conv
+        .lines()
+        .find(|l| l.contains("core cycles"))
+        .expect("conv3x3 cycles line");
     let core = num_after(cl, "done,");
     use ntx_verif::bench::cluster::{run_banks, ClusterSim};
     let tb = run_banks(32, ClusterSim::Verilator).unwrap().run.cycles;
@@ -163,7 +193,10 @@ fn figures(consoles: &[(&str, String, ElfRunReport)]) {
          driven by the testbench: {:+.2} %",
         100.0 * diff
     );
-    assert!(diff.abs() <= 0.01, "core-driven conv3x3 {core} vs testbench {tb} cycles");
+    assert!(
+        diff.abs() <= 0.01,
+        "core-driven conv3x3 {core} vs testbench {tb} cycles"
+    );
 }
 
 /// Short examples on rust-hdl: exactly the Verilator reports and memories.
@@ -174,6 +207,10 @@ fn rtl_equals_verilator_on_short_examples() {
         let (rtl, rtl_mem) = run(&elf, "rtl");
         let (vl, vl_mem) = run(&elf, "verilator");
         assert_eq!(rtl, vl, "{name}: rtl vs verilator report");
-        assert!(rtl_mem == vl_mem, "{name}: rtl vs verilator memory: {:?}", rtl_mem.first_difference(&vl_mem));
+        assert!(
+            rtl_mem == vl_mem,
+            "{name}: rtl vs verilator memory: {:?}",
+            rtl_mem.first_difference(&vl_mem)
+        );
     }
 }

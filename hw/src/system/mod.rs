@@ -187,7 +187,10 @@ impl<const B: usize, const N: usize> Logic for ClusterSystem<B, N> {
         // interrupt lines
         self.lines.next = 0.into();
         for i in 0..N_NTX {
-            self.lines.next = self.lines.val().replace_bit(i, self.cluster.ntx_irq[i].val());
+            self.lines.next = self
+                .lines
+                .val()
+                .replace_bit(i, self.cluster.ntx_irq[i].val());
         }
         // (a literal: rust-hdl writes a constant's name into the Verilog)
         self.lines.next = self.lines.val().replace_bit(8, self.cluster.dma_irq.val());
