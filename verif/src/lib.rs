@@ -25,5 +25,6 @@ pub mod run_elf_rtl;
 pub mod runctl;
 pub mod soak;
 pub mod softclear;
+pub mod system;
 pub mod traffic;
 pub mod verilator;
