@@ -239,3 +239,51 @@ pub fn table(rows: &[CalRow]) -> String {
     );
     s
 }
+
+/// Score of `p` on `data` (programs with their RTL cycles): mean absolute
+/// relative error.
+pub fn score(p: &Params, data: &[(Program, u64)]) -> f64 {
+    let errs: Vec<f64> = data
+        .iter()
+        .map(|(prog, rtl)| model_cycles(p, prog) / *rtl as f64 - 1.0)
+        .collect();
+    // Mean absolute relative error: robust to the few tiles whose bank
+    // conflicts the model misses (they stay visible in the table).
+    errs.iter().map(|e| e.abs()).sum::<f64>() / errs.len().max(1) as f64
+}
+
+/// Coordinate search of the calibrated timing parameters (control-port
+/// write and read, job start, TCDM conflict factor, DMA setup, per row and
+/// per word) on `data`.
+pub fn fit(p0: &Params, data: &[(Program, u64)]) -> Params {
+    type Field = fn(&mut Params) -> &mut f64;
+    let fields: [(Field, f64, f64); 7] = [
+        (|p| &mut p.init_c, 0.0, 8.0),
+        (|p| &mut p.ctrl_write, 1.0, 4.0),
+        (|p| &mut p.ctrl_read, 1.0, 6.0),
+        (|p| &mut p.job_start, 0.0, 20.0),
+        (|p| &mut p.dma_setup, 0.0, 40.0),
+        (|p| &mut p.dma_row, 0.0, 8.0),
+        (|p| &mut p.dma_word, 1.0, 1.5),
+    ];
+    let mut p = p0.clone();
+    let mut best = score(&p, data);
+    for round in 0..6 {
+        for (f, lo, hi) in fields {
+            let steps = 24;
+            let span = (hi - lo) / 2f64.powi(round);
+            let cur = *f(&mut p);
+            for i in 0..=steps {
+                let v = (cur - span / 2.0 + span * i as f64 / steps as f64).clamp(lo, hi);
+                let mut q = p.clone();
+                *f(&mut q) = v;
+                let s = score(&q, data);
+                if s < best {
+                    best = s;
+                    p = q;
+                }
+            }
+        }
+    }
+    p
+}

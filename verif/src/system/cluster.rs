@@ -30,6 +30,9 @@ pub enum Act {
         steps: u64,
         cpe: f64,
         fmac: bool,
+        /// Accumulator initialisations from C (read after the previous
+        /// store) per step.
+        ev: f64,
     },
     /// Poll every NTX and the DMA until idle.
     Barrier,
@@ -38,7 +41,7 @@ pub enum Act {
 /// TCDM accesses per execute step and FMAC use of a job (from its command
 /// word and loop trips): operand reads of the opcode, init reads and result
 /// stores at their loop levels.
-pub fn job_profile(job: &Job) -> (u64, f64, bool) {
+pub fn job_profile(job: &Job) -> (u64, f64, bool, f64) {
     let c = Command::decode(job.cmd);
     let n = c.outer_level.max(1) as usize;
     let trips: Vec<u64> = (0..n).map(|i| job.loop_end[i] as u64 + 1).collect();
@@ -52,7 +55,8 @@ pub fn job_profile(job: &Job) -> (u64, f64, bool) {
     let (reads, fmac) = operand_reads(c.opcode as u32, c.aux);
     let init = if c.init_sel <= 2 { per(c.init_level) } else { 0.0 };
     let acc = reads + init + per(c.inner_level);
-    (steps, (acc / 2.0).max(1.0), fmac)
+    let ev = if c.init_sel == 2 { per(c.init_level) } else { 0.0 };
+    (steps, (acc / 2.0).max(1.0), fmac, ev)
 }
 
 /// Operand reads per step and FMAC use of an opcode (spec 4; as counted by
@@ -68,13 +72,112 @@ pub fn operand_reads(op: u32, aux: u8) -> (f64, bool) {
     }
 }
 
+/// Word addresses (TCDM word index) of AGU `g` of `job` over its first `n`
+/// steps (the delta-stride walk of spec 5: each step adds the stride of the
+/// lowest loop level that advances).
+pub fn agu_words(job: &Job, g: usize, n: usize) -> Vec<i64> {
+    let c = Command::decode(job.cmd);
+    let levels = (c.outer_level.max(1) as usize).min(job.loop_end.len());
+    let mut cnt = vec![0u32; levels];
+    let mut a = (job.base[g] / 4) as i64;
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        if i > 0 {
+            let mut l = 0;
+            while l < levels && cnt[l] >= job.loop_end[l] as u32 {
+                cnt[l] = 0;
+                l += 1;
+            }
+            if l == levels {
+                break;
+            }
+            cnt[l] += 1;
+            a += (job.stride[g][l] / 4) as i64;
+        }
+        out.push(a);
+    }
+    out
+}
+
+/// Operand AGUs a job reads (or writes, for a store every step) each step.
+fn streams(job: &Job) -> Vec<usize> {
+    let c = Command::decode(job.cmd);
+    let mut v = match c.opcode as u32 {
+        opcode::MAC | opcode::VMULT => vec![0, 1],
+        opcode::VADDSUB | opcode::OUTERP => vec![0],
+        opcode::MASKMAC if c.aux < 4 => vec![0],
+        opcode::MAXMIN | opcode::THTST => vec![1],
+        opcode::MASK if c.aux >= 4 => vec![0],
+        opcode::MASK => vec![0, 1],
+        opcode::COPY if c.init_sel == 0 => vec![0],
+        _ => vec![],
+    };
+    if c.inner_level == 0 {
+        v.push(2);
+    }
+    v
+}
+
+/// Steps sampled per job by [`wave_factor`].
+pub const WAVE_SAMPLE: usize = 256;
+
+/// Bank-conflict factor of jobs running side by side on the NTX (the k-th
+/// job of each NTX): in windows of [`WINDOW`] steps over their first
+/// [`WAVE_SAMPLE`], the most distinct words any of the 32 banks must serve
+/// (same-word reads are broadcast) per step, averaged over the windows. A bank serves one access per cycle, so this bounds
+/// the cycles per step from below whatever the skew between the NTX
+/// (their decoupled queues let linear streams fall out of step and share
+/// the banks; streams whose strides are multiples of 32 stay on one bank).
+pub fn wave_factor(jobs: &[&Job]) -> f64 {
+    let banks = ntx_hw::params::cluster::N_BANKS as i64;
+    let walks: Vec<Vec<i64>> = jobs
+        .iter()
+        .flat_map(|j| {
+            let n = (j.steps() as usize).min(WAVE_SAMPLE);
+            streams(j).into_iter().map(move |g| agu_words(j, g, n))
+        })
+        .collect();
+    let span = walks.iter().map(|w| w.len()).max().unwrap_or(0);
+    let (mut sum, mut wins) = (0.0, 0.0);
+    let mut words: Vec<i64> = vec![];
+    for w0 in (0..span).step_by(WINDOW) {
+        words.clear();
+        for w in &walks {
+            words.extend(w.iter().skip(w0).take(WINDOW));
+        }
+        words.sort_unstable();
+        words.dedup();
+        let mut per = vec![0usize; banks as usize];
+        for a in &words {
+            per[a.rem_euclid(banks) as usize] += 1;
+        }
+        let len = WINDOW.min(span - w0) as f64;
+        sum += *per.iter().max().unwrap_or(&0) as f64 / len;
+        wins += 1.0;
+    }
+    if wins == 0.0 {
+        1.0
+    } else {
+        sum / wins
+    }
+}
+
+/// Steps over which the NTX may drift apart (four depths of their operand
+/// queues; calibrated on the RTL: 1 and 2 depths overestimate conflicts,
+/// 8 underestimates them).
+pub const WINDOW: usize = 4 * ntx_hw::params::NTX_QUEUE_DEPTH;
+
 /// Convert a command list to timed actions; `Kernel` marks are returned as
 /// the action index where each kernel starts.
 pub fn acts(prog: &Program) -> (Vec<Act>, Vec<usize>) {
     let mut staged: Vec<[Option<u32>; 32]> = vec![[None; 32]; 8];
     let mut out = Vec::with_capacity(prog.cmds.len());
     let mut marks = vec![];
+    let mut phase: Vec<(usize, &Job, u32)> = vec![];
     for c in &prog.cmds {
+        if !matches!(c, Cmd::Ntx { .. }) && !phase.is_empty() {
+            flush(&mut phase, &mut out);
+        }
         match c {
             Cmd::Kernel(_) => marks.push(out.len()),
             Cmd::Dma(d) => out.push(Act::Dma {
@@ -91,20 +194,52 @@ pub fn acts(prog: &Program) -> (Vec<Act>, Vec<usize>) {
                         writes += 1;
                     }
                 }
-                let (steps, cpe, fmac) = job_profile(job);
-                out.push(Act::Job {
-                    ntx: *ntx,
-                    writes,
-                    steps,
-                    cpe,
-                    fmac,
-                });
+                phase.push((*ntx, job, writes));
             }
             Cmd::Barrier => out.push(Act::Barrier),
             Cmd::Host(_) => {}
         }
     }
+    flush(&mut phase, &mut out);
     (out, marks)
+}
+
+/// Emit the jobs of a compute phase with the bank-conflict factor of their
+/// wave (the k-th job of every NTX run side by side).
+fn flush(phase: &mut Vec<(usize, &Job, u32)>, out: &mut Vec<Act>) {
+    let mut nth = [0usize; 8];
+    let wave: Vec<usize> = phase
+        .iter()
+        .map(|(ntx, _, _)| {
+            let k = nth[ntx % 8];
+            nth[ntx % 8] += 1;
+            k
+        })
+        .collect();
+    let waves = wave.iter().max().map(|m| m + 1).unwrap_or(0);
+    let factors: Vec<f64> = (0..waves)
+        .map(|w| {
+            let jobs: Vec<&Job> = phase
+                .iter()
+                .zip(&wave)
+                .filter(|(_, &k)| k == w)
+                .map(|(j, _)| j.1)
+                .collect();
+            wave_factor(&jobs)
+        })
+        .collect();
+    for ((ntx, job, writes), w) in phase.iter().zip(&wave) {
+        let (steps, cpe, fmac, ev) = job_profile(job);
+        out.push(Act::Job {
+            ntx: *ntx,
+            writes: *writes,
+            steps,
+            cpe: cpe.max(factors[*w]),
+            fmac,
+            ev,
+        });
+    }
+    phase.clear();
 }
 
 /// Event-time state of the cluster (cycles, f64).
@@ -188,6 +323,7 @@ impl<'a> Timer<'a> {
                 steps,
                 cpe,
                 fmac,
+                ev,
             } => {
                 let k = ntx % 8;
                 if self.ntx_start[k] > self.t {
@@ -196,7 +332,7 @@ impl<'a> Timer<'a> {
                 self.t += (writes as f64 + 1.0) * p.ctrl_write;
                 let start = (self.t + p.job_start).max(self.ntx_end[k]);
                 let tail = if fmac { p.job_tail_fmac } else { p.job_tail };
-                let d = steps as f64 * cpe * p.tcdm_conflict + tail;
+                let d = steps as f64 * (cpe * p.tcdm_conflict + ev * p.init_c) + tail;
                 self.ntx_start[k] = start;
                 self.ntx_end[k] = start + d;
                 self.ntx_busy += d;
@@ -340,8 +476,9 @@ fn scale_stats(tm: &mut Timer, tile: &Tile, s: f64) {
                 tm.dma_busy += s * (p.dma_setup + rows as f64 * p.dma_row + words as f64 * p.dma_word);
                 tm.dma_words += (s * words as f64) as u64;
             }
-            Act::Job { steps, cpe, .. } => {
-                tm.ntx_busy += s * steps as f64 * cpe;
+            Act::Job { steps, cpe, ev, .. } => {
+                let p = tm.p;
+                tm.ntx_busy += s * steps as f64 * (cpe * p.tcdm_conflict + ev * p.init_c);
                 tm.steps += (s * steps as f64) as u64;
                 tm.jobs += s as u64;
                 tm.tcdm_accesses += s * steps as f64 * 2.0 * cpe;

@@ -39,12 +39,19 @@ fn st(words: usize, rows: usize) -> Act {
     }
 }
 fn job(ntx: usize, steps: usize, acc: f64, fmac: bool) -> Act {
+    job_ev(ntx, steps, acc, fmac, 0.0)
+}
+
+/// A job whose accumulator starts from C (the partial sum) `ev` times per
+/// step.
+fn job_ev(ntx: usize, steps: usize, acc: f64, fmac: bool, ev: f64) -> Act {
     Act::Job {
         ntx: ntx % 8,
         writes: WRITES_PER_JOB,
         steps: steps as u64,
         cpe: (acc / 2.0).max(1.0),
         fmac,
+        ev,
     }
 }
 
@@ -181,7 +188,7 @@ pub fn conv_fwd(
                 t.compute.push(job(gl, rows * ow, 2.0, false));
             }
             let acc = 2.0 + 2.0 / (k * k * cit) as f64;
-            t.compute.push(job(gl, k * k * cit * ow * rows, acc, true));
+            t.compute.push(job_ev(gl, k * k * cit * ow * rows, acc, true, 1.0 / (k * k * cit) as f64));
             t.store.push(st(rows * ow, rows));
         }
         t
@@ -259,7 +266,7 @@ pub fn conv_bwd_data(
             }
             for _ in 0..k * k {
                 let acc = 2.0 + 2.0 / cot as f64;
-                t.compute.push(job(j, cot * ow * rows * c, acc, true));
+                t.compute.push(job_ev(j, cot * ow * rows * c, acc, true, 1.0 / cot as f64));
             }
         }
         for _ in 0..gs {
@@ -335,7 +342,7 @@ pub fn conv_bwd_weights(
         };
         for gl in 0..gs {
             let acc = 2.0 + 2.0 / (rows * ow) as f64;
-            t.compute.push(job(gl, ow * rows * k * k * cit, acc, true));
+            t.compute.push(job_ev(gl, ow * rows * k * k * cit, acc, true, 1.0 / (rows * ow) as f64));
             t.compute.push(job(gl, rows * ow, 1.0, true));
         }
         t
@@ -393,14 +400,14 @@ pub fn fc_out_groups(n: usize, ni: usize, no: usize, budget: usize, bwd_w: bool)
         for (j, l) in split(gs, 8).into_iter().enumerate() {
             if bwd_w {
                 let acc = 2.0 + 2.0 / c as f64;
-                t.compute.push(job(j, c * nit * l, acc, true));
+                t.compute.push(job_ev(j, c * nit * l, acc, true, 1.0 / c as f64));
                 t.compute.push(job(j, c * l, 1.0, true));
             } else {
                 if first {
                     t.compute.push(job(j, c * l, 2.0, false));
                 }
                 let acc = 2.0 + 2.0 / nit as f64;
-                t.compute.push(job(j, nit * l * c, acc, true));
+                t.compute.push(job_ev(j, nit * l * c, acc, true, 1.0 / nit as f64));
             }
         }
         if !bwd_w {
@@ -462,7 +469,7 @@ pub fn fc_bwd_data(n: usize, ni: usize, no: usize, budget: usize) -> Plan {
         }
         for (j, l) in split(gs, 8).into_iter().enumerate() {
             let acc = 2.0 + 2.0 / not as f64 + if first { 0.0 } else { 2.0 / not as f64 };
-            t.compute.push(job(j, not * l * c, acc, true));
+            t.compute.push(job_ev(j, not * l * c, acc, true, if first { 0.0 } else { 1.0 / not as f64 }));
         }
         t.store.push(st(c * gs, c));
         t
@@ -489,6 +496,19 @@ pub fn fc_bwd_data(n: usize, ni: usize, no: usize, budget: usize) -> Plan {
 /// Elementwise kernel over `len` words with `ins` input streams, an output
 /// stream unless `in_place`, `acc` TCDM accesses per element, FMAC or not.
 pub fn eltwise(len: usize, ins: usize, in_place: bool, acc: f64, fmac: bool, budget: usize) -> Plan {
+    eltwise_ev(len, ins, in_place, acc, fmac, 0.0, budget)
+}
+
+/// [`eltwise`] whose jobs start each element from C (`ev` = 1: SGD, C=A+C).
+pub fn eltwise_ev(
+    len: usize,
+    ins: usize,
+    in_place: bool,
+    acc: f64,
+    fmac: bool,
+    ev: f64,
+    budget: usize,
+) -> Plan {
     let bufs = ins + usize::from(!in_place);
     let chunk = (budget / (2 * bufs)).min(8 << 16).max(1);
     let tile = |c: usize| Tile {
@@ -496,7 +516,7 @@ pub fn eltwise(len: usize, ins: usize, in_place: bool, acc: f64, fmac: bool, bud
         compute: split(c, 8)
             .into_iter()
             .enumerate()
-            .map(|(j, l)| job(j, l, acc, fmac))
+            .map(|(j, l)| job_ev(j, l, acc, fmac, ev))
             .collect(),
         store: vec![st(c, 1)],
     };

@@ -29,6 +29,9 @@ pub struct Params {
     pub job_tail_fmac: f64,
     /// Same for the other opcodes.
     pub job_tail: f64,
+    /// Cycles per accumulator initialisation from C (read of a word the
+    /// NTX stored earlier: scoreboard wait).
+    pub init_c: f64,
     /// Slow-down of NTX streaming from TCDM bank conflicts among the 8 NTX.
     pub tcdm_conflict: f64,
     /// DMA cycles per word moved.
@@ -93,14 +96,15 @@ impl Default for Params {
             n_ntx: 8,
             tcdm_words: crate::dnn::TCDM_WORDS,
             ctrl_write: 1.0,
-            ctrl_read: 1.0,
-            job_start: 4.0,
+            ctrl_read: 1.34,
+            job_start: 0.2,
             job_tail_fmac: 16.0,
             job_tail: 7.0,
+            init_c: 1.375,
             tcdm_conflict: 1.0,
             dma_word: 1.0,
-            dma_row: 1.0,
-            dma_setup: 4.0,
+            dma_row: 3.1,
+            dma_setup: 3.6,
             vault_latency: 40.0,
             vaults: 32,
             vault_gbs: 10.0,
@@ -180,6 +184,7 @@ impl Params {
             p("job_start", self.job_start, "cycles", "calibrated: RTL cluster on Verilator (ntx system --calibrate)"),
             p("job_tail_fmac", self.job_tail_fmac, "cycles", "README cycle contract: 16 cycles start-up + drain with the FMAC's 9-cycle latency (ntx report)"),
             p("job_tail", self.job_tail, "cycles", "README cycle contract: 7 cycles start-up + drain without the FMAC (ntx report)"),
+            p("init_c", self.init_c, "cycles", "calibrated: RTL cluster on Verilator (ntx system --calibrate); the store scoreboard makes a read of a pending result wait"),
             p("tcdm_conflict", self.tcdm_conflict, "x", "calibrated: RTL cluster on Verilator; README cluster table: 97.5 % at 32 banks for the shared-input conv"),
             p("dma_word", self.dma_word, "cycles/word", "RTL: one 32-bit DMA port (hw/src/dma.rs), 64-word FIFO > 40-cycle latency x 1 word; calibrated"),
             p("dma_row", self.dma_row, "cycles/row", "hw/src/dma.rs: one validation cycle per row; calibrated"),

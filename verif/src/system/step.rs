@@ -171,7 +171,7 @@ pub fn step(p: &Params, net: &Net, batch: usize, clusters: usize) -> Step {
             }
             Layer::Add { c, h, w, .. } => {
                 let len = n * c * h * w;
-                push(&mut kernels, name, "fwd", len as f64, vec![(k::eltwise(len, 2, false, 3.0, true, b), 1)]);
+                push(&mut kernels, name, "fwd", len as f64, vec![(k::eltwise_ev(len, 2, false, 3.0, true, 1.0, b), 1)]);
                 footprint += len as f64;
             }
         }
@@ -241,7 +241,7 @@ pub fn step(p: &Params, net: &Net, batch: usize, clusters: usize) -> Step {
     for l in &net.layers {
         let np = l.params() as usize;
         if np > 0 {
-            let pl = k::eltwise(np, 2, true, 4.0, true, b);
+            let pl = k::eltwise_ev(np, 2, true, 4.0, true, 1.0, b);
             push(&mut kernels, l.name(), "update", 2.0 * np as f64, vec![(pl, 1)]);
         }
     }
