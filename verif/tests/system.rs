@@ -142,7 +142,11 @@ fn network_mac_counts_match_the_published_figures() {
         );
     }
     // Parameters: ResNet-50 25.6 M, VGG-16 138 M, AlexNet 61 M.
-    for (name, params) in [("resnet50", 25.6e6), ("vgg16", 138.0e6), ("alexnet", 61.0e6)] {
+    for (name, params) in [
+        ("resnet50", 25.6e6),
+        ("vgg16", 138.0e6),
+        ("alexnet", 61.0e6),
+    ] {
         let p = nets::by_name(name).unwrap().params() as f64;
         assert!((p / params - 1.0).abs() <= 0.02, "{name}: {p} parameters");
     }
@@ -181,12 +185,18 @@ fn mesh_efficiency_is_bounded_and_falls_with_the_mesh() {
 fn cli_prints_tables_plots_and_the_final_line() {
     let dir = std::env::temp_dir().join(format!("ntx-system-{}", std::process::id()));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_ntx"))
-        .args(["system", "--net", "resnet50", "--cubes", "1,16,256", "--out"])
+        .args([
+            "system", "--net", "resnet50", "--cubes", "1,16,256", "--out",
+        ])
         .arg(&dir)
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let last = text.lines().last().unwrap();
     let tf: f64 = last
         .split("tflops_per_cube=")

@@ -88,8 +88,18 @@ pub fn tiles() -> Result<Vec<Case>, String> {
         conv_bwd_weights(&mut q, &x, &dy, dw, db, 3, 1, b)?;
         let mut ext = mem(&a, 2);
         zero_border(&mut ext, &x);
-        v.push(case("conv bwd_data 8->8 k3 @8x8 b2", "conv_bwd_data", p, ext.clone()));
-        v.push(case("conv bwd_w 8->8 k3 @8x8 b2", "conv_bwd_weights", q, ext));
+        v.push(case(
+            "conv bwd_data 8->8 k3 @8x8 b2",
+            "conv_bwd_data",
+            p,
+            ext.clone(),
+        ));
+        v.push(case(
+            "conv bwd_w 8->8 k3 @8x8 b2",
+            "conv_bwd_weights",
+            q,
+            ext,
+        ));
     }
     {
         let (n, ni, no) = (8, 256, 32);
@@ -109,7 +119,12 @@ pub fn tiles() -> Result<Vec<Case>, String> {
         let mut p = Program::default();
         p.kernel("fc.bwd_data");
         fc_bwd_data(&mut p, &y, w, &dx, b)?;
-        v.push(case("fc bwd_data 256->32 b8", "fc_bwd_data", p, ext.clone()));
+        v.push(case(
+            "fc bwd_data 256->32 b8",
+            "fc_bwd_data",
+            p,
+            ext.clone(),
+        ));
         let mut p = Program::default();
         p.kernel("fc.bwd_w");
         fc_bwd_weights(&mut p, &x, &y, dw, db, b)?;
@@ -142,11 +157,21 @@ pub fn tiles() -> Result<Vec<Case>, String> {
         let mut p = Program::default();
         p.kernel("pool.fwd");
         maxpool_fwd(&mut p, &x, &yp, idx, 2, b)?;
-        v.push(case("maxpool fwd 16x16x16 2x2", "maxpool_fwd", p, ext.clone()));
+        v.push(case(
+            "maxpool fwd 16x16x16 2x2",
+            "maxpool_fwd",
+            p,
+            ext.clone(),
+        ));
         let mut p = Program::default();
         p.kernel("pool.bwd");
         maxpool_bwd(&mut p, &dyp, idx, &dx, 2, b)?;
-        v.push(case("maxpool bwd 16x16x16 2x2", "maxpool_bwd", p, ext.clone()));
+        v.push(case(
+            "maxpool bwd 16x16x16 2x2",
+            "maxpool_bwd",
+            p,
+            ext.clone(),
+        ));
         let mut p = Program::default();
         p.kernel("sgd");
         sgd(&mut p, w, g, lr, 4096, b)?;
@@ -195,7 +220,10 @@ pub fn run<D: ClusterDrive>(p: &Params, tb: &mut D, cases: &[Case]) -> Result<Ve
 pub fn digits_step(p: &Params) -> Result<Vec<CalRow>, String> {
     use crate::dnn::train::{parse_cycles, STEP_CYCLES_CSV};
     let table = parse_cycles(STEP_CYCLES_CSV)?;
-    let batch = table.first().map(|r| r.batch).ok_or("empty step_cycles.csv")?;
+    let batch = table
+        .first()
+        .map(|r| r.batch)
+        .ok_or("empty step_cycles.csv")?;
     let prog = crate::dnn::net::Net::new(batch).train_step()?;
     let model = program_cycles(p, &prog);
     if model.len() != table.len() {

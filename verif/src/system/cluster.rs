@@ -53,9 +53,17 @@ pub fn job_profile(job: &Job) -> (u64, f64, bool, f64) {
             .max(1) as f64
     };
     let (reads, fmac) = operand_reads(c.opcode as u32, c.aux);
-    let init = if c.init_sel <= 2 { per(c.init_level) } else { 0.0 };
+    let init = if c.init_sel <= 2 {
+        per(c.init_level)
+    } else {
+        0.0
+    };
     let acc = reads + init + per(c.inner_level);
-    let ev = if c.init_sel == 2 { per(c.init_level) } else { 0.0 };
+    let ev = if c.init_sel == 2 {
+        per(c.init_level)
+    } else {
+        0.0
+    };
     (steps, (acc / 2.0).max(1.0), fmac, ev)
 }
 
@@ -473,7 +481,8 @@ fn scale_stats(tm: &mut Timer, tile: &Tile, s: f64) {
         match *a {
             Act::Dma { words, rows, .. } => {
                 let p = tm.p;
-                tm.dma_busy += s * (p.dma_setup + rows as f64 * p.dma_row + words as f64 * p.dma_word);
+                tm.dma_busy +=
+                    s * (p.dma_setup + rows as f64 * p.dma_row + words as f64 * p.dma_word);
                 tm.dma_words += (s * words as f64) as u64;
             }
             Act::Job { steps, cpe, ev, .. } => {

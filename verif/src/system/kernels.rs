@@ -163,7 +163,9 @@ pub fn conv_fwd(
     let (oh, ow) = ((hp - k) / s + 1, (wp - k) / s + 1);
     let (cit, g, r) = choose(
         [ci, co, oh],
-        |cit, g, r| g * cit * k * k + g + 2 * cit * ((r - 1) * s + k) * wp + 2 * g * r * ow <= budget,
+        |cit, g, r| {
+            g * cit * k * k + g + 2 * cit * ((r - 1) * s + k) * wp + 2 * g * r * ow <= budget
+        },
         |cit, g, r| {
             let work = (g * k * k * cit * ow * r) as f64;
             let ntx = g.div_ceil(8) as f64 * ((k * k * cit * ow * r + r * ow) as f64);
@@ -188,12 +190,18 @@ pub fn conv_fwd(
                 t.compute.push(job(gl, rows * ow, 2.0, false));
             }
             let acc = 2.0 + 2.0 / (k * k * cit) as f64;
-            t.compute.push(job_ev(gl, k * k * cit * ow * rows, acc, true, 1.0 / (k * k * cit) as f64));
+            t.compute.push(job_ev(
+                gl,
+                k * k * cit * ow * rows,
+                acc,
+                true,
+                1.0 / (k * k * cit) as f64,
+            ));
             t.store.push(st(rows * ow, rows));
         }
         t
     };
-    for (gs, count) in [(g, co / g), (co % g, usize::from(co % g > 0))] {
+    for (gs, count) in [(g, co / g), (co % g, usize::from(!co.is_multiple_of(g)))] {
         if count == 0 || gs == 0 {
             continue;
         }
@@ -243,7 +251,10 @@ pub fn conv_bwd_data(
             if cot < co {
                 dma += (cot * g * k * k + g * rb * w) as f64;
             }
-            (ntx.max(dma) + EST_JOB * (k * k * g.min(8)) as f64 + EST_TILE, work)
+            (
+                ntx.max(dma) + EST_JOB * (k * k * g.min(8)) as f64 + EST_TILE,
+                work,
+            )
         },
     );
     let chunks = co.div_ceil(cot);
@@ -266,7 +277,8 @@ pub fn conv_bwd_data(
             }
             for _ in 0..k * k {
                 let acc = 2.0 + 2.0 / cot as f64;
-                t.compute.push(job_ev(j, cot * ow * rows * c, acc, true, 1.0 / cot as f64));
+                t.compute
+                    .push(job_ev(j, cot * ow * rows * c, acc, true, 1.0 / cot as f64));
             }
         }
         for _ in 0..gs {
@@ -274,7 +286,7 @@ pub fn conv_bwd_data(
         }
         t
     };
-    for (gs, count) in [(g, ci / g), (ci % g, usize::from(ci % g > 0))] {
+    for (gs, count) in [(g, ci / g), (ci % g, usize::from(!ci.is_multiple_of(g)))] {
         if count == 0 || gs == 0 {
             continue;
         }
@@ -321,7 +333,9 @@ pub fn conv_bwd_weights(
     let (oh, ow) = ((hp - k) / s + 1, (wp - k) / s + 1);
     let (cit, r, g) = choose(
         [ci, oh, co],
-        |cit, r, g| g * cit * k * k + g + 2 * cit * ((r - 1) * s + k) * wp + 2 * g * r * ow <= budget,
+        |cit, r, g| {
+            g * cit * k * k + g + 2 * cit * ((r - 1) * s + k) * wp + 2 * g * r * ow <= budget
+        },
         |cit, r, g| {
             let work = (g * cit * k * k * r * ow) as f64;
             let ntx = (g.div_ceil(8) * (ow * r * k * k * cit + r * ow)) as f64;
@@ -342,12 +356,18 @@ pub fn conv_bwd_weights(
         };
         for gl in 0..gs {
             let acc = 2.0 + 2.0 / (rows * ow) as f64;
-            t.compute.push(job_ev(gl, ow * rows * k * k * cit, acc, true, 1.0 / (rows * ow) as f64));
+            t.compute.push(job_ev(
+                gl,
+                ow * rows * k * k * cit,
+                acc,
+                true,
+                1.0 / (rows * ow) as f64,
+            ));
             t.compute.push(job(gl, rows * ow, 1.0, true));
         }
         t
     };
-    for (gs, count) in [(g, co / g), (co % g, usize::from(co % g > 0))] {
+    for (gs, count) in [(g, co / g), (co % g, usize::from(!co.is_multiple_of(g)))] {
         if count == 0 || gs == 0 {
             continue;
         }
@@ -392,22 +412,22 @@ pub fn fc_out_groups(n: usize, ni: usize, no: usize, budget: usize, bwd_w: bool)
             load: vec![ld(c * nit, if chunks == 1 { 1 } else { c })],
             ..Default::default()
         };
-        if bwd_w {
-            t.load.push(ld(c * gs, c));
-        } else if !first {
+        if bwd_w || !first {
             t.load.push(ld(c * gs, c));
         }
         for (j, l) in split(gs, 8).into_iter().enumerate() {
             if bwd_w {
                 let acc = 2.0 + 2.0 / c as f64;
-                t.compute.push(job_ev(j, c * nit * l, acc, true, 1.0 / c as f64));
+                t.compute
+                    .push(job_ev(j, c * nit * l, acc, true, 1.0 / c as f64));
                 t.compute.push(job(j, c * l, 1.0, true));
             } else {
                 if first {
                     t.compute.push(job(j, c * l, 2.0, false));
                 }
                 let acc = 2.0 + 2.0 / nit as f64;
-                t.compute.push(job_ev(j, nit * l * c, acc, true, 1.0 / nit as f64));
+                t.compute
+                    .push(job_ev(j, nit * l * c, acc, true, 1.0 / nit as f64));
             }
         }
         if !bwd_w {
@@ -415,7 +435,7 @@ pub fn fc_out_groups(n: usize, ni: usize, no: usize, budget: usize, bwd_w: bool)
         }
         t
     };
-    for (gs, count) in [(g, no / g), (no % g, usize::from(no % g > 0))] {
+    for (gs, count) in [(g, no / g), (no % g, usize::from(!no.is_multiple_of(g)))] {
         if count == 0 || gs == 0 {
             continue;
         }
@@ -424,7 +444,10 @@ pub fn fc_out_groups(n: usize, ni: usize, no: usize, budget: usize, bwd_w: bool)
             let (pre, post) = if bwd_w {
                 (vec![], vec![st(gs * nit, gs), st(gs, 1)])
             } else {
-                (vec![ld(gs * nit, if chunks == 1 { 1 } else { gs }), ld(gs, 1)], vec![])
+                (
+                    vec![ld(gs * nit, if chunks == 1 { 1 } else { gs }), ld(gs, 1)],
+                    vec![],
+                )
             };
             out.pipelines.push((
                 Pipeline {
@@ -469,12 +492,18 @@ pub fn fc_bwd_data(n: usize, ni: usize, no: usize, budget: usize) -> Plan {
         }
         for (j, l) in split(gs, 8).into_iter().enumerate() {
             let acc = 2.0 + 2.0 / not as f64 + if first { 0.0 } else { 2.0 / not as f64 };
-            t.compute.push(job_ev(j, not * l * c, acc, true, if first { 0.0 } else { 1.0 / not as f64 }));
+            t.compute.push(job_ev(
+                j,
+                not * l * c,
+                acc,
+                true,
+                if first { 0.0 } else { 1.0 / not as f64 },
+            ));
         }
         t.store.push(st(c * gs, c));
         t
     };
-    for (gs, count) in [(g, ni / g), (ni % g, usize::from(ni % g > 0))] {
+    for (gs, count) in [(g, ni / g), (ni % g, usize::from(!ni.is_multiple_of(g)))] {
         if count == 0 || gs == 0 {
             continue;
         }
@@ -495,7 +524,14 @@ pub fn fc_bwd_data(n: usize, ni: usize, no: usize, budget: usize) -> Plan {
 
 /// Elementwise kernel over `len` words with `ins` input streams, an output
 /// stream unless `in_place`, `acc` TCDM accesses per element, FMAC or not.
-pub fn eltwise(len: usize, ins: usize, in_place: bool, acc: f64, fmac: bool, budget: usize) -> Plan {
+pub fn eltwise(
+    len: usize,
+    ins: usize,
+    in_place: bool,
+    acc: f64,
+    fmac: bool,
+    budget: usize,
+) -> Plan {
     eltwise_ev(len, ins, in_place, acc, fmac, 0.0, budget)
 }
 
@@ -510,7 +546,7 @@ pub fn eltwise_ev(
     budget: usize,
 ) -> Plan {
     let bufs = ins + usize::from(!in_place);
-    let chunk = (budget / (2 * bufs)).min(8 << 16).max(1);
+    let chunk = (budget / (2 * bufs)).clamp(1, 8 << 16);
     let tile = |c: usize| Tile {
         load: (0..ins).map(|_| ld(c, 1)).collect(),
         compute: split(c, 8)
@@ -563,7 +599,8 @@ pub fn pool(
             t.store = vec![st(pc * h * w, 1)];
             for (j, l) in split(pc, 8).into_iter().enumerate() {
                 let steps = l * (oh * ow * k * k).max(h * w);
-                t.compute.push(job(j, steps, 2.0 + 1.0 / (k * k) as f64, false));
+                t.compute
+                    .push(job(j, steps, 2.0 + 1.0 / (k * k) as f64, false));
             }
         } else {
             t.load = vec![ld(pc * h * w, 1)];

@@ -26,7 +26,12 @@ pub enum Layer {
     /// Fully connected `ni -> no`.
     Fc { name: String, ni: usize, no: usize },
     /// ReLU over `c x h x w`.
-    Relu { name: String, c: usize, h: usize, w: usize },
+    Relu {
+        name: String,
+        c: usize,
+        h: usize,
+        w: usize,
+    },
     /// Max (or average) pooling `k x k` stride `s` over `c x h x w`.
     Pool {
         name: String,
@@ -38,9 +43,19 @@ pub enum Layer {
         pad: usize,
     },
     /// Batch normalisation (elementwise, statistics + scale/shift).
-    Norm { name: String, c: usize, h: usize, w: usize },
+    Norm {
+        name: String,
+        c: usize,
+        h: usize,
+        w: usize,
+    },
     /// Residual addition of two `c x h x w` tensors.
-    Add { name: String, c: usize, h: usize, w: usize },
+    Add {
+        name: String,
+        c: usize,
+        h: usize,
+        w: usize,
+    },
 }
 
 /// Output size of a windowed dimension.
@@ -123,21 +138,23 @@ pub const NAMES: [&str; 7] = [
 /// The network called `name` (case-insensitive), or an error listing the
 /// valid names.
 pub fn by_name(name: &str) -> Result<Net, String> {
-    Ok(match name.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
-        "alexnet" => alexnet(),
-        "vgg16" => vgg16(),
-        "resnet18" => resnet(18),
-        "resnet34" => resnet(34),
-        "resnet50" => resnet(50),
-        "googlenet" => googlenet(),
-        "digits" => digits(),
-        _ => {
-            return Err(format!(
-                "unknown network {name:?}; valid: {}",
-                NAMES.join(", ")
-            ))
-        }
-    })
+    Ok(
+        match name.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+            "alexnet" => alexnet(),
+            "vgg16" => vgg16(),
+            "resnet18" => resnet(18),
+            "resnet34" => resnet(34),
+            "resnet50" => resnet(50),
+            "googlenet" => googlenet(),
+            "digits" => digits(),
+            _ => {
+                return Err(format!(
+                    "unknown network {name:?}; valid: {}",
+                    NAMES.join(", ")
+                ))
+            }
+        },
+    )
 }
 
 /// Builder tracking the current tensor shape.

@@ -111,12 +111,8 @@ fn layer_table(st: &Step, p: &Params) -> String {
     let peak = st.clusters as f64 * p.n_ntx as f64 * 2.0;
     for n in names {
         let ks: Vec<_> = st.kernels.iter().filter(|k| k.layer == n).collect();
-        let c = |pass: &str| -> f64 {
-            ks.iter()
-                .filter(|k| k.pass == pass)
-                .map(|k| k.cycles)
-                .sum()
-        };
+        let c =
+            |pass: &str| -> f64 { ks.iter().filter(|k| k.pass == pass).map(|k| k.cycles).sum() };
         let cyc: f64 = ks.iter().map(|k| k.cycles).sum();
         let fl: f64 = ks.iter().map(|k| k.flops).sum();
         let mb: f64 = ks.iter().map(|k| k.dram_words).sum::<f64>() * 4e-6;
@@ -295,8 +291,16 @@ fn plots(m: &Model, dir: &Path) -> Result<Vec<PathBuf>, String> {
             .y_desc("%")
             .draw()
             .map_err(|e| err(&e))?;
-        let pe: Vec<(f64, f64)> = m.mesh.iter().map(|q| (q.cubes as f64, 100.0 * q.parallel_eff)).collect();
-        let ee: Vec<(f64, f64)> = m.mesh.iter().map(|q| (q.cubes as f64, 100.0 * q.energy_eff)).collect();
+        let pe: Vec<(f64, f64)> = m
+            .mesh
+            .iter()
+            .map(|q| (q.cubes as f64, 100.0 * q.parallel_eff))
+            .collect();
+        let ee: Vec<(f64, f64)> = m
+            .mesh
+            .iter()
+            .map(|q| (q.cubes as f64, 100.0 * q.energy_eff))
+            .collect();
         ch.draw_series(LineSeries::new(pe.clone(), &BLUE))
             .map_err(|e| err(&e))?
             .label("parallel efficiency")
@@ -338,12 +342,7 @@ fn plots(m: &Model, dir: &Path) -> Result<Vec<PathBuf>, String> {
             .x_desc("cubes")
             .y_desc("J")
             .x_labels(n.max(1))
-            .x_label_formatter(&|x| {
-                labels
-                    .get(x.floor() as usize)
-                    .cloned()
-                    .unwrap_or_default()
-            })
+            .x_label_formatter(&|x| labels.get(x.floor() as usize).cloned().unwrap_or_default())
             .draw()
             .map_err(|e| err(&e))?;
         let comps: [(&str, RGBColor); 4] = [
@@ -358,7 +357,12 @@ fn plots(m: &Model, dir: &Path) -> Result<Vec<PathBuf>, String> {
                 .iter()
                 .enumerate()
                 .map(|(i, q)| {
-                    let v = [q.energy.ntx, q.energy.dram, q.energy.links, q.energy.statics];
+                    let v = [
+                        q.energy.ntx,
+                        q.energy.dram,
+                        q.energy.links,
+                        q.energy.statics,
+                    ];
                     let lo: f64 = v[..ci].iter().sum();
                     Rectangle::new(
                         [(i as f64 + 0.15, lo), (i as f64 + 0.85, lo + v[ci])],
@@ -413,7 +417,10 @@ fn plots(m: &Model, dir: &Path) -> Result<Vec<PathBuf>, String> {
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(56)
-            .build_cartesian_2d((0.01f64..xmax).log_scale(), (0.1f64..peak * 2.0).log_scale())
+            .build_cartesian_2d(
+                (0.01f64..xmax).log_scale(),
+                (0.1f64..peak * 2.0).log_scale(),
+            )
             .map_err(|e| err(&e))?;
         ch.configure_mesh()
             .x_desc("flop per DRAM byte")
@@ -482,7 +489,10 @@ pub fn run(o: &Opts) -> Result<(), String> {
     cubes.sort_unstable();
     cubes.dedup();
     let m = model(&p, &o.net, &cubes, o.batch.unwrap_or(DEFAULT_BATCH))?;
-    println!("## per layer: {} on one cube (batch {})\n", m.step.net, m.step.batch);
+    println!(
+        "## per layer: {} on one cube (batch {})\n",
+        m.step.net, m.step.batch
+    );
     print!("{}", layer_table(&m.step, &p));
     println!("\n## network\n");
     print!("{}", net_summary(&m));

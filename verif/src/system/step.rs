@@ -110,7 +110,11 @@ pub fn step(p: &Params, net: &Net, batch: usize, clusters: usize) -> Step {
     let n = batch;
     let mut kernels = vec![];
     let mut footprint = 0.0;
-    let push = |kernels: &mut Vec<KernelCost>, layer: &str, pass, flops: f64, plans: Vec<(Plan, usize)>| {
+    let push = |kernels: &mut Vec<KernelCost>,
+                layer: &str,
+                pass,
+                flops: f64,
+                plans: Vec<(Plan, usize)>| {
         let mut kc = KernelCost {
             layer: layer.to_string(),
             pass,
@@ -144,23 +148,55 @@ pub fn step(p: &Params, net: &Net, batch: usize, clusters: usize) -> Step {
             } => {
                 let (ci, co) = (ci / groups, co / groups);
                 let plan = k::conv_fwd(n, ci, co, h, w, kk, s, pad, b);
-                push(&mut kernels, name, "fwd", 2.0 * (l.macs() * n as u64) as f64, vec![(plan, groups)]);
+                push(
+                    &mut kernels,
+                    name,
+                    "fwd",
+                    2.0 * (l.macs() * n as u64) as f64,
+                    vec![(plan, groups)],
+                );
                 footprint += (n * co * groups * super::nets::out(h, kk, s, pad).pow(2)) as f64;
             }
             Layer::Fc { ni, no, .. } => {
                 let plan = k::fc_out_groups(n, ni, no, b, false);
-                push(&mut kernels, name, "fwd", 2.0 * (n * ni * no) as f64, vec![(plan, 1)]);
+                push(
+                    &mut kernels,
+                    name,
+                    "fwd",
+                    2.0 * (n * ni * no) as f64,
+                    vec![(plan, 1)],
+                );
                 footprint += (n * no) as f64;
             }
             Layer::Relu { c, h, w, .. } => {
                 let len = n * c * h * w;
-                push(&mut kernels, name, "fwd", len as f64, vec![(k::eltwise(len, 1, false, 2.0, false, b), 1)]);
+                push(
+                    &mut kernels,
+                    name,
+                    "fwd",
+                    len as f64,
+                    vec![(k::eltwise(len, 1, false, 2.0, false, b), 1)],
+                );
                 footprint += len as f64;
             }
-            Layer::Pool { c, h, w, k: kk, s, pad, .. } => {
+            Layer::Pool {
+                c,
+                h,
+                w,
+                k: kk,
+                s,
+                pad,
+                ..
+            } => {
                 let o = super::nets::out(h, kk, s, pad) * super::nets::out(w, kk, s, pad);
                 let plan = k::pool(n * c, h, w, kk, s, pad, false, b);
-                push(&mut kernels, name, "fwd", (n * c * o * kk * kk) as f64, vec![(plan, 1)]);
+                push(
+                    &mut kernels,
+                    name,
+                    "fwd",
+                    (n * c * o * kk * kk) as f64,
+                    vec![(plan, 1)],
+                );
                 footprint += 2.0 * (n * c * o) as f64;
             }
             Layer::Norm { c, h, w, .. } => {
@@ -171,7 +207,13 @@ pub fn step(p: &Params, net: &Net, batch: usize, clusters: usize) -> Step {
             }
             Layer::Add { c, h, w, .. } => {
                 let len = n * c * h * w;
-                push(&mut kernels, name, "fwd", len as f64, vec![(k::eltwise_ev(len, 2, false, 3.0, true, 1.0, b), 1)]);
+                push(
+                    &mut kernels,
+                    name,
+                    "fwd",
+                    len as f64,
+                    vec![(k::eltwise_ev(len, 2, false, 3.0, true, 1.0, b), 1)],
+                );
                 footprint += len as f64;
             }
         }
@@ -204,28 +246,72 @@ pub fn step(p: &Params, net: &Net, batch: usize, clusters: usize) -> Step {
                 }
                 let plan = k::conv_bwd_weights(n, ci, co, h, w, kk, s, pad, b);
                 let oh = super::nets::out(h, kk, s, pad) * super::nets::out(w, kk, s, pad);
-                push(&mut kernels, name, "bwd_w", f + (n * co * groups * oh) as f64, vec![(plan, groups)]);
+                push(
+                    &mut kernels,
+                    name,
+                    "bwd_w",
+                    f + (n * co * groups * oh) as f64,
+                    vec![(plan, groups)],
+                );
             }
             Layer::Fc { ni, no, .. } => {
                 let f = 2.0 * (n * ni * no) as f64;
                 if !first {
-                    push(&mut kernels, name, "bwd_data", f, vec![(k::fc_bwd_data(n, ni, no, b), 1)]);
+                    push(
+                        &mut kernels,
+                        name,
+                        "bwd_data",
+                        f,
+                        vec![(k::fc_bwd_data(n, ni, no, b), 1)],
+                    );
                 }
                 let plan = k::fc_out_groups(n, ni, no, b, true);
-                push(&mut kernels, name, "bwd_w", f + (n * no) as f64, vec![(plan, 1)]);
+                push(
+                    &mut kernels,
+                    name,
+                    "bwd_w",
+                    f + (n * no) as f64,
+                    vec![(plan, 1)],
+                );
             }
             Layer::Relu { c, h, w, .. } => {
                 let len = n * c * h * w;
-                push(&mut kernels, name, "bwd_data", len as f64, vec![(k::eltwise(len, 2, false, 3.0, false, b), 1)]);
+                push(
+                    &mut kernels,
+                    name,
+                    "bwd_data",
+                    len as f64,
+                    vec![(k::eltwise(len, 2, false, 3.0, false, b), 1)],
+                );
             }
-            Layer::Pool { c, h, w, k: kk, s, pad, .. } => {
+            Layer::Pool {
+                c,
+                h,
+                w,
+                k: kk,
+                s,
+                pad,
+                ..
+            } => {
                 let plan = k::pool(n * c, h, w, kk, s, pad, true, b);
-                push(&mut kernels, name, "bwd_data", (n * c * h * w) as f64, vec![(plan, 1)]);
+                push(
+                    &mut kernels,
+                    name,
+                    "bwd_data",
+                    (n * c * h * w) as f64,
+                    vec![(plan, 1)],
+                );
             }
             Layer::Norm { c, h, w, .. } => {
                 let len = n * c * h * w;
                 let pl = k::eltwise(len, 2, false, 3.0, true, b);
-                push(&mut kernels, name, "bwd_data", 6.0 * len as f64, vec![(pl, 2)]);
+                push(
+                    &mut kernels,
+                    name,
+                    "bwd_data",
+                    6.0 * len as f64,
+                    vec![(pl, 2)],
+                );
             }
             Layer::Add { .. } => {}
         }
@@ -242,7 +328,13 @@ pub fn step(p: &Params, net: &Net, batch: usize, clusters: usize) -> Step {
         let np = l.params() as usize;
         if np > 0 {
             let pl = k::eltwise_ev(np, 2, true, 4.0, true, 1.0, b);
-            push(&mut kernels, l.name(), "update", 2.0 * np as f64, vec![(pl, 1)]);
+            push(
+                &mut kernels,
+                l.name(),
+                "update",
+                2.0 * np as f64,
+                vec![(pl, 1)],
+            );
         }
     }
     let update_cycles = kernels[before..].iter().map(|k| k.cycles).sum();
