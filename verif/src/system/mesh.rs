@@ -80,7 +80,7 @@ pub fn point(p: &Params, step: &Step, cubes: usize) -> MeshPoint {
         dims: (rx, ry),
         seconds,
         comm,
-        exposed: seconds - t1,
+        exposed: (seconds - t1).max(0.0),
         tflops_per_cube: step.flops() / seconds / 1e12,
         parallel_eff: t1 / seconds,
         energy_eff: e1 / e.total(),

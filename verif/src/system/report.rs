@@ -28,8 +28,8 @@ pub struct Opts {
     pub calibrate: bool,
 }
 
-/// Default images per cube per step.
-pub const DEFAULT_BATCH: usize = 32;
+/// Default images per cube per step (ResNet-50 needs 4.8 GB at 16).
+pub const DEFAULT_BATCH: usize = 16;
 
 /// Largest mesh accepted.
 pub const MAX_CUBES: usize = 65_536;
