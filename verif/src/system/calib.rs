@@ -195,6 +195,54 @@ impl CalRow {
     }
 }
 
+/// Split a multi-kernel program into one program per kernel (commands from
+/// each `Kernel` mark to the next).
+pub fn split_kernels(prog: &Program) -> Vec<Program> {
+    let mut out: Vec<Program> = vec![];
+    for c in &prog.cmds {
+        match c {
+            crate::dnn::Cmd::Kernel(k) => {
+                let mut p = Program::default();
+                p.kernel(&prog.kernels[*k].name);
+                out.push(p);
+            }
+            c => {
+                if out.is_empty() {
+                    out.push(Program::default());
+                }
+                out.last_mut().unwrap().cmds.push(c.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The digits-step kernels as separate programs with their committed RTL
+/// cycles (host kernels, 0 cycles, dropped), for fitting (each starts with
+/// unknown staging registers: a few more writes than in the whole step).
+pub fn digits_data() -> Result<Vec<(String, Program, u64)>, String> {
+    use crate::dnn::train::{parse_cycles, STEP_CYCLES_CSV};
+    let table = parse_cycles(STEP_CYCLES_CSV)?;
+    let batch = table
+        .first()
+        .map(|r| r.batch)
+        .ok_or("empty step_cycles.csv")?;
+    let progs = split_kernels(&crate::dnn::net::Net::new(batch).train_step()?);
+    if progs.len() != table.len() {
+        return Err(format!(
+            "step_cycles.csv has {} kernels, the step {}",
+            table.len(),
+            progs.len()
+        ));
+    }
+    Ok(progs
+        .into_iter()
+        .zip(&table)
+        .filter(|(_, r)| r.cycles > 0)
+        .map(|(p, r)| (format!("digits step: {}", r.kernel), p, r.cycles))
+        .collect())
+}
+
 /// Model cycles of a single-kernel program.
 pub fn model_cycles(p: &Params, prog: &Program) -> f64 {
     program_cycles(p, prog).iter().sum()
@@ -224,8 +272,9 @@ pub fn digits_step(p: &Params) -> Result<Vec<CalRow>, String> {
         .first()
         .map(|r| r.batch)
         .ok_or("empty step_cycles.csv")?;
-    let prog = crate::dnn::net::Net::new(batch).train_step()?;
-    let model = program_cycles(p, &prog);
+    // The whole step in one replay: the staging registers the executor
+    // knows carry over from kernel to kernel, as on the RTL run.
+    let model = program_cycles(p, &crate::dnn::net::Net::new(batch).train_step()?);
     if model.len() != table.len() {
         return Err(format!(
             "step_cycles.csv has {} kernels, the step {}",

@@ -12,6 +12,7 @@ use super::mesh::{self, MeshPoint};
 use super::nets;
 use super::params::Params;
 use super::step::{self, Step};
+use crate::dnn::Program;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -44,8 +45,12 @@ pub fn params_table(p: &Params) -> String {
 }
 
 /// Live calibration on the RTL cluster (Verilator): small tiles of every
-/// kernel, the `ntx bench dnn` slices, plus the committed digits-step table.
-pub fn calibrate(p: &Params, with_bench: bool) -> Result<Vec<calib::CalRow>, String> {
+/// kernel, the `ntx bench dnn` slices, plus the committed digits-step
+/// table; returns the rows and the parameters fitted on them.
+pub fn calibrate(
+    p: &Params,
+    with_bench: bool,
+) -> Result<(Vec<calib::CalRow>, Params, f64), String> {
     use crate::model::hmc::HmcConfig;
     use crate::verilator::cluster::VerilatedCluster;
     let mut cases = calib::tiles()?;
@@ -57,8 +62,18 @@ pub fn calibrate(p: &Params, with_bench: bool) -> Result<Vec<calib::CalRow>, Str
         VerilatedCluster::new(HmcConfig::default(), ext.next_multiple_of(4096), 1)
             .map_err(|e| e.0)?;
     let mut rows = calib::run(p, &mut tb, &cases)?;
+    let mut data: Vec<(Program, u64)> = cases
+        .iter()
+        .zip(&rows)
+        .map(|(c, r)| (c.prog.clone(), r.rtl))
+        .collect();
     rows.extend(calib::digits_step(p)?);
-    Ok(rows)
+    for (_, prog, rtl) in calib::digits_data()? {
+        data.push((prog, rtl));
+    }
+    let f = calib::fit(p, &data);
+    let e = calib::score(&f, &data);
+    Ok((rows, f, e))
 }
 
 /// Everything `ntx system` computes for one configuration.
@@ -481,8 +496,19 @@ pub fn run(o: &Opts) -> Result<(), String> {
     }
     if o.calibrate {
         println!("calibration: cluster model vs the RTL cluster on Verilator (32 banks, 128 KiB TCDM, HMC latency 40); outputs checked against the golden model");
-        let rows = calibrate(&p, true)?;
+        let (rows, f, e) = calibrate(&p, true)?;
         print!("{}", calib::table(&rows));
+        println!(
+            "\nparameters fitted on these rows (the defaults in system::params are such a fit, rounded): ctrl_write {:.2} ctrl_read {:.2} job_start {:.2} init_c {:.3} dma_setup {:.2} dma_row {:.2} dma_word {:.3}; mean |error| with them {:.1} %",
+            f.ctrl_write,
+            f.ctrl_read,
+            f.job_start,
+            f.init_c,
+            f.dma_setup,
+            f.dma_row,
+            f.dma_word,
+            100.0 * e
+        );
         return Ok(());
     }
     let mut cubes = o.cubes.clone();
