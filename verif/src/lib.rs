@@ -26,5 +26,6 @@ pub mod runctl;
 pub mod soak;
 pub mod softclear;
 pub mod system_tb;
+pub mod system;
 pub mod traffic;
 pub mod verilator;

@@ -222,6 +222,9 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// System model: cluster -> Hybrid Memory Cube -> 2-D torus of cubes
+    /// (training step of a CNN, scaling, energy, area, GPU comparison).
+    System(SystemArgs),
     /// Print benchmark figures.
     Bench {
         /// What to measure.
@@ -236,6 +239,33 @@ enum Cmd {
         #[command(flatten)]
         time: TimeOpts,
     },
+}
+
+#[derive(clap::Args)]
+struct SystemArgs {
+    /// Network: alexnet, vgg16, resnet18, resnet34, resnet50, googlenet, digits.
+    #[arg(long, default_value = "resnet50")]
+    net: String,
+    /// Mesh sizes in cubes (comma separated; square counts form a 2-D torus).
+    #[arg(long, value_delimiter = ',', default_value = "1,4,16,64,256,1024")]
+    cubes: Vec<usize>,
+    /// Clusters on each cube's logic die (default: the parameter table's).
+    #[arg(long)]
+    clusters_per_cube: Option<usize>,
+    /// Images per cube per step (data parallel; default 16, whose
+    /// ResNet-50 activations fit the 8 GB cube).
+    #[arg(long)]
+    batch: Option<usize>,
+    /// Directory of the SVG plots and tables.
+    #[arg(long, default_value = "target/ntx-system")]
+    out: PathBuf,
+    /// Print every parameter with its source and exit.
+    #[arg(long)]
+    params: bool,
+    /// Calibrate the cluster model against the RTL cluster on Verilator
+    /// (minutes) and print the comparison table.
+    #[arg(long)]
+    calibrate: bool,
 }
 
 #[derive(clap::Args)]
@@ -504,6 +534,16 @@ fn run() -> Result<(), Failure> {
             }
             Ok(())
         }
+        Cmd::System(a) => ntx_verif::system::report::run(&ntx_verif::system::report::Opts {
+            net: a.net,
+            cubes: a.cubes,
+            clusters_per_cube: a.clusters_per_cube,
+            batch: a.batch,
+            out: a.out,
+            params: a.params,
+            calibrate: a.calibrate,
+        })
+        .map_err(failed),
         Cmd::Bench {
             what,
             banks,
