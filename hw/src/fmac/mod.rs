@@ -17,10 +17,11 @@
 //! | 8 | N4: normalise, exponent, pack, ReLU (output registers) | [`norm::Norm`] |
 //!
 //! The result of a `norm` op is valid in cycle [`FMAC_LATENCY`] = 9 (the
-//! reference needs 10). No stage is deeper than the accumulation loop (S5),
-//! which cannot be pipelined; S5 itself is a 32-bit segment adder, not a
-//! 284-bit one (Yosys `ltp -noff`: FMAC 23, plain 284-bit adder
-//! [`WideAdder`] 30).
+//! reference needs 10). S5 is a 32-bit segment adder, not a full-width
+//! one. With 9 segments (NTX mode only) no stage was deeper than S5 (Yosys
+//! `ltp -noff`: FMAC 23, plain 284-bit adder [`WideAdder`] 30); with the 18
+//! IEEE-mode segments the normaliser's N3 leading-one selection chain is
+//! the longest path (40; see README, IEEE mode).
 //!
 //! **IEEE mode** (`ieee` with each op; spec section 8, golden model
 //! `verif/src/model/ieee.rs`): the same pipeline and latency on a 576-bit
