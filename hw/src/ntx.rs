@@ -48,8 +48,9 @@ use scoreboard::Scoreboard;
 
 /// Element record width: [3:0] opcode, [6:4] aux, [7] polarity,
 /// [9:8] init_sel, [10] init, [11] store, [12] read A, [13] read B,
-/// [14] read C, [16:15] IRQ bits to raise when its store retires.
-pub const ELEM_WIDTH: usize = 17;
+/// [14] read C, [16:15] IRQ bits to raise when its store retires, [17] IEEE
+/// mode (of its job).
+pub const ELEM_WIDTH: usize = 18;
 /// Write-queue entry: [31:0] data, [32] cancelled (MASKMAC test false),
 /// [34:33] IRQ bits.
 pub const WQ_WIDTH: usize = 35;
@@ -107,6 +108,8 @@ pub struct Ntx {
     // active job (the one-entry queue)
     pub act_valid: DFF<Bit>,
     act_cmd: DFF<Bits<21>>,
+    /// The active job runs in IEEE mode (CTRL bit 3 at its CMD write).
+    act_ieee: DFF<Bit>,
     act_loop_end: [DFF<Bits<LOOP_WIDTH>>; N_LOOPS],
     act_stride: [DFF<Bits<AGU_ADDR_WIDTH>>; 15],
     /// The C read of the last three-read element is still to be queued
@@ -162,6 +165,8 @@ pub struct Ntx {
     e_na: Signal<Local, Bit>,
     e_nb: Signal<Local, Bit>,
     e_nc: Signal<Local, Bit>,
+    /// The element belongs to an IEEE-mode job.
+    e_ieee: Signal<Local, Bit>,
     e_two1: Signal<Local, Bit>,
     e_n0: Signal<Local, Bit>,
     e_n1: Signal<Local, Bit>,
@@ -231,8 +236,8 @@ impl Logic for Ntx {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, act_valid, act_cmd, c_pend, c_addr, got1, b_hold, fmac_pend, w_cont,
-            x_alu, x_cnt, x_idx
+            self, clock, act_valid, act_cmd, act_ieee, c_pend, c_addr, got1, b_hold, fmac_pend,
+            w_cont, x_alu, x_cnt, x_idx
         );
         for k in 0..5 {
             self.act_loop_end[k].clock.next = self.clock.val();
@@ -278,6 +283,7 @@ impl Logic for Ntx {
         if self.take.val() {
             self.act_valid.d.next = true;
             self.act_cmd.d.next = self.regif.cmd.val();
+            self.act_ieee.d.next = self.regif.cmd_ieee.val();
             for k in 0..5 {
                 self.act_loop_end[k].d.next = self.regif.loop_end[k].val();
             }
@@ -390,10 +396,11 @@ impl Logic for Ntx {
         if self.dag.done.val() & (self.act_cmd.q.val().get_bits::<2>(18) == bits::<2>(2)) {
             self.g_irq.next = bits::<2>(1);
         }
-        self.rec.next = (bit_cast::<17, 4>(self.g_op.val())
-            | (bit_cast::<17, 3>(self.g_aux.val()) << 4)
-            | (bit_cast::<17, 2>(self.g_sel.val()) << 8)
-            | (bit_cast::<17, 2>(self.g_irq.val()) << 15))
+        self.rec.next = (bit_cast::<18, 4>(self.g_op.val())
+            | (bit_cast::<18, 3>(self.g_aux.val()) << 4)
+            | (bit_cast::<18, 2>(self.g_sel.val()) << 8)
+            | (bit_cast::<18, 2>(self.g_irq.val()) << 15))
+            .replace_bit(17, self.act_ieee.q.val())
             .replace_bit(7, self.act_cmd.q.val().get_bit(20))
             .replace_bit(10, self.g_init.val())
             .replace_bit(11, self.g_store.val())
@@ -463,6 +470,7 @@ impl Logic for Ntx {
         self.e_na.next = self.e_rec.val().get_bit(12);
         self.e_nb.next = self.e_rec.val().get_bit(13);
         self.e_nc.next = self.e_rec.val().get_bit(14);
+        self.e_ieee.next = self.e_rec.val().get_bit(17);
         self.e_two1.next = self.e_na.val() & self.e_nb.val() & self.e_nc.val();
         self.e_n0.next = self.e_na.val() | self.e_nc.val();
         self.e_n1.next = self.e_nb.val() | (self.e_nc.val() & self.e_na.val());
@@ -617,8 +625,12 @@ impl Logic for Ntx {
             & self.e_store.val()
             & !self.x_tst.val()
             & (self.fmac_pend.q.val() == bits::<5>(0));
-        // MAXMIN update
+        // MAXMIN update; IEEE mode: the maximum takes B only when B >= alu
+        // (ordered), so NaN elements are skipped
         self.x_upd.next = self.x_gt.val() ^ !self.e_pol.val();
+        if self.e_ieee.val() & !self.e_pol.val() {
+            self.x_upd.next = !self.x_gt.val() & !self.x_nan_a.val() & !self.x_nan_b.val();
+        }
         self.x_alu_n.next = self.x_alu1.val();
         self.x_idx_n.next = self.x_idx1.val();
         if self.x_is_maxmin.val() & self.x_upd.val() {
@@ -678,6 +690,7 @@ impl Logic for Ntx {
         self.fmac.mul.next = true;
         self.fmac.sub.next = self.e_pol.val();
         self.fmac.relu.next = self.e_aux.val().any();
+        self.fmac.ieee.next = self.e_ieee.val();
         self.fmac.tag_in.next =
             bit_cast::<FMAC_TAG_WIDTH, 2>(self.e_rec.val().get_bits::<2>(15)) << 1;
         if self.e_op.val() == bits::<4>(1) {
@@ -687,14 +700,15 @@ impl Logic for Ntx {
             self.fmac.load_neg.next = self.e_pol.val();
         }
         if self.e_op.val() == bits::<4>(2) {
-            // VMULT: acc = +-A*B (replaces)
+            // VMULT: acc = +-A*B (replaces; loading -0.0 places nothing and
+            // keeps the sign of a zero product in IEEE mode)
             self.fmac.load.next = true;
-            self.fmac.load_value.next = bits::<32>(0);
+            self.fmac.load_value.next = bits::<32>(0x8000_0000_u64);
         }
         if self.e_op.val() == bits::<4>(3) {
-            // OUTERP: acc = +-A*alu (replaces)
+            // OUTERP: acc = +-A*alu (replaces, as VMULT)
             self.fmac.load.next = true;
-            self.fmac.load_value.next = bits::<32>(0);
+            self.fmac.load_value.next = bits::<32>(0x8000_0000_u64);
             self.fmac.op_b.next = self.x_alu_eff.val();
         }
         if self.e_op.val() == bits::<4>(7) {
@@ -719,6 +733,12 @@ impl Logic for Ntx {
             }
         } else if self.fmac.out_valid.val() {
             self.fmac_pend.d.next = self.fmac_pend.q.val() - 1;
+        }
+        // IEEE-mode exception flags of a store that is written (not of a
+        // MASKMAC store whose test is false: tag bit 0)
+        self.regif.set_flags.next = bits::<5>(0);
+        if self.fmac.out_valid.val() & !self.fmac.tag_out.val().get_bit(0) {
+            self.regif.set_flags.next = self.fmac.flags.val();
         }
         // results into the write queue
         self.wq.push.next = self.fmac.out_valid.val()

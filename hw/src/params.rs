@@ -28,6 +28,10 @@ pub const ACC_WIDTH: usize = 284;
 pub const ACC_SEG_WIDTH: usize = 32;
 /// Number of 32-bit accumulator segments (9 x 32 = 288 >= 284).
 pub const ACC_SEGS: usize = 9;
+/// Segments of 32 bits of the IEEE-mode Kulisch accumulator (576 bits, LSB
+/// 2^-298: `verif/src/model/ieee.rs`); the FMAC keeps this many segments,
+/// NTX mode uses the low [`ACC_SEGS`].
+pub const KULISCH_SEGS: usize = 18;
 /// Width of the sideband tag carried through the FMAC pipeline with each
 /// operation (the NTX uses it for the writeback address and flags).
 pub const FMAC_TAG_WIDTH: usize = 24;

@@ -262,17 +262,11 @@ impl std::str::FromStr for Mode {
     }
 }
 
-/// Put the backend's NTX in `mode` (a CTRL write; NTX mode leaves the reset
-/// state untouched). IEEE mode exists in the golden model only so far: the
-/// RTL backends refuse it instead of silently computing NTX numerics.
+/// Put the backend's NTX in `mode` (a CTRL write of bit 3; NTX mode leaves
+/// the reset state untouched). Every backend implements both modes.
 pub fn select_mode(be: &mut dyn Backend, mode: Mode) -> Result<(), BackendError> {
     match mode {
         Mode::Ntx => Ok(()),
-        Mode::Ieee if be.name() != "model" => Err(BackendError(format!(
-            "--mode ieee is implemented in the golden model only; backend {:?} runs NTX mode \
-             (use --backend model)",
-            be.name()
-        ))),
         Mode::Ieee => be.write_reg(regs::CTRL, regs::CTRL_IEEE),
     }
 }

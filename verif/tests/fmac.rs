@@ -345,13 +345,22 @@ struct Mix {
     norm: u32,  // per mille
     idle: u32,  // per mille
     clear: u32, // per mille
+    /// Ops of the stream in IEEE mode (with the IEEE operand generator).
+    ieee: bool,
 }
 
 fn item(ca: u32, cb: u32, spread: u32, mix: Mix) -> impl Strategy<Value = Item> {
+    let pick = move |c: u32| -> BoxedStrategy<u32> {
+        if mix.ieee {
+            ieee_operand(c, spread).boxed()
+        } else {
+            operand(c, spread).boxed()
+        }
+    };
     (
-        operand(ca, spread),
-        operand(cb, spread),
-        operand((ca + cb).saturating_sub(127).min(255), spread),
+        pick(ca),
+        pick(cb),
+        pick((ca + cb).saturating_sub(127).min(255)),
         any::<[bool; 5]>(),
         0u32..1000,
         0u32..1000,
@@ -375,6 +384,7 @@ fn item(ca: u32, cb: u32, spread: u32, mix: Mix) -> impl Strategy<Value = Item> 
                 norm: r2 < mix.norm,
                 relu: fl[2] && fl[3],
                 tag,
+                ieee: mix.ieee,
             };
             if r3 < mix.clear + mix.idle {
                 // idle: nothing driven, or in_valid = 0 with junk on the
@@ -458,6 +468,7 @@ fn random_mixed_streams() {
                 norm: 120,
                 idle: 60,
                 clear: 4,
+                ieee: false,
             },
             60,
         ),
@@ -482,6 +493,7 @@ fn random_long_accumulations() {
                 norm: 8,
                 idle: 5,
                 clear: 0,
+                ieee: false,
             },
             30,
         ),
@@ -535,6 +547,7 @@ fn icarus_cosimulation() {
                 norm: 150,
                 idle: 60,
                 clear: 5,
+                ieee: false,
             },
             60,
         );
@@ -586,4 +599,422 @@ fn carry_ripple_stream() -> Vec<Item> {
         s.push(op(FmacOp::mac(SUB_MIN, ONE, true).norm(false)));
     }
     s
+}
+
+// ---------------------------------------------------------------- IEEE mode
+//
+// The same harness: every result and its flags against the IEEE golden
+// model (`ntx_verif::model::ieee`), exactly FMAC_LATENCY cycles after its op.
+// Fused single operations are also checked against the host's correctly
+// rounded `f32::mul_add` (independent of the model).
+
+const SNAN: u32 = 0x7F80_0001;
+use ntx_verif::model::ieee::flags as fl;
+
+fn ie(o: FmacOp) -> Item {
+    Item::Op(o.ieee())
+}
+
+/// Flags of the results of `items` (checked against the model by `run`).
+fn run_flags(items: &[Item]) -> (Vec<u32>, Vec<u32>) {
+    // the harness checks flags against the model; read them back from a
+    // second pass through the model for the directed assertions
+    let got = run(items);
+    let mut acc = ntx_verif::model::arith::Accumulator::new();
+    let mut iacc = ntx_verif::model::ieee::IeeeAcc::new();
+    let mut flags = vec![];
+    for it in items {
+        match it {
+            Item::Op(o) => {
+                if let Some((_, f)) = ntx_verif::bench::fmac::model_op_any(&mut acc, &mut iacc, o) {
+                    flags.push(f);
+                }
+            }
+            Item::Clear => {
+                acc.clear();
+                iacc.clear();
+            }
+            _ => {}
+        }
+    }
+    (got, flags)
+}
+
+/// `round(c + a*b)` by the host (`fmaf`, correctly rounded), NaN canonical.
+fn host_fma(a: u32, b: u32, c: u32) -> u32 {
+    let r = f32::from_bits(a).mul_add(f32::from_bits(b), f32::from_bits(c));
+    if r.is_nan() {
+        0x7FC0_0000
+    } else {
+        r.to_bits()
+    }
+}
+
+/// Values at and around every rounding boundary and special value.
+fn boundary_values() -> Vec<u32> {
+    let mut v = vec![
+        0,
+        NEG_ZERO,
+        ONE,
+        INF,
+        NINF,
+        NAN,
+        SNAN,
+        0xFFC0_0001,
+        MAX,
+        MAX | NEG_ZERO,
+        0x7F7F_FFFE,
+        0x7F00_0000,
+        MIN_NORMAL,
+        MIN_NORMAL | NEG_ZERO,
+        0x0080_0001,
+        SUB_MIN,
+        SUB_MIN | NEG_ZERO,
+        SUB_MAX,
+        0x0040_0000,
+        0x0000_0003,
+    ];
+    // 1 +- half an ulp and neighbours, 2^-24, 2^-25, 1.5, 3
+    for x in [1.0f32, 1.5, 3.0, -1.0, 0.75] {
+        v.push(f(x));
+        v.push(f(x).wrapping_add(1));
+        v.push(f(x).wrapping_sub(1));
+    }
+    for e in [-24i32, -25, -23, -126, -127, -149, -150, 103, 104, 127] {
+        v.push(f(2f32.powi(e)));
+    }
+    v.push(f(2f32.powi(-24) * 1.5));
+    v.push(f(-(2f32.powi(-24))));
+    v.push(fp(false, 103, 0x40_0000));
+    v
+}
+
+/// Every fused single operation `c + a*b` over the boundary values:
+/// rounding ties and their neighbours, overflow at MAX + half an ulp,
+/// subnormal results and inputs, NaN/inf/zero rules. Checked against the
+/// model (result and flags) and the host's fused multiply-add (result).
+#[test]
+fn ieee_fused_boundary_cross_product() {
+    let vals = boundary_values();
+    let mut items = vec![];
+    let mut want = vec![];
+    for &c in &vals {
+        for &a in &vals {
+            for &b in &[
+                ONE,
+                f(0.5),
+                f(-2.0),
+                f(1.5),
+                SUB_MIN,
+                MAX,
+                0,
+                INF,
+                f(2f32.powi(-24)),
+            ] {
+                items.push(ie(FmacOp::load(c, false)));
+                items.push(ie(FmacOp::mac(a, b, false).norm(false)));
+                want.push(host_fma(a, b, c));
+            }
+        }
+    }
+    let got = run(&items);
+    let bad: Vec<_> = got
+        .iter()
+        .zip(&want)
+        .enumerate()
+        .filter(|(_, (g, w))| g != w)
+        .take(5)
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{} fused ops, mismatches vs fmaf: {bad:x?}",
+        want.len()
+    );
+    println!(
+        "ieee_fused_boundary_cross_product: {} fused ops",
+        want.len()
+    );
+}
+
+/// Ties to even and the sticky bit below the accumulator's NTX-mode LSB.
+#[test]
+fn ieee_rounding_ties_and_sticky() {
+    let h = f(2f32.powi(-24)); // half an ulp of 1.0
+    let tiny = SUB_MIN; // 2^-149; SUB_MIN * SUB_MIN = 2^-298 (Kulisch LSB)
+    let one_up = ONE + 1;
+    let (got, flags) = run_flags(&[
+        ie(FmacOp::load(ONE, false)),
+        ie(FmacOp::mac(h, ONE, false).norm(false)), // tie -> even (1.0)
+        ie(FmacOp::mac(tiny, tiny, false).norm(false)), // + 2^-298 -> up
+        ie(FmacOp::mac(tiny, tiny, true).norm(false)), // back to the tie
+        ie(FmacOp::mac(tiny, tiny, true).norm(false)), // just below the tie -> 1.0
+        ie(FmacOp::load(one_up, false)),
+        ie(FmacOp::mac(h, ONE, false).norm(false)), // tie, odd -> up to even
+        ie(FmacOp::mac(h, ONE, true).norm(false)),  // exact again
+        ie(FmacOp::load(MAX, false)),
+        ie(FmacOp::mac(f(2f32.powi(103)), ONE, false).norm(false)), // tie at MAX: odd -> inf
+        ie(FmacOp::mac(tiny, tiny, true).norm(false)),              // just below: MAX
+    ]);
+    let even_up = one_up + 1;
+    assert_eq!(got, vec![ONE, one_up, ONE, ONE, even_up, one_up, INF, MAX]);
+    let x = fl::INEXACT;
+    assert_eq!(flags, vec![x, x, x, x, x, 0, fl::OVERFLOW | x, x]);
+}
+
+/// Subnormal inputs, results rounding into the subnormals or to zero, and
+/// the underflow flag (tiny after rounding).
+#[test]
+fn ieee_subnormals_and_underflow() {
+    let half = f(0.5);
+    let (got, flags) = run_flags(&[
+        ie(FmacOp::load(0, false)),
+        ie(FmacOp::mac(MIN_NORMAL, half, false).norm(false)), // exact subnormal
+        ie(FmacOp::load(0, false)),
+        ie(FmacOp::mac(SUB_MIN, half, false).norm(false)), // 2^-150: tie -> +0
+        ie(FmacOp::load(0, false)),
+        ie(FmacOp::mac(0x0000_0003, half, false).norm(false)), // 1.5 ulp -> 2 ulp
+        ie(FmacOp::load(SUB_MAX, false)),
+        ie(FmacOp::mac(SUB_MIN, ONE, false).norm(false)), // exact MIN_NORMAL
+        ie(FmacOp::load(0, false)),
+        // 2^-126 - 2^-150: a tie, rounds up to MIN_NORMAL; tiny after
+        // rounding (exact at an unbounded exponent) and inexact: underflow
+        ie(FmacOp::mac(f(1.0 - 2f32.powi(-24)), MIN_NORMAL, false).norm(false)),
+        ie(FmacOp::mac(SUB_MIN, f(-0.25), false).norm(false)), // just below
+    ]);
+    let uf = fl::INEXACT | fl::UNDERFLOW;
+    assert_eq!(
+        got,
+        vec![0x0040_0000, 0, 2, MIN_NORMAL, MIN_NORMAL, 0x007F_FFFF]
+    );
+    assert_eq!(flags, vec![0, uf, uf, 0, uf, uf]);
+}
+
+/// NaN, infinities, invalid operations and the sign of exact zeros.
+#[test]
+fn ieee_special_values() {
+    let x = f(1.75);
+    let (got, flags) = run_flags(&[
+        ie(FmacOp::load(x, false)),
+        ie(FmacOp::mac(NAN, ONE, false).norm(false)), // quiet NaN: no flag
+        ie(FmacOp::load(x, false)),
+        ie(FmacOp::mac(SNAN, ONE, false).norm(false)), // signalling: invalid
+        ie(FmacOp::load(x, false)),
+        ie(FmacOp::mac(0, INF, false).norm(false)), // 0 x inf: invalid
+        ie(FmacOp::load(INF, false)),
+        ie(FmacOp::mac(x, NINF, false).norm(false)), // inf - inf: invalid
+        ie(FmacOp::load(INF, true)),
+        ie(FmacOp::mac(MAX, MAX, true).norm(true)), // -inf, ReLU -> +0
+        ie(FmacOp::load(NINF, false)),
+        ie(FmacOp::mac(MAX, MAX, false).norm(false)), // -inf + finite
+        ie(FmacOp::load(NEG_ZERO, false)),
+        ie(FmacOp::mac(NEG_ZERO, x, false).norm(false)), // -0 + -0 = -0
+        ie(FmacOp::mac(0, x, false).norm(false)),        // + +0 -> +0
+        ie(FmacOp::load(0, true)),
+        ie(FmacOp::mac(x, x, false).norm(false)),
+        ie(FmacOp::mac(x, x, true).norm(false)), // x*x - x*x = +0
+        ie(FmacOp::load(NEG_ZERO, false)),
+        ie(FmacOp::mac(f(-1.0), 0, false).norm(false)), // VMULT of -1 x 0 = -0
+        ie(FmacOp::load(NAN | NEG_ZERO, false)),
+        ie(FmacOp::mac(INF, NINF, false).norm(false)), // NaN operand: NaN, no flag
+    ]);
+    let nan = 0x7FC0_0000;
+    assert_eq!(
+        got,
+        vec![
+            nan,
+            nan,
+            nan,
+            nan,
+            0,
+            NINF,
+            NEG_ZERO,
+            0,
+            f(3.0625),
+            0,
+            NEG_ZERO,
+            nan
+        ]
+    );
+    assert_eq!(flags[0..4], [0, fl::INVALID, fl::INVALID, fl::INVALID]);
+    assert!(flags[4..].iter().all(|&f| f == 0), "{flags:x?}");
+}
+
+/// IEEE operand: around `center` (+-spread), or an edge case: exact
+/// halves (few mantissa bits), subnormals, near-overflow values, signed
+/// zeros, infinities, quiet and signalling NaNs.
+fn ieee_operand(center: u32, spread: u32) -> impl Strategy<Value = u32> {
+    let lo = center.saturating_sub(spread);
+    let hi = (center + spread).min(254);
+    let lo = lo.min(hi);
+    prop_oneof![
+        12 => (any::<bool>(), lo..=hi, any::<u32>()).prop_map(|(s, e, m)| fp(s, e, m)),
+        4 => (any::<bool>(), lo..=hi, 0u32..8).prop_map(|(s, e, m)| fp(s, e, m << 20)),
+        2 => (any::<bool>(), any::<u32>()).prop_map(|(s, m)| fp(s, 0, m)),
+        1 => (any::<bool>(), 250u32..=254, any::<u32>()).prop_map(|(s, e, m)| fp(s, e, m)),
+        1 => prop::sample::select(vec![
+            0, NEG_ZERO, ONE, INF, NINF, NAN, SNAN, 0xFFC0_0000, MAX, MAX | NEG_ZERO,
+            MIN_NORMAL, SUB_MIN, SUB_MAX, SUB_MAX | NEG_ZERO
+        ]),
+        1 => any::<u32>(),
+    ]
+}
+
+/// Fused single operations aimed at the rounding point: `c + a*b` with the
+/// product near half an ulp of `c` (ties and neighbours), sometimes plus a
+/// product below the NTX-mode LSB (SUB_MIN x small) that decides the tie.
+fn fused_group() -> impl Strategy<Value = Vec<Item>> {
+    (
+        (any::<bool>(), 1u32..=254, any::<u32>()),
+        (any::<bool>(), -27i32..=3, 0u32..8, -3i32..=3),
+        (any::<bool>(), any::<bool>(), 100u32..=140, any::<u32>()),
+    )
+        .prop_map(|((sc, ec, mc), (sa, de, ma, k), (sub, extra, et, tag))| {
+            let c = fp(sc, ec, mc);
+            let ea = (ec as i32 - 24 + de - k).clamp(0, 254) as u32;
+            let a = fp(sa, ea, ma << 20);
+            let b = fp(false, (127 + k) as u32, 0);
+            let mut g = vec![ie(FmacOp::load(c, false))];
+            if extra {
+                g.push(ie(FmacOp::mac(a, b, sub)));
+                g.push(ie(
+                    FmacOp::mac(SUB_MIN, fp(tag & 1 != 0, et, tag), false).norm(false)
+                ));
+            } else {
+                g.push(ie(FmacOp::mac(a, b, sub).norm(tag & 1 != 0)));
+            }
+            g
+        })
+}
+
+/// Random fused single operations at the rounding point (>= 20,000).
+#[test]
+fn ieee_random_fused_at_rounding_point() {
+    let cases = std::env::var("FMAC_IEEE_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100);
+    random_streams(
+        "ieee_random_fused_at_rounding_point",
+        cases,
+        prop::collection::vec(fused_group(), 200..201).prop_map(|v| v.concat()),
+    );
+}
+
+/// Mixed IEEE-mode streams: loads, results, ReLU, idle cycles, clears;
+/// edge-case operands.
+#[test]
+fn ieee_random_mixed_streams() {
+    let cases = std::env::var("FMAC_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(150);
+    random_streams(
+        "ieee_random_mixed_streams",
+        cases,
+        stream(
+            20..600,
+            Mix {
+                load: 40,
+                norm: 120,
+                idle: 60,
+                clear: 4,
+                ieee: true,
+            },
+            60,
+        ),
+    );
+}
+
+/// Long IEEE-mode accumulations (rare loads) over the whole exponent range.
+#[test]
+fn ieee_random_long_accumulations() {
+    let cases = std::env::var("FMAC_LONG_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    random_streams(
+        "ieee_random_long_accumulations",
+        cases,
+        stream(
+            2000..4000,
+            Mix {
+                load: 1,
+                norm: 8,
+                idle: 5,
+                clear: 0,
+                ieee: true,
+            },
+            30,
+        ),
+    );
+}
+
+/// Streams that switch mode at loads and clears (as the NTX does at job
+/// starts): NTX-mode results stay bit-exact after IEEE-mode work on the
+/// shared accumulator and vice versa.
+#[test]
+fn ieee_and_ntx_mode_interleaved() {
+    let strat = (
+        stream(
+            50..200,
+            Mix {
+                load: 60,
+                norm: 120,
+                idle: 40,
+                clear: 10,
+                ieee: true,
+            },
+            60,
+        ),
+        prop::collection::vec(any::<bool>(), 200),
+    )
+        .prop_map(|(mut items, modes)| {
+            let mut ieee = false;
+            for (i, it) in items.iter_mut().enumerate() {
+                match it {
+                    Item::Op(o) => {
+                        if o.load {
+                            ieee = modes[i];
+                        }
+                        o.ieee = ieee;
+                    }
+                    Item::Clear => ieee = modes[i],
+                    _ => {}
+                }
+            }
+            items
+        });
+    random_streams("ieee_and_ntx_mode_interleaved", 60, strat);
+}
+
+/// The generated Verilog (Icarus) in IEEE mode, cycle by cycle against the
+/// rust-hdl model (results, tags and flags).
+#[test]
+fn ieee_icarus_cosimulation() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[9u8; 32]),
+    );
+    let mut items = vec![];
+    for _ in 0..4 {
+        let s = stream(
+            300..301,
+            Mix {
+                load: 40,
+                norm: 150,
+                idle: 60,
+                clear: 5,
+                ieee: true,
+            },
+            60,
+        );
+        items.extend(s.new_tree(&mut runner).unwrap().current());
+        let g = prop::collection::vec(fused_group(), 100..101).prop_map(|v| v.concat());
+        items.extend(g.new_tree(&mut runner).unwrap().current());
+    }
+    run(&items);
+    let n = ntx_verif::bench::fmac::icarus_cosim(&items, "ieee").unwrap_or_else(|e| panic!("{e}"));
+    println!("co-simulated {n} IEEE-mode cycles");
 }

@@ -764,8 +764,16 @@ fn cli_mode_ieee() {
     let res = std::fs::read_to_string(&of).unwrap();
     assert!(res.contains("0x00000c00 0x3f800001"), "IEEE mode: {res}");
     assert!(out.contains("mode=ieee flags=0x01"), "{out}");
-    let (ok, _, err) = run(args("ieee", "rtl"));
-    assert!(!ok && err.contains("golden model only"), "{err}");
+    for backend in ["rtl", "verilator"] {
+        let (ok, out, err) = run(args("ieee", backend));
+        assert!(ok, "{backend}: {err}");
+        let res = std::fs::read_to_string(&of).unwrap();
+        assert!(
+            res.contains("0x00000c00 0x3f800001"),
+            "IEEE mode on {backend}: {res}"
+        );
+        assert!(out.contains("mode=ieee flags=0x01"), "{backend}: {out}");
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 

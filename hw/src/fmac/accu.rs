@@ -1,19 +1,42 @@
-//! FMAC stage S5: the segmented partial-carry-save accumulator.
+//! FMAC stage S5: the segmented partial-carry-save accumulator and the
+//! IEEE-mode special-value state.
 //!
-//! The 284-bit accumulator is kept as 9 x 32-bit segments `acc[i]` plus one
+//! The accumulator is kept as 18 x 32-bit segments `acc[i]` plus one
 //! pending carry bit `carry[i]` out of each segment. Its value is
-//! `sum_i acc[i] * 2^(32 i) + sum_i carry[i] * 2^(32 (i+1))` (mod 2^284).
+//! `sum_i acc[i] * 2^(32 i) + sum_i carry[i] * 2^(32 (i+1))` (mod 2^576).
 //! Every accumulation updates each segment independently:
 //! `acc[i] + carry[i] * 2^32 = base[i] + prod[i] + cin[i]`, where
 //! `cin[i] = carry[i-1]` of the previous cycle (the carry moves up one segment
-//! per cycle instead of rippling through 284 bits) and `cin[0]` completes a
-//! negative product's two's complement. A load replaces `acc` (and drops the
-//! pending carries) by the placed load value. The carry out of the top
-//! segment and bits 287:284 are meaningless (the value wraps mod 2^284); the
-//! normaliser resolves the carries.
+//! per cycle instead of rippling through the whole width) and `cin[0]`
+//! completes a negative product's two's complement. A load replaces `acc`
+//! (and drops the pending carries) by the placed load value. NTX mode uses
+//! bits 283:0 (segments 0..8; the bits above are meaningless there: the
+//! NTX accumulator wraps mod 2^284); IEEE mode uses all 576 bits, the
+//! Kulisch accumulator of `verif/src/model/ieee.rs` (LSB 2^-298), which wraps
+//! mod 2^576 like the model. The normaliser resolves the carries.
+//!
+//! Special-value state (IEEE mode; [`spec`] bits): NaN, pending invalid, +inf
+//! seen, -inf seen and "every term was a zero with negative sign". A load
+//! starts from {negative zero} (the model's `load`), `clear` from all zero;
+//! each term (load value, product) ORs its NaN/invalid/inf bits in and its
+//! `kill` bit clears the negative-zero bit.
 
-use super::{FULL_SEGS, TOP_SEG_WIDTH};
+use super::SEGS;
 use rust_hdl::prelude::*;
+
+/// Bits of the special-value state and of a term's effect on it.
+pub mod spec {
+    /// The sum is NaN (state) / the term is NaN or 0 x inf (term).
+    pub const NAN: u64 = 1 << 0;
+    /// Invalid operation seen (signalling NaN operand, 0 x inf).
+    pub const INV: u64 = 1 << 1;
+    /// +inf was added.
+    pub const PINF: u64 = 1 << 2;
+    /// -inf was added.
+    pub const NINF: u64 = 1 << 3;
+    /// State: every term was a zero with negative sign; term: clears that.
+    pub const NEGZ_KILL: u64 = 1 << 4;
+}
 
 #[derive(LogicBlock)]
 pub struct Accu {
@@ -24,27 +47,30 @@ pub struct Accu {
     pub en: Signal<In, Bit>,
     /// The op starts from the placed load value instead of the accumulator.
     pub load: Signal<In, Bit>,
-    /// Placed product, segments 0..7 (bits 255:0) and the top segment (283:256).
-    pub prod: [Signal<In, Bits<32>>; FULL_SEGS],
-    pub prod_top: Signal<In, Bits<TOP_SEG_WIDTH>>,
+    /// Placed product, 18 segments.
+    pub prod: [Signal<In, Bits<32>>; SEGS],
     pub cin0: Signal<In, Bit>,
     /// Placed load value.
-    pub base: [Signal<In, Bits<32>>; FULL_SEGS],
-    pub base_top: Signal<In, Bits<TOP_SEG_WIDTH>>,
+    pub base: [Signal<In, Bits<32>>; SEGS],
+    /// Effect of the load value and of the product on the special-value
+    /// state ([`spec`] bits; zero for an absent term).
+    pub lterm: Signal<In, Bits<5>>,
+    pub pterm: Signal<In, Bits<5>>,
     /// Accumulator segments (registered).
-    pub acc: [Signal<Out, Bits<32>>; FULL_SEGS],
-    pub acc_top: Signal<Out, Bits<TOP_SEG_WIDTH>>,
-    /// Pending carry out of segment i (into segment i+1); the top segment has none.
-    pub carry: [Signal<Out, Bit>; FULL_SEGS],
-    a_r: [DFF<Bits<32>>; FULL_SEGS],
-    a_top: DFF<Bits<TOP_SEG_WIDTH>>,
-    c_r: [DFF<Bit>; FULL_SEGS],
-    bsel: [Signal<Local, Bits<32>>; FULL_SEGS],
-    bsel_top: Signal<Local, Bits<TOP_SEG_WIDTH>>,
-    cin: [Signal<Local, Bit>; FULL_SEGS],
-    cin_top: Signal<Local, Bit>,
-    sum: [Signal<Local, Bits<32>>; FULL_SEGS],
-    sum_top: Signal<Local, Bits<TOP_SEG_WIDTH>>,
+    pub acc: [Signal<Out, Bits<32>>; SEGS],
+    /// Pending carry out of segment i (into segment i+1); the carry out of
+    /// the top segment is dropped (mod 2^576).
+    pub carry: [Signal<Out, Bit>; 17],
+    /// Special-value state (registered, [`spec`] bits).
+    pub spec: Signal<Out, Bits<5>>,
+    a_r: [DFF<Bits<32>>; SEGS],
+    c_r: [DFF<Bit>; 17],
+    s_r: DFF<Bits<5>>,
+    bsel: [Signal<Local, Bits<32>>; SEGS],
+    cin: [Signal<Local, Bit>; SEGS],
+    sum: [Signal<Local, Bits<32>>; SEGS],
+    sbase: Signal<Local, Bits<5>>,
+    terms: Signal<Local, Bits<5>>,
 }
 
 impl Default for Accu {
@@ -55,22 +81,21 @@ impl Default for Accu {
             en: Default::default(),
             load: Default::default(),
             prod: std::array::from_fn(|_| Default::default()),
-            prod_top: Default::default(),
             cin0: Default::default(),
             base: std::array::from_fn(|_| Default::default()),
-            base_top: Default::default(),
+            lterm: Default::default(),
+            pterm: Default::default(),
             acc: std::array::from_fn(|_| Default::default()),
-            acc_top: Default::default(),
             carry: std::array::from_fn(|_| Default::default()),
+            spec: Default::default(),
             a_r: std::array::from_fn(|_| Default::default()),
-            a_top: Default::default(),
             c_r: std::array::from_fn(|_| Default::default()),
+            s_r: Default::default(),
             bsel: std::array::from_fn(|_| Default::default()),
-            bsel_top: Default::default(),
             cin: std::array::from_fn(|_| Default::default()),
-            cin_top: Default::default(),
             sum: std::array::from_fn(|_| Default::default()),
-            sum_top: Default::default(),
+            sbase: Default::default(),
+            terms: Default::default(),
         }
     }
 }
@@ -78,44 +103,49 @@ impl Default for Accu {
 impl Logic for Accu {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, a_top);
-        for i in 0..FULL_SEGS {
+        dff_setup!(self, clock, s_r);
+        for i in 0..SEGS {
             self.a_r[i].clock.next = self.clock.val();
             self.a_r[i].d.next = self.a_r[i].q.val();
+        }
+        for i in 0..17 {
             self.c_r[i].clock.next = self.clock.val();
             self.c_r[i].d.next = self.c_r[i].q.val();
         }
         // base: the placed load value or the accumulator
         if self.load.val() {
-            for i in 0..FULL_SEGS {
+            for i in 0..SEGS {
                 self.bsel[i].next = self.base[i].val();
             }
-            self.bsel_top.next = self.base_top.val();
+            self.sbase.next = bits::<5>(16);
         } else {
-            for i in 0..FULL_SEGS {
+            for i in 0..SEGS {
                 self.bsel[i].next = self.a_r[i].q.val();
             }
-            self.bsel_top.next = self.a_top.q.val();
+            self.sbase.next = self.s_r.q.val();
         }
         // carry in: the pending carry of the segment below (dropped by a load)
         self.cin[0].next = self.cin0.val();
-        for i in 1..FULL_SEGS {
+        for i in 1..SEGS {
             self.cin[i].next = self.c_r[i - 1].q.val() & !self.load.val();
         }
-        self.cin_top.next = self.c_r[7].q.val() & !self.load.val();
-        for i in 0..FULL_SEGS {
+        for i in 0..SEGS {
             self.sum[i].next = self.bsel[i].val() + self.prod[i].val() + self.cin[i].val();
         }
-        self.sum_top.next = self.bsel_top.val() + self.prod_top.val() + self.cin_top.val();
+        self.terms.next = self.lterm.val() | self.pterm.val();
         if self.clear.val() {
-            for i in 0..FULL_SEGS {
+            for i in 0..SEGS {
                 self.a_r[i].d.next = bits::<32>(0);
+            }
+            for i in 0..17 {
                 self.c_r[i].d.next = false;
             }
-            self.a_top.d.next = bits::<TOP_SEG_WIDTH>(0);
+            self.s_r.d.next = bits::<5>(0);
         } else if self.en.val() {
-            for i in 0..FULL_SEGS {
+            for i in 0..SEGS {
                 self.a_r[i].d.next = self.sum[i].val();
+            }
+            for i in 0..17 {
                 // carry out of bit 31: majority of the operand bits and the
                 // carry into bit 31 (= !sum[31] when the operand bits differ)
                 self.c_r[i].d.next = (self.bsel[i].val().get_bit(31)
@@ -123,12 +153,16 @@ impl Logic for Accu {
                     | ((self.bsel[i].val().get_bit(31) | self.prod[i].val().get_bit(31))
                         & !self.sum[i].val().get_bit(31));
             }
-            self.a_top.d.next = self.sum_top.val();
+            // NaN, invalid, inf bits OR in; a kill clears the negative zero
+            self.s_r.d.next = ((self.sbase.val() | self.terms.val()) & bits::<5>(15))
+                | (self.sbase.val() & !self.terms.val() & bits::<5>(16));
         }
-        for i in 0..FULL_SEGS {
+        for i in 0..SEGS {
             self.acc[i].next = self.a_r[i].q.val();
+        }
+        for i in 0..17 {
             self.carry[i].next = self.c_r[i].q.val();
         }
-        self.acc_top.next = self.a_top.q.val();
+        self.spec.next = self.s_r.q.val();
     }
 }

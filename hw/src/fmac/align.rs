@@ -10,13 +10,17 @@
 //!   complement: -(m * 2^e) = (-m) * 2^e, so the narrow significand is
 //!   negated (stage 2) and the segments above it are filled with ones. Stage
 //!   3 shifts it to its offset within the segment (two words).
+//!   IEEE mode: subnormals have hidden bit 0 and exponent 1, and the value
+//!   is placed in Kulisch coordinates (LSB at bit e + 148, the NTX layout
+//!   moved up by 148 bits); inf and NaN place nothing (special values).
 //! * [`Align`] (stage 4) places the product (see `mult.rs`) and the prepared
-//!   load value into registered segments. A negative product is placed in
+//!   load value into the 18 registered segments
+//!   (NTX mode uses segments 0..8, of which bits 283:0 count). A negative product is placed in
 //!   one's complement (every segment inverted) with `cin0` = 1 as the carry
 //!   into segment 0, which completes the two's complement in the accumulator
 //!   adder.
 
-use super::{FULL_SEGS, TOP_SEG_WIDTH};
+use super::SEGS;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock, Default)]
@@ -27,21 +31,24 @@ pub struct LoadPrep {
     pub value: Signal<In, Bits<32>>,
     /// Negate the value (the value's own sign bit is honoured as well).
     pub neg: Signal<In, Bit>,
+    /// IEEE mode for this op.
+    pub ieee: Signal<In, Bit>,
     /// Stage-3 outputs: the signed significand shifted to its offset, low word
     /// (lands in segment `seg`).
     pub w0: Signal<Out, Bits<32>>,
     /// High word (lands in segment `seg + 1`).
     pub w1: Signal<Out, Bits<32>>,
-    /// Accumulator segment of the significand's LSB (e / 32).
-    pub seg: Signal<Out, Bits<3>>,
+    /// Accumulator segment of the significand's LSB (pos / 32).
+    pub seg: Signal<Out, Bits<4>>,
     /// Segments above the value are all ones (negative, non-zero load).
     pub fill: Signal<Out, Bit>,
     mant1: DFF<Bits<32>>,
-    exp1: DFF<Bits<8>>,
+    pos1: DFF<Bits<9>>,
+    ebias: Signal<Local, Bits<9>>,
     neg1: DFF<Bit>,
     en2: DFF<Bit>,
     sm2: DFF<Bits<32>>,
-    seg2: DFF<Bits<3>>,
+    seg2: DFF<Bits<4>>,
     off2: DFF<Bits<5>>,
     rsh2: DFF<Bits<6>>,
     fill2: DFF<Bit>,
@@ -49,7 +56,7 @@ pub struct LoadPrep {
     mask2: Signal<Local, Bits<32>>,
     w0_3: DFF<Bits<32>>,
     w1_3: DFF<Bits<32>>,
-    seg3: DFF<Bits<3>>,
+    seg3: DFF<Bits<4>>,
     fill3: DFF<Bit>,
     en3: DFF<Bit>,
 }
@@ -58,14 +65,33 @@ impl Logic for LoadPrep {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, mant1, exp1, neg1, en2, sm2, seg2, off2, rsh2, fill2, w0_3, w1_3, seg3,
+            self, clock, mant1, pos1, neg1, en2, sm2, seg2, off2, rsh2, fill2, w0_3, w1_3, seg3,
             fill3, en3
         );
         // ---- stage 1 ----
         self.is_zero.next = bit_cast::<31, 32>(self.value.val()) == 0;
         self.en2.d.next = self.en.val();
-        if self.en.val() {
-            self.exp1.d.next = self.value.val().get_bits::<8>(23);
+        // IEEE: position e + 148 (subnormals: exponent 1)
+        self.ebias.next = bit_cast::<9, 8>(self.value.val().get_bits::<8>(23)) + 148;
+        if self.value.val().get_bits::<8>(23) == 0 {
+            self.ebias.next = bits::<9>(149);
+        }
+        if self.en.val() & self.ieee.val() {
+            self.pos1.d.next = self.ebias.val();
+            self.neg1.d.next = (self.value.val().get_bit(31) ^ self.neg.val())
+                & !self.is_zero.val()
+                & (self.value.val().get_bits::<8>(23) != 255);
+            if self.value.val().get_bits::<8>(23) == 255 {
+                self.mant1.d.next = bits::<32>(0);
+            } else if self.value.val().get_bits::<8>(23) == 0 {
+                self.mant1.d.next = self.value.val() & bits::<32>(0x007F_FFFF);
+            } else {
+                self.mant1.d.next =
+                    (self.value.val() & bits::<32>(0x007F_FFFF)) | bits::<32>(0x0080_0000);
+            }
+        }
+        if self.en.val() & !self.ieee.val() {
+            self.pos1.d.next = bit_cast::<9, 8>(self.value.val().get_bits::<8>(23));
             // value sign xor load_neg; a zero (either sign) places nothing
             self.neg1.d.next =
                 (self.value.val().get_bit(31) ^ self.neg.val()) & !self.is_zero.val();
@@ -86,10 +112,10 @@ impl Logic for LoadPrep {
                 self.sm2.d.next = self.mant1.q.val();
             }
             self.fill2.d.next = self.neg1.q.val();
-            self.seg2.d.next = self.exp1.q.val().get_bits::<3>(5);
-            self.off2.d.next = bit_cast::<5, 8>(self.exp1.q.val());
+            self.seg2.d.next = self.pos1.q.val().get_bits::<4>(5);
+            self.off2.d.next = bit_cast::<5, 9>(self.pos1.q.val());
             self.rsh2.d.next =
-                bits::<6>(32) - bit_cast::<6, 5>(bit_cast::<5, 8>(self.exp1.q.val()));
+                bits::<6>(32) - bit_cast::<6, 5>(bit_cast::<5, 9>(self.pos1.q.val()));
         }
         // ---- stage 3: shift to the offset within the segment ----
         self.mask2.next = bits::<32>(0);
@@ -124,26 +150,22 @@ pub struct Align {
     pub pneg: Signal<In, Bit>,
     pub prod_lo: Signal<In, Bits<32>>,
     pub prod_hi: Signal<In, Bits<16>>,
-    pub pseg: Signal<In, Bits<4>>,
+    pub pseg: Signal<In, Bits<5>>,
     pub poff: Signal<In, Bits<5>>,
     pub prsh: Signal<In, Bits<6>>,
     /// Load value shifted within its segment (from [`LoadPrep`]).
     pub lw0: Signal<In, Bits<32>>,
     pub lw1: Signal<In, Bits<32>>,
-    pub lseg: Signal<In, Bits<3>>,
+    pub lseg: Signal<In, Bits<4>>,
     pub lfill: Signal<In, Bit>,
-    /// Placed product (one's complement when negative), segments 0..7 and top.
-    pub prod: [Signal<Out, Bits<32>>; FULL_SEGS],
-    pub prod_top: Signal<Out, Bits<TOP_SEG_WIDTH>>,
+    /// Placed product (one's complement when negative), 18 segments.
+    pub prod: [Signal<Out, Bits<32>>; SEGS],
     /// Carry into segment 0 (completes the negative product's two's complement).
     pub cin0: Signal<Out, Bit>,
     /// Placed load value (two's complement).
-    pub base: [Signal<Out, Bits<32>>; FULL_SEGS],
-    pub base_top: Signal<Out, Bits<TOP_SEG_WIDTH>>,
-    p_r: [DFF<Bits<32>>; FULL_SEGS],
-    p_top: DFF<Bits<TOP_SEG_WIDTH>>,
-    l_r: [DFF<Bits<32>>; FULL_SEGS],
-    l_top: DFF<Bits<TOP_SEG_WIDTH>>,
+    pub base: [Signal<Out, Bits<32>>; SEGS],
+    p_r: [DFF<Bits<32>>; SEGS],
+    l_r: [DFF<Bits<32>>; SEGS],
     cin0_r: DFF<Bit>,
     pmask: Signal<Local, Bits<32>>,
     w0: Signal<Local, Bits<32>>,
@@ -170,14 +192,10 @@ impl Default for Align {
             lseg: Default::default(),
             lfill: Default::default(),
             prod: std::array::from_fn(|_| Default::default()),
-            prod_top: Default::default(),
             cin0: Default::default(),
             base: std::array::from_fn(|_| Default::default()),
-            base_top: Default::default(),
             p_r: std::array::from_fn(|_| Default::default()),
-            p_top: Default::default(),
             l_r: std::array::from_fn(|_| Default::default()),
-            l_top: Default::default(),
             cin0_r: Default::default(),
             pmask: Default::default(),
             w0: Default::default(),
@@ -191,8 +209,8 @@ impl Default for Align {
 impl Logic for Align {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, cin0_r, p_top, l_top);
-        for i in 0..FULL_SEGS {
+        dff_setup!(self, clock, cin0_r);
+        for i in 0..SEGS {
             self.p_r[i].clock.next = self.clock.val();
             self.p_r[i].d.next = self.p_r[i].q.val();
             self.l_r[i].clock.next = self.clock.val();
@@ -212,7 +230,7 @@ impl Logic for Align {
             self.cin0_r.d.next = self.padd.val() & self.pneg.val();
             // extended segment q holds w0, q+1 w1, q+2 w2; extended segment j
             // is accumulator segment j - 1 (extended segment 0 is dropped).
-            for i in 0..FULL_SEGS {
+            for i in 0..SEGS {
                 self.p_r[i].d.next = self.pmask.val();
                 if self.padd.val() {
                     if self.pseg.val().index() == i + 1 {
@@ -226,18 +244,6 @@ impl Logic for Align {
                     }
                 }
             }
-            // top segment (accumulator segment 8); q <= 8, so w0 never lands here
-            self.p_top.d.next = bit_cast::<TOP_SEG_WIDTH, 32>(self.pmask.val());
-            if self.padd.val() {
-                if self.pseg.val() == 8 {
-                    self.p_top.d.next =
-                        bit_cast::<TOP_SEG_WIDTH, 32>(self.w1.val() ^ self.pmask.val());
-                }
-                if self.pseg.val() == 7 {
-                    self.p_top.d.next =
-                        bit_cast::<TOP_SEG_WIDTH, 32>(self.w2.val() ^ self.pmask.val());
-                }
-            }
         }
         // ---- load value ----
         self.lmask.next = bits::<32>(0);
@@ -245,7 +251,7 @@ impl Logic for Align {
             self.lmask.next = bits::<32>(0xFFFF_FFFF_u64);
         }
         if self.en.val() & self.load.val() {
-            for i in 0..FULL_SEGS {
+            for i in 0..SEGS {
                 self.l_r[i].d.next = bits::<32>(0);
                 if self.lseg.val().index() == i {
                     self.l_r[i].d.next = self.lw0.val();
@@ -255,23 +261,16 @@ impl Logic for Align {
                 }
             }
             // segments above the value: sign fill
-            for i in 2..FULL_SEGS {
+            for i in 2..SEGS {
                 if self.lseg.val().index() < i - 1 {
                     self.l_r[i].d.next = self.lmask.val();
                 }
             }
-            // top segment: e <= 255, so the value's low word never lands here
-            self.l_top.d.next = bit_cast::<TOP_SEG_WIDTH, 32>(self.lmask.val());
-            if self.lseg.val() == 7 {
-                self.l_top.d.next = bit_cast::<TOP_SEG_WIDTH, 32>(self.lw1.val());
-            }
         }
-        for i in 0..FULL_SEGS {
+        for i in 0..SEGS {
             self.prod[i].next = self.p_r[i].q.val();
             self.base[i].next = self.l_r[i].q.val();
         }
-        self.prod_top.next = self.p_top.q.val();
-        self.base_top.next = self.l_top.q.val();
         self.cin0.next = self.cin0_r.q.val();
     }
 }

@@ -17,11 +17,21 @@
 //! | 8 | N4: normalise, exponent, pack, ReLU (output registers) | [`norm::Norm`] |
 //!
 //! The result of a `norm` op is valid in cycle [`FMAC_LATENCY`] = 9 (the
-//! reference needs 10). No stage is deeper than the accumulation loop (S5),
-//! which cannot be pipelined; S5 itself is a 32-bit segment adder, not a
-//! 284-bit one (Yosys `ltp -noff`: FMAC 23, plain 284-bit adder
-//! [`WideAdder`] 30).
-//! IEEE round-to-nearest-even would add one stage after N4 (see `norm.rs`).
+//! reference needs 10). S5 is a 32-bit segment adder, not a full-width
+//! one. With 9 segments (NTX mode only) no stage was deeper than S5 (Yosys
+//! `ltp -noff`: FMAC 23, plain 284-bit adder [`WideAdder`] 30); with the 18
+//! IEEE-mode segments the normaliser's N3 leading-one selection chain is
+//! the longest path (40; see README, IEEE mode).
+//!
+//! **IEEE mode** (`ieee` with each op; spec section 8, golden model
+//! `verif/src/model/ieee.rs`): the same pipeline and latency on a 576-bit
+//! Kulisch accumulator (18 segments; NTX mode uses segments 0..8): exact
+//! products and loads including subnormals, special values (NaN, inf,
+//! 0 x inf, inf - inf, sign of exact zeros) tracked beside the accumulator
+//! ([`accu::spec`]), one round to nearest even per `norm`, and the result's
+//! exception `flags` (RISC-V `fflags` layout) with `out_valid`. The mode of
+//! an op selects how it is placed and rounded; a stream switches mode only
+//! at a load or a clear (the NTX loads at every job start).
 //!
 //! Semantics per valid op (`in_valid`):
 //! `base = load ? place(+-load_value x 1.0) : acc;
@@ -37,7 +47,7 @@ pub mod lzc;
 pub mod mult;
 pub mod norm;
 
-use crate::params::{ACC_SEGS, ACC_SEG_WIDTH, ACC_WIDTH, FMAC_TAG_WIDTH};
+use crate::params::{ACC_SEGS, ACC_SEG_WIDTH, ACC_WIDTH, FMAC_TAG_WIDTH, KULISCH_SEGS};
 use rust_hdl::prelude::*;
 
 /// Cycles from the cycle an op is presented to the cycle its result is on
@@ -49,7 +59,10 @@ pub const FULL_SEGS: usize = ACC_SEGS - 1;
 /// Width of the top accumulator segment (bits 283:256).
 pub const TOP_SEG_WIDTH: usize = ACC_WIDTH - FULL_SEGS * ACC_SEG_WIDTH;
 
-const _: () = assert!(ACC_SEG_WIDTH == 32 && FULL_SEGS == 8 && TOP_SEG_WIDTH == 28);
+/// Accumulator segments in hardware (the IEEE-mode Kulisch accumulator).
+pub const SEGS: usize = KULISCH_SEGS;
+
+const _: () = assert!(ACC_SEG_WIDTH == 32 && FULL_SEGS == 8 && TOP_SEG_WIDTH == 28 && SEGS == 18);
 
 #[derive(LogicBlock, Default)]
 pub struct Fmac {
@@ -71,21 +84,36 @@ pub struct Fmac {
     pub norm: Signal<In, Bit>,
     /// With norm: a result with the sign bit set becomes +0.0.
     pub relu: Signal<In, Bit>,
+    /// IEEE mode for this op (see the module documentation).
+    pub ieee: Signal<In, Bit>,
     pub tag_in: Signal<In, Bits<FMAC_TAG_WIDTH>>,
     pub out_valid: Signal<Out, Bit>,
     pub result: Signal<Out, Bits<32>>,
+    /// Exception flags of `result` (IEEE mode; zero in NTX mode).
+    pub flags: Signal<Out, Bits<5>>,
     pub tag_out: Signal<Out, Bits<FMAC_TAG_WIDTH>>,
     mult: mult::Mult,
     lprep: align::LoadPrep,
     align: align::Align,
     accu: accu::Accu,
     normaliser: norm::Norm,
+    // special-value terms of the load value and the product (S1)
+    pa: Class,
+    pb: Class,
+    pl: Class,
+    pneg: Signal<Local, Bit>,
+    lneg: Signal<Local, Bit>,
+    pterm: Signal<Local, Bits<5>>,
+    lterm: Signal<Local, Bits<5>>,
     // control pipeline S1..S3
     v1: DFF<Bit>,
     load1: DFF<Bit>,
     mul1: DFF<Bit>,
     neg1: DFF<Bit>,
     norm1: DFF<Bit>,
+    ieee1: DFF<Bit>,
+    pt1: DFF<Bits<5>>,
+    lt1: DFF<Bits<5>>,
     relu1: DFF<Bit>,
     tag1: DFF<Bits<FMAC_TAG_WIDTH>>,
     v2: DFF<Bit>,
@@ -93,6 +121,9 @@ pub struct Fmac {
     mul2: DFF<Bit>,
     neg2: DFF<Bit>,
     norm2: DFF<Bit>,
+    ieee2: DFF<Bit>,
+    pt2: DFF<Bits<5>>,
+    lt2: DFF<Bits<5>>,
     relu2: DFF<Bit>,
     tag2: DFF<Bits<FMAC_TAG_WIDTH>>,
     v3: DFF<Bit>,
@@ -100,11 +131,17 @@ pub struct Fmac {
     mul3: DFF<Bit>,
     neg3: DFF<Bit>,
     norm3: DFF<Bit>,
+    ieee3: DFF<Bit>,
+    pt3: DFF<Bits<5>>,
+    lt3: DFF<Bits<5>>,
     relu3: DFF<Bit>,
     tag3: DFF<Bits<FMAC_TAG_WIDTH>>,
     v4: DFF<Bit>,
     load4: DFF<Bit>,
     norm4: DFF<Bit>,
+    ieee4: DFF<Bit>,
+    pt4: DFF<Bits<5>>,
+    lt4: DFF<Bits<5>>,
     relu4: DFF<Bit>,
     tag4: DFF<Bits<FMAC_TAG_WIDTH>>,
 }
@@ -114,8 +151,56 @@ impl Logic for Fmac {
     fn update(&mut self) {
         dff_setup!(
             self, clock, v1, load1, mul1, neg1, norm1, relu1, tag1, v2, load2, mul2, neg2, norm2,
-            relu2, tag2, v3, load3, mul3, neg3, norm3, relu3, tag3, v4, load4, norm4, relu4, tag4
+            relu2, tag2, v3, load3, mul3, neg3, norm3, relu3, tag3, v4, load4, norm4, relu4, tag4,
+            ieee1, ieee2, ieee3, ieee4, pt1, pt2, pt3, pt4, lt1, lt2, lt3, lt4
         );
+        // ---- special-value terms (IEEE mode) ----
+        self.pa.x.next = bit_cast::<31, 32>(self.op_a.val());
+        self.pb.x.next = bit_cast::<31, 32>(self.op_b.val());
+        self.pl.x.next = bit_cast::<31, 32>(self.load_value.val());
+        self.pneg.next = self.op_a.val().get_bit(31) ^ self.op_b.val().get_bit(31) ^ self.sub.val();
+        self.lneg.next = self.load_value.val().get_bit(31) ^ self.load_neg.val();
+        // NaN (or 0 x inf), invalid, +inf, -inf, kill (see accu::spec)
+        self.pterm.next = bits::<5>(0);
+        if self.mul.val() & self.ieee.val() {
+            if self.pa.nan.val() | self.pb.nan.val() {
+                self.pterm.next = bits::<5>(1);
+                if self.pa.snan.val() | self.pb.snan.val() {
+                    self.pterm.next = bits::<5>(3);
+                }
+            } else if (self.pa.inf.val() | self.pb.inf.val())
+                & (self.pa.zero.val() | self.pb.zero.val())
+            {
+                self.pterm.next = bits::<5>(0b10011);
+            } else if self.pa.inf.val() | self.pb.inf.val() {
+                self.pterm.next = bits::<5>(0b10100);
+                if self.pneg.val() {
+                    self.pterm.next = bits::<5>(0b11000);
+                }
+            } else if (self.pa.zero.val() | self.pb.zero.val()) & self.pneg.val() {
+                self.pterm.next = bits::<5>(0);
+            } else {
+                self.pterm.next = bits::<5>(0b10000);
+            }
+        }
+        self.lterm.next = bits::<5>(0);
+        if self.load.val() & self.ieee.val() {
+            if self.pl.nan.val() {
+                self.lterm.next = bits::<5>(1);
+                if self.pl.snan.val() {
+                    self.lterm.next = bits::<5>(3);
+                }
+            } else if self.pl.inf.val() {
+                self.lterm.next = bits::<5>(0b10100);
+                if self.lneg.val() {
+                    self.lterm.next = bits::<5>(0b11000);
+                }
+            } else if self.pl.zero.val() & self.lneg.val() {
+                self.lterm.next = bits::<5>(0);
+            } else {
+                self.lterm.next = bits::<5>(0b10000);
+            }
+        }
         // ---- control pipeline ----
         self.v1.d.next = self.in_valid.val() & !self.clear.val();
         self.v2.d.next = self.v1.q.val() & !self.clear.val();
@@ -127,6 +212,9 @@ impl Logic for Fmac {
             self.neg1.d.next =
                 self.op_a.val().get_bit(31) ^ self.op_b.val().get_bit(31) ^ self.sub.val();
             self.norm1.d.next = self.norm.val();
+            self.ieee1.d.next = self.ieee.val();
+            self.pt1.d.next = self.pterm.val();
+            self.lt1.d.next = self.lterm.val();
             self.relu1.d.next = self.relu.val();
             self.tag1.d.next = self.tag_in.val();
         }
@@ -135,6 +223,9 @@ impl Logic for Fmac {
             self.mul2.d.next = self.mul1.q.val();
             self.neg2.d.next = self.neg1.q.val();
             self.norm2.d.next = self.norm1.q.val();
+            self.ieee2.d.next = self.ieee1.q.val();
+            self.pt2.d.next = self.pt1.q.val();
+            self.lt2.d.next = self.lt1.q.val();
             self.relu2.d.next = self.relu1.q.val();
             self.tag2.d.next = self.tag1.q.val();
         }
@@ -143,12 +234,18 @@ impl Logic for Fmac {
             self.mul3.d.next = self.mul2.q.val();
             self.neg3.d.next = self.neg2.q.val();
             self.norm3.d.next = self.norm2.q.val();
+            self.ieee3.d.next = self.ieee2.q.val();
+            self.pt3.d.next = self.pt2.q.val();
+            self.lt3.d.next = self.lt2.q.val();
             self.relu3.d.next = self.relu2.q.val();
             self.tag3.d.next = self.tag2.q.val();
         }
         if self.v3.q.val() {
             self.load4.d.next = self.load3.q.val();
             self.norm4.d.next = self.norm3.q.val();
+            self.ieee4.d.next = self.ieee3.q.val();
+            self.pt4.d.next = self.pt3.q.val();
+            self.lt4.d.next = self.lt3.q.val();
             self.relu4.d.next = self.relu3.q.val();
             self.tag4.d.next = self.tag3.q.val();
         }
@@ -157,10 +254,12 @@ impl Logic for Fmac {
         self.mult.en.next = self.in_valid.val() & self.mul.val();
         self.mult.op_a.next = bit_cast::<31, 32>(self.op_a.val());
         self.mult.op_b.next = bit_cast::<31, 32>(self.op_b.val());
+        self.mult.ieee.next = self.ieee.val();
         self.lprep.clock.next = self.clock.val();
         self.lprep.en.next = self.in_valid.val() & self.load.val();
         self.lprep.value.next = self.load_value.val();
         self.lprep.neg.next = self.load_neg.val();
+        self.lprep.ieee.next = self.ieee.val();
         // ---- S4: placement ----
         self.align.clock.next = self.clock.val();
         self.align.en.next = self.v3.q.val();
@@ -181,27 +280,63 @@ impl Logic for Fmac {
         self.accu.clear.next = self.clear.val();
         self.accu.en.next = self.v4.q.val();
         self.accu.load.next = self.load4.q.val();
-        for i in 0..FULL_SEGS {
+        for i in 0..SEGS {
             self.accu.prod[i].next = self.align.prod[i].val();
             self.accu.base[i].next = self.align.base[i].val();
         }
-        self.accu.prod_top.next = self.align.prod_top.val();
-        self.accu.base_top.next = self.align.base_top.val();
         self.accu.cin0.next = self.align.cin0.val();
+        self.accu.pterm.next = self.pt4.q.val();
+        self.accu.lterm.next = bits::<5>(0);
+        if self.load4.q.val() {
+            self.accu.lterm.next = self.lt4.q.val();
+        }
         // ---- N0-N5: normalise ----
         self.normaliser.clock.next = self.clock.val();
         self.normaliser.clear.next = self.clear.val();
         self.normaliser.start.next = self.v4.q.val() & self.norm4.q.val();
         self.normaliser.relu.next = self.relu4.q.val();
+        self.normaliser.ieee.next = self.ieee4.q.val();
         self.normaliser.tag.next = self.tag4.q.val();
-        for i in 0..FULL_SEGS {
+        for i in 0..SEGS {
             self.normaliser.acc[i].next = self.accu.acc[i].val();
+        }
+        for i in 0..17 {
             self.normaliser.carry[i].next = self.accu.carry[i].val();
         }
-        self.normaliser.acc_top.next = self.accu.acc_top.val();
+        self.normaliser.spec.next = self.accu.spec.val();
         self.out_valid.next = self.normaliser.out_valid.val();
         self.result.next = self.normaliser.result.val();
+        self.flags.next = self.normaliser.flags.val();
         self.tag_out.next = self.normaliser.tag_out.val();
+    }
+}
+
+/// Special-value class of an fp32 operand (combinational).
+#[derive(LogicBlock, Default)]
+pub struct Class {
+    /// The operand without its sign.
+    pub x: Signal<In, Bits<31>>,
+    /// NaN.
+    pub nan: Signal<Out, Bit>,
+    /// Signalling NaN (quiet bit clear).
+    pub snan: Signal<Out, Bit>,
+    /// +-infinity.
+    pub inf: Signal<Out, Bit>,
+    /// +-0.
+    pub zero: Signal<Out, Bit>,
+}
+
+impl Logic for Class {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.nan.next =
+            (self.x.val().get_bits::<8>(23) == 255) & self.x.val().get_bits::<23>(0).any();
+        self.snan.next = (self.x.val().get_bits::<8>(23) == 255)
+            & self.x.val().get_bits::<23>(0).any()
+            & !self.x.val().get_bit(22);
+        self.inf.next =
+            (self.x.val().get_bits::<8>(23) == 255) & !self.x.val().get_bits::<23>(0).any();
+        self.zero.next = !self.x.val().any();
     }
 }
 

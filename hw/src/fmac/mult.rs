@@ -17,6 +17,14 @@
 //!   to a product of 2^46 at exponent 255 (t = 264).
 //! * Stage 3: the carry-propagate addition of the two rows (48 bits).
 //!
+//! IEEE mode (`ieee` with the op): the hidden bit is set only for a
+//! non-zero biased exponent and subnormals count with exponent 1, so the
+//! product is exact; it is placed in Kulisch coordinates (LSB 2^-298, see
+//! `verif/src/model/ieee.rs`): LSB of the product at bit
+//! pos = ea + eb - 2, i.e. t = pos + 32 = ea + eb + 30 (no saturation);
+//! operands with exponent 255 (inf, NaN) make the product `none` (the FMAC
+//! handles them as special values).
+//!
 //! Each stage stays below the depth of the accumulator stage: an 8x4
 //! multiplier, four carry-save levels, one 48-bit adder. The rows and the
 //! final adder are 48-bit signals (the only signals above 32 bits in the
@@ -37,17 +45,20 @@ pub struct Mult {
     /// pipeline).
     pub op_a: Signal<In, Bits<31>>,
     pub op_b: Signal<In, Bits<31>>,
+    /// IEEE mode for this op (exact subnormals, Kulisch placement).
+    pub ieee: Signal<In, Bit>,
     /// Stage-3 outputs: product bits 31:0 (saturated; undefined when `none`).
     pub prod_lo: Signal<Out, Bits<32>>,
     /// Product bits 47:32.
     pub prod_hi: Signal<Out, Bits<16>>,
-    /// Extended segment index q = t / 32 (0..=8).
-    pub seg: Signal<Out, Bits<4>>,
+    /// Extended segment index q = t / 32 (0..=8; IEEE mode 1..=16).
+    pub seg: Signal<Out, Bits<5>>,
     /// Offset r = t % 32 within the segment.
     pub off: Signal<Out, Bits<5>>,
     /// 32 - r (0 < rsh <= 32), the complementary shift.
     pub rsh: Signal<Out, Bits<6>>,
-    /// The product contributes nothing (zero operand or exponent < 0).
+    /// The product contributes nothing (zero operand or exponent < 0;
+    /// IEEE mode: zero, inf or NaN operand).
     pub none: Signal<Out, Bit>,
     // stage 1
     a_byte: [Signal<Local, Bits<8>>; 3],
@@ -56,18 +67,24 @@ pub struct Mult {
     pp: [DFF<Bits<12>>; 18],
     esum: DFF<Bits<9>>,
     zero: DFF<Bit>,
+    special: DFF<Bit>,
+    ieee1: DFF<Bit>,
+    hid_a: Signal<Local, Bits<8>>,
+    hid_b: Signal<Local, Bits<4>>,
+    ea: Signal<Local, Bits<9>>,
+    eb: Signal<Local, Bits<9>>,
     en2: DFF<Bit>,
     // stage 2: eight rows, four levels of carry-save adders
     row: [Signal<Local, Bits<48>>; 8],
     csa_s: [Signal<Local, Bits<48>>; 5],
     csa_c: [Signal<Local, Bits<48>>; 5],
     sat: Signal<Local, Bit>,
-    place: Signal<Local, Bits<9>>,
+    place: Signal<Local, Bits<10>>,
     sum_r: DFF<Bits<48>>,
     cy_r: DFF<Bits<48>>,
     sat2: DFF<Bit>,
     none2: DFF<Bit>,
-    seg2: DFF<Bits<4>>,
+    seg2: DFF<Bits<5>>,
     off2: DFF<Bits<5>>,
     rsh2: DFF<Bits<6>>,
     en3: DFF<Bit>,
@@ -75,7 +92,7 @@ pub struct Mult {
     prod: Signal<Local, Bits<48>>,
     lo_r: DFF<Bits<32>>,
     hi_r: DFF<Bits<16>>,
-    seg3: DFF<Bits<4>>,
+    seg3: DFF<Bits<5>>,
     off3: DFF<Bits<5>>,
     rsh3: DFF<Bits<6>>,
     none3: DFF<Bit>,
@@ -88,6 +105,7 @@ impl Default for Mult {
             en: Default::default(),
             op_a: Default::default(),
             op_b: Default::default(),
+            ieee: Default::default(),
             prod_lo: Default::default(),
             prod_hi: Default::default(),
             seg: Default::default(),
@@ -99,6 +117,12 @@ impl Default for Mult {
             pp: std::array::from_fn(|_| Default::default()),
             esum: Default::default(),
             zero: Default::default(),
+            special: Default::default(),
+            ieee1: Default::default(),
+            hid_a: Default::default(),
+            hid_b: Default::default(),
+            ea: Default::default(),
+            eb: Default::default(),
             en2: Default::default(),
             row: std::array::from_fn(|_| Default::default()),
             csa_s: std::array::from_fn(|_| Default::default()),
@@ -128,8 +152,8 @@ impl Logic for Mult {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, esum, zero, en2, sum_r, cy_r, sat2, none2, seg2, off2, rsh2, en3, lo_r,
-            hi_r, seg3, off3, rsh3, none3
+            self, clock, esum, zero, special, ieee1, en2, sum_r, cy_r, sat2, none2, seg2, off2,
+            rsh2, en3, lo_r, hi_r, seg3, off3, rsh3, none3
         );
         for i in 0..18 {
             self.pp[i].clock.next = self.clock.val();
@@ -138,14 +162,30 @@ impl Logic for Mult {
         // ---- stage 1: 8x4 partial products ----------------------------
         self.a_byte[0].next = bit_cast::<8, 31>(self.op_a.val());
         self.a_byte[1].next = self.op_a.val().get_bits::<8>(8);
-        // significand bits 23:16 with the hidden one (bit 23) set
-        self.a_byte[2].next = bit_cast::<8, 7>(self.op_a.val().get_bits::<7>(16)) | bits::<8>(128);
+        // hidden one (bit 23): always in NTX mode; IEEE mode: exponent != 0
+        self.hid_a.next = bits::<8>(128);
+        self.hid_b.next = bits::<4>(8);
+        self.ea.next = bit_cast::<9, 8>(self.op_a.val().get_bits::<8>(23));
+        self.eb.next = bit_cast::<9, 8>(self.op_b.val().get_bits::<8>(23));
+        if self.ieee.val() {
+            if self.op_a.val().get_bits::<8>(23) == 0 {
+                self.hid_a.next = bits::<8>(0);
+                self.ea.next = bits::<9>(1);
+            }
+            if self.op_b.val().get_bits::<8>(23) == 0 {
+                self.hid_b.next = bits::<4>(0);
+                self.eb.next = bits::<9>(1);
+            }
+        }
+        // significand bits 23:16 with the hidden one (bit 23)
+        self.a_byte[2].next =
+            bit_cast::<8, 7>(self.op_a.val().get_bits::<7>(16)) | self.hid_a.val();
         self.b_nib[0].next = bit_cast::<4, 31>(self.op_b.val());
         self.b_nib[1].next = self.op_b.val().get_bits::<4>(4);
         self.b_nib[2].next = self.op_b.val().get_bits::<4>(8);
         self.b_nib[3].next = self.op_b.val().get_bits::<4>(12);
         self.b_nib[4].next = self.op_b.val().get_bits::<4>(16);
-        self.b_nib[5].next = bit_cast::<4, 3>(self.op_b.val().get_bits::<3>(20)) | bits::<4>(8);
+        self.b_nib[5].next = bit_cast::<4, 3>(self.op_b.val().get_bits::<3>(20)) | self.hid_b.val();
         self.en2.d.next = self.en.val();
         if self.en.val() {
             // (written out: rust-hdl cannot bit_cast loop-indexed signals)
@@ -203,9 +243,11 @@ impl Logic for Mult {
             self.pp[17].d.next = bit_cast::<12, 32>(
                 bit_cast::<16, 8>(self.a_byte[2].val()) * bit_cast::<16, 4>(self.b_nib[5].val()),
             );
-            self.esum.d.next = bit_cast::<9, 8>(self.op_a.val().get_bits::<8>(23))
-                + bit_cast::<9, 8>(self.op_b.val().get_bits::<8>(23));
+            self.esum.d.next = self.ea.val() + self.eb.val();
             self.zero.d.next = (self.op_a.val() == 0) | (self.op_b.val() == 0);
+            self.special.d.next = (self.op_a.val().get_bits::<8>(23) == 255)
+                | (self.op_b.val().get_bits::<8>(23) == 255);
+            self.ieee1.d.next = self.ieee.val();
         }
         // ---- stage 2: rows, carry-save reduction, placement --------------
         // a_i * b_j has weight 2^(8i + 4j) and 12 bits; a row holds products
@@ -255,12 +297,15 @@ impl Logic for Mult {
             | (self.csa_c[2].val() & self.csa_s[3].val()))
             << 1;
         // exponent sum 382 = 255 + 127: saturation; below 127: e < 0
-        self.sat.next = self.esum.q.val() >= 382;
-        if self.sat.val() {
-            self.place.next = bits::<9>(264);
+        self.sat.next = (self.esum.q.val() >= 382) & !self.ieee1.q.val();
+        if self.ieee1.q.val() {
+            // Kulisch: t = ea + eb - 2 + 32
+            self.place.next = bit_cast::<10, 9>(self.esum.q.val()) + 30;
+        } else if self.sat.val() {
+            self.place.next = bits::<10>(264);
         } else {
             // t = e - 23 + 32 = esum - 127 - 23 + 32
-            self.place.next = self.esum.q.val() - 118;
+            self.place.next = bit_cast::<10, 9>(self.esum.q.val()) - 118;
         }
         self.en3.d.next = self.en2.q.val();
         if self.en2.q.val() {
@@ -270,10 +315,15 @@ impl Logic for Mult {
                 | (self.csa_c[4].val() & self.csa_c[3].val()))
                 << 1;
             self.sat2.d.next = self.sat.val();
-            self.none2.d.next = self.zero.q.val() | (self.esum.q.val() < 127);
-            self.seg2.d.next = self.place.val().get_bits::<4>(5);
-            self.off2.d.next = bit_cast::<5, 9>(self.place.val());
-            self.rsh2.d.next = bits::<6>(32) - bit_cast::<6, 5>(bit_cast::<5, 9>(self.place.val()));
+            if self.ieee1.q.val() {
+                self.none2.d.next = self.zero.q.val() | self.special.q.val();
+            } else {
+                self.none2.d.next = self.zero.q.val() | (self.esum.q.val() < 127);
+            }
+            self.seg2.d.next = self.place.val().get_bits::<5>(5);
+            self.off2.d.next = bit_cast::<5, 10>(self.place.val());
+            self.rsh2.d.next =
+                bits::<6>(32) - bit_cast::<6, 5>(bit_cast::<5, 10>(self.place.val()));
         }
         // ---- stage 3: carry-propagate addition ---------------------------
         self.prod.next = self.sum_r.q.val() + self.cy_r.q.val();

@@ -1,6 +1,9 @@
 //! Register interface of NTX (spec section 3): the slave port, the staging
 //! area (LOOP_END, AGU bases and strides), CMD commit, CTRL (soft clear,
-//! priority), IRQ (RW1C), STATUS, the freeze rule and the invalid flag.
+//! priority, IEEE mode), IRQ (RW1C), STATUS, FLAGS (RW1C, sticky IEEE-mode
+//! exception flags), the freeze rule and the invalid flag. The IEEE-mode bit
+//! of CTRL is copied into the job at its CMD write (`cmd_ieee`): the mode
+//! of the model's job, which runs at its commit.
 //!
 //! The one-entry job queue is the controller's active job: `take` moves the
 //! committed staging area + command into it (the controller copies the
@@ -26,6 +29,10 @@ pub struct RegIf {
     pub base: [Signal<Out, Bits<AGU_ADDR_WIDTH>>; N_AGUS],
     pub stride: [Signal<Out, Bits<AGU_ADDR_WIDTH>>; 15],
     pub cmd: Signal<Out, Bits<21>>,
+    /// CTRL bit 3 (IEEE mode) as it was when CMD was written.
+    pub cmd_ieee: Signal<Out, Bit>,
+    /// Exception flags raised by an IEEE-mode store (ORed into FLAGS).
+    pub set_flags: Signal<In, Bits<5>>,
     /// A job waits in the staging area.
     pub committed: Signal<Out, Bit>,
     pub invalid: Signal<Out, Bit>,
@@ -42,7 +49,10 @@ pub struct RegIf {
     r_base: [DFF<Bits<AGU_ADDR_WIDTH>>; N_AGUS],
     r_stride: [DFF<Bits<AGU_ADDR_WIDTH>>; 15],
     r_cmd: DFF<Bits<32>>,
-    r_ctrl: DFF<Bits<3>>,
+    r_ctrl: DFF<Bits<4>>,
+    r_cmd_ieee: DFF<Bit>,
+    r_flags: DFF<Bits<5>>,
+    flags_w: Signal<Local, Bits<5>>,
     r_irq: DFF<Bits<2>>,
     r_committed: DFF<Bit>,
     r_invalid: DFF<Bit>,
@@ -65,6 +75,8 @@ impl Logic for RegIf {
             clock,
             r_cmd,
             r_ctrl,
+            r_cmd_ieee,
+            r_flags,
             r_irq,
             r_committed,
             r_invalid,
@@ -95,10 +107,11 @@ impl Logic for RegIf {
         // writes
         if self.wr.val() {
             if self.sel.val().get_bit(1) {
-                self.r_ctrl.d.next = self.wdata.val().get_bits::<3>(0);
+                self.r_ctrl.d.next = self.wdata.val().get_bits::<4>(0);
             }
             if self.sel.val().get_bit(2) {
                 self.r_cmd.d.next = self.wdata.val();
+                self.r_cmd_ieee.d.next = self.r_ctrl.q.val().get_bit(3);
                 self.r_committed.d.next = true;
             }
             for k in 0..5 {
@@ -133,8 +146,15 @@ impl Logic for RegIf {
         if self.set_invalid.val() {
             self.r_irq.d.next = self.irq_w.val() | self.set_irq.val() | bits::<2>(2);
         }
+        // FLAGS: write 1 to clear, raised flags set (set wins)
+        self.flags_w.next = self.r_flags.q.val();
+        if self.wr.val() & self.sel.val().get_bit(27) {
+            self.flags_w.next = self.r_flags.q.val() & !self.wdata.val().get_bits::<5>(0);
+        }
+        self.r_flags.d.next = self.flags_w.val() | (self.set_flags.val() & bits::<5>(0x17));
         if self.clr.val() {
-            self.r_ctrl.d.next = bits::<3>(0);
+            self.r_flags.d.next = bits::<5>(0);
+            self.r_ctrl.d.next = bits::<4>(0);
             self.r_irq.d.next = bits::<2>(0);
             self.r_invalid.d.next = false;
             // soft-clear contract: a job committed before the clear (also
@@ -155,7 +175,7 @@ impl Logic for RegIf {
             self.rd.next = self.status.val();
         }
         if self.sel.val().get_bit(1) {
-            self.rd.next = bit_cast::<32, 3>(self.r_ctrl.q.val());
+            self.rd.next = bit_cast::<32, 4>(self.r_ctrl.q.val());
         }
         if self.sel.val().get_bit(2) {
             self.rd.next = self.r_cmd.q.val();
@@ -232,6 +252,9 @@ impl Logic for RegIf {
         if self.sel.val().get_bit(26) {
             self.rd.next = bit_cast::<32, 18>(self.r_stride[14].q.val());
         }
+        if self.sel.val().get_bit(27) {
+            self.rd.next = bit_cast::<32, 5>(self.r_flags.q.val());
+        }
         if self.req.val() & !self.we.val() {
             self.r_rdata.d.next = self.rd.val();
         }
@@ -248,6 +271,7 @@ impl Logic for RegIf {
             self.stride[s].next = self.r_stride[s].q.val();
         }
         self.cmd.next = self.r_cmd.q.val().get_bits::<21>(0);
+        self.cmd_ieee.next = self.r_cmd_ieee.q.val();
         self.committed.next = self.r_committed.q.val();
         self.invalid.next = self.r_invalid.q.val();
     }

@@ -5,6 +5,7 @@
 
 use crate::flow::{check_block, SynthReport};
 use crate::model::arith::{relu, Accumulator};
+use crate::model::ieee::IeeeAcc;
 use ntx_hw::fmac::{Fmac, WideAdder, FMAC_LATENCY};
 use ntx_hw::params::FMAC_TAG_WIDTH;
 use rust_hdl::prelude::*;
@@ -24,6 +25,8 @@ pub struct FmacOp {
     pub norm: bool,
     pub relu: bool,
     pub tag: u32,
+    /// IEEE mode (exact Kulisch accumulation, RNE, special values, flags).
+    pub ieee: bool,
 }
 
 impl FmacOp {
@@ -45,6 +48,11 @@ impl FmacOp {
             load_neg: neg,
             ..Self::default()
         }
+    }
+    /// The same op in IEEE mode.
+    pub fn ieee(mut self) -> Self {
+        self.ieee = true;
+        self
     }
     /// The same op, asking for the result (with ReLU if `relu`).
     pub fn norm(mut self, relu: bool) -> Self {
@@ -70,6 +78,8 @@ pub struct FmacOut {
     pub valid: bool,
     pub result: u32,
     pub tag: u32,
+    /// Exception flags (RISC-V `fflags` layout; IEEE mode only).
+    pub flags: u32,
 }
 
 /// Direct drive of the rust-hdl [`Fmac`] (no `Simulation` harness).
@@ -117,12 +127,14 @@ impl FmacDriver {
         u.sub.next = o.sub;
         u.norm.next = o.norm;
         u.relu.next = o.relu;
+        u.ieee.next = o.ieee;
         u.tag_in.next = ((o.tag as u64) & ((1 << FMAC_TAG_WIDTH) - 1)).into();
         assert!(simulate(u, 1000), "FMAC does not settle");
         let out = FmacOut {
             valid: u.out_valid.val(),
             result: u.result.val().to_u32(),
             tag: u.tag_out.val().to_u32(),
+            flags: u.flags.val().to_u32(),
         };
         u.clock.next = Clock { clk: true };
         assert!(simulate(u, 1000), "FMAC does not settle");
@@ -147,6 +159,26 @@ pub fn model_op(acc: &mut Accumulator, op: &FmacOp) -> Option<u32> {
         } else {
             r
         }
+    })
+}
+
+/// The golden model of one FMAC op in either mode: NTX-mode ops act on
+/// `acc`, IEEE-mode ops on `iacc` (the FMAC has one accumulator: a stream
+/// switches mode only at a load or a clear). Returns the expected result
+/// and flags of a `norm` op.
+pub fn model_op_any(acc: &mut Accumulator, iacc: &mut IeeeAcc, op: &FmacOp) -> Option<(u32, u32)> {
+    if !op.ieee {
+        return model_op(acc, op).map(|r| (r, 0));
+    }
+    if op.load {
+        iacc.load(op.load_value, op.load_neg);
+    }
+    if op.mul {
+        iacc.mac(op.a, op.b, op.sub);
+    }
+    op.norm.then(|| {
+        let (r, f) = iacc.round();
+        (if op.relu { relu(r) } else { r }, f)
     })
 }
 
@@ -176,17 +208,18 @@ pub fn check_stream(items: &[Item]) -> Result<StreamStats, String> {
 pub fn check_stream_results(items: &[Item]) -> Result<(StreamStats, Vec<u32>), String> {
     let mut drv = FmacDriver::new();
     let mut acc = Accumulator::new();
-    // (due cycle, item index, expected result, tag)
-    let mut pending: VecDeque<(u64, usize, u32, u32)> = VecDeque::new();
+    let mut iacc = IeeeAcc::new();
+    // (due cycle, item index, expected result, tag, flags)
+    let mut pending: VecDeque<(u64, usize, u32, u32, u32)> = VecDeque::new();
     let mut stats = StreamStats::default();
     let tag_mask = (1u32 << FMAC_TAG_WIDTH) - 1;
     let mut got = Vec::new();
     let mut check = |out: FmacOut,
                      cycle: u64,
-                     pending: &mut VecDeque<(u64, usize, u32, u32)>|
+                     pending: &mut VecDeque<(u64, usize, u32, u32, u32)>|
      -> Result<(), String> {
         match pending.front() {
-            Some(&(due, idx, want, tag)) if due == cycle => {
+            Some(&(due, idx, want, tag, flags)) if due == cycle => {
                 pending.pop_front();
                 if !out.valid {
                     return Err(format!(
@@ -194,11 +227,11 @@ pub fn check_stream_results(items: &[Item]) -> Result<(StreamStats, Vec<u32>), S
                     ));
                 }
                 got.push(out.result);
-                if out.result != want || out.tag != tag {
+                if out.result != want || out.tag != tag || out.flags != flags {
                     return Err(format!(
-                        "item {idx}: result {:#010x} tag {:#x}, expected {want:#010x} tag {tag:#x} \
-                         (cycle {cycle})",
-                        out.result, out.tag
+                        "item {idx}: result {:#010x} tag {:#x} flags {:#x}, expected {want:#010x} \
+                         tag {tag:#x} flags {flags:#x} (cycle {cycle})",
+                        out.result, out.tag, out.flags
                     ));
                 }
                 Ok(())
@@ -214,8 +247,14 @@ pub fn check_stream_results(items: &[Item]) -> Result<(StreamStats, Vec<u32>), S
         match item {
             Item::Op(op) => {
                 let cycle = drv.cycles;
-                if let Some(want) = model_op(&mut acc, op) {
-                    pending.push_back((cycle + FMAC_LATENCY as u64, idx, want, op.tag & tag_mask));
+                if let Some((want, flags)) = model_op_any(&mut acc, &mut iacc, op) {
+                    pending.push_back((
+                        cycle + FMAC_LATENCY as u64,
+                        idx,
+                        want,
+                        op.tag & tag_mask,
+                        flags,
+                    ));
                 }
                 stats.ops += 1;
                 stats.macs += op.mul as u64;
@@ -240,6 +279,7 @@ pub fn check_stream_results(items: &[Item]) -> Result<(StreamStats, Vec<u32>), S
                 check(out, cycle, &mut pending)?;
                 pending.retain(|p| p.0 <= cycle);
                 acc.clear();
+                iacc.clear();
             }
         }
     }
@@ -248,7 +288,7 @@ pub fn check_stream_results(items: &[Item]) -> Result<(StreamStats, Vec<u32>), S
         let out = drv.cycle(None, false);
         check(out, cycle, &mut pending)?;
     }
-    if let Some(&(due, idx, want, _)) = pending.front() {
+    if let Some(&(due, idx, want, _, _)) = pending.front() {
         return Err(format!(
             "item {idx}: result {want:#010x} due in cycle {due} never came"
         ));
@@ -311,15 +351,15 @@ pub fn icarus_cosim(items: &[Item], name: &str) -> Result<u64, String> {
         .map_err(|e| e.to_string())?;
     let mut tb = String::from(
         "`timescale 1ns/1ps\nmodule tb;\n\
-         reg clock = 0, clear = 0, in_valid = 0, load = 0, load_neg = 0, mul = 0, sub = 0, norm = 0, relu = 0;\n\
+         reg clock = 0, clear = 0, in_valid = 0, load = 0, load_neg = 0, mul = 0, sub = 0, norm = 0, relu = 0, ieee = 0;\n\
          reg [31:0] op_a = 0, op_b = 0, load_value = 0;\n\
          reg [23:0] tag_in = 0;\n\
-         wire out_valid; wire [31:0] result; wire [23:0] tag_out;\n\
+         wire out_valid; wire [31:0] result; wire [23:0] tag_out; wire [4:0] flags;\n\
          fmac dut(.clock(clock), .clear(clear), .in_valid(in_valid), .op_a(op_a), .op_b(op_b), \
          .load(load), .load_value(load_value), .load_neg(load_neg), .mul(mul), .sub(sub), \
-         .norm(norm), .relu(relu), .tag_in(tag_in), .out_valid(out_valid), .result(result), \
-         .tag_out(tag_out));\n\
-         task cyc; begin #1; $display(\"%0d %h %h\", out_valid, result, tag_out); \
+         .norm(norm), .relu(relu), .ieee(ieee), .tag_in(tag_in), .out_valid(out_valid), \
+         .result(result), .flags(flags), .tag_out(tag_out));\n\
+         task cyc; begin #1; $display(\"%0d %h %h %h\", out_valid, result, tag_out, flags); \
          clock = 1; #1; clock = 0; end endtask\n\
          initial begin\n",
     );
@@ -329,7 +369,7 @@ pub fn icarus_cosim(items: &[Item], name: &str) -> Result<u64, String> {
         writeln!(
             tb,
             "clear={}; in_valid={}; op_a=32'h{:08x}; op_b=32'h{:08x}; load={}; load_value=32'h{:08x}; \
-             load_neg={}; mul={}; sub={}; norm={}; relu={}; tag_in=24'h{:06x}; cyc;",
+             load_neg={}; mul={}; sub={}; norm={}; relu={}; ieee={}; tag_in=24'h{:06x}; cyc;",
             c.clear as u8,
             c.valid as u8,
             o.a,
@@ -341,6 +381,7 @@ pub fn icarus_cosim(items: &[Item], name: &str) -> Result<u64, String> {
             o.sub as u8,
             o.norm as u8,
             o.relu as u8,
+            o.ieee as u8,
             o.tag & tag_mask
         )
         .unwrap();
@@ -380,10 +421,15 @@ pub fn icarus_cosim(items: &[Item], name: &str) -> Result<u64, String> {
         let valid = f[0] == "1";
         let result = u32::from_str_radix(f[1], 16).unwrap_or(u32::MAX);
         let tag = u32::from_str_radix(f[2], 16).unwrap_or(u32::MAX);
-        if valid != w.valid || (valid && (result != w.result || tag != w.tag)) {
+        let flags = f
+            .get(3)
+            .and_then(|x| u32::from_str_radix(x, 16).ok())
+            .unwrap_or(u32::MAX);
+        if valid != w.valid || (valid && (result != w.result || tag != w.tag || flags != w.flags)) {
             return Err(format!(
-                "cycle {i}: Verilog shows {l:?}, rust-hdl valid={} result={:08x} tag={:06x}",
-                w.valid, w.result, w.tag
+                "cycle {i}: Verilog shows {l:?}, rust-hdl valid={} result={:08x} tag={:06x} \
+                 flags={:02x}",
+                w.valid, w.result, w.tag, w.flags
             ));
         }
     }
