@@ -1,7 +1,8 @@
 //! System model (`ntx_verif::system`, `ntx system`):
 //! - calibration: the cluster model replaying the kernel library's command
 //!   lists is within 5 % of the RTL cluster on Verilator, cycles computed
-//!   live (five small tiles, a few seconds with the cluster model cached;
+//!   live (eleven small tiles of every kernel type, backward-data with
+//!   all NTX on one bank among them; seconds with the cluster model cached;
 //!   the model is the one `dnn_verilator.rs` builds);
 //! - the digits-CNN training step replayed against the committed RTL table;
 //! - the network-level synthetic tiles agree with the replay of the
@@ -24,11 +25,18 @@ fn cluster_model_within_5_percent_of_the_rtl_cluster_on_verilator() {
     use ntx_verif::model::hmc::HmcConfig;
     use ntx_verif::verilator::cluster::VerilatedCluster;
     let p = Params::default();
+    // Every kernel type; fc bwd_data reads its W column block on one bank
+    // from all eight NTX (the bank simulation's case).
     let want = [
         "conv fwd 8->8 k3 s1 @12x12 b1",
+        "conv fwd 4->16 k3 s2 @16x16 b1",
         "conv bwd_w 8->8 k3 @8x8 b2",
         "fc fwd 256->32 b8",
+        "fc bwd_data 256->32 b8",
+        "fc bwd_w 256->32 b8",
         "relu fwd 4096",
+        "relu bwd 4096",
+        "maxpool fwd 16x16x16 2x2",
         "maxpool bwd 16x16x16 2x2",
         "sgd 4096",
     ];
@@ -63,9 +71,9 @@ fn digits_step_replay_tracks_the_committed_rtl_table() {
     let mean = rows.iter().map(|r| r.error().abs()).sum::<f64>() / rows.len() as f64;
     let within = rows.iter().filter(|r| r.error().abs() <= 0.05).count();
     println!("{}", calib::table(&rows));
-    assert!(mean <= 0.05, "mean |error| {:.1} %", 100.0 * mean);
+    assert!(mean <= 0.03, "mean |error| {:.1} %", 100.0 * mean);
     assert!(
-        within * 3 >= rows.len() * 2,
+        within + 1 >= rows.len(),
         "only {within} of {} kernels within 5 %",
         rows.len()
     );

@@ -10,7 +10,9 @@
 //! differing registers and CMD are written; a DMA command polls STATUS until
 //! the DMA is free and writes 7 registers; a barrier polls every NTX and
 //! the DMA until idle. The NTX streams at max(1, accesses per step / 2)
-//! cycles per step (the cycle contract), plus a fixed start/drain.
+//! cycles per step (the cycle contract), or slower where the jobs running
+//! side by side contend for TCDM banks ([`bank_sim`]), plus a fixed
+//! start/drain.
 
 use super::params::Params;
 use crate::dnn::{Cmd, Program};
@@ -126,54 +128,185 @@ fn streams(job: &Job) -> Vec<usize> {
     v
 }
 
-/// Steps sampled per job by [`wave_factor`].
-pub const WAVE_SAMPLE: usize = 256;
+/// Cycles per staging write between the starts of the jobs of a wave
+/// in [`bank_sim`] (the control core's write cost).
+pub const STAGGER: u64 = 1;
 
-/// Bank-conflict factor of jobs running side by side on the NTX (the k-th
-/// job of each NTX): in windows of [`WINDOW`] steps over their first
-/// [`WAVE_SAMPLE`], the most distinct words any of the 32 banks must serve
-/// (same-word reads are broadcast) per step, averaged over the windows. A bank serves one access per cycle, so this bounds
-/// the cycles per step from below whatever the skew between the NTX
-/// (their decoupled queues let linear streams fall out of step and share
-/// the banks; streams whose strides are multiples of 32 stay on one bank).
-pub fn wave_factor(jobs: &[&Job]) -> f64 {
-    let banks = ntx_hw::params::cluster::N_BANKS as i64;
-    let walks: Vec<Vec<i64>> = jobs
-        .iter()
-        .flat_map(|j| {
-            let n = (j.steps() as usize).min(WAVE_SAMPLE);
-            streams(j).into_iter().map(move |g| agu_words(j, g, n))
-        })
-        .collect();
-    let span = walks.iter().map(|w| w.len()).max().unwrap_or(0);
-    let (mut sum, mut wins) = (0.0, 0.0);
-    let mut words: Vec<i64> = vec![];
-    for w0 in (0..span).step_by(WINDOW) {
-        words.clear();
-        for w in &walks {
-            words.extend(w.iter().skip(w0).take(WINDOW));
+/// Steps of each job simulated by [`bank_sim`] (the rest of a longer job
+/// is assumed to repeat the window's rate).
+pub const SIM_STEPS: usize = 512;
+
+/// Port requests of one job for [`bank_sim`]: the read words of ports 0
+/// and 1 per step (operand A on port 0, B on port 1, spec 2; `None` when the
+/// opcode does not read that operand) and the stores (step, word).
+struct PortStreams {
+    reads: [Option<Vec<i64>>; 2],
+    stores: Vec<(usize, i64)>,
+    steps: usize,
+}
+
+fn port_streams(job: &Job, n: usize) -> PortStreams {
+    let c = Command::decode(job.cmd);
+    let st = streams(job);
+    let steps = (job.steps() as usize).min(n);
+    let rd = |g: usize| st.contains(&g).then(|| agu_words(job, g, steps));
+    let mut stores = vec![];
+    {
+        // Result stored when the loops below the inner level wrap.
+        let levels = (c.outer_level.max(1) as usize).min(job.loop_end.len());
+        let k: usize = job.loop_end[..(c.inner_level as usize).min(levels)]
+            .iter()
+            .map(|&e| e as usize + 1)
+            .product();
+        let w = agu_words(job, 2, steps);
+        for s in (0..steps).filter(|s| (s + 1) % k.max(1) == 0) {
+            if let Some(&a) = w.get(s) {
+                stores.push((s, a));
+            }
         }
-        words.sort_unstable();
-        words.dedup();
-        let mut per = vec![0usize; banks as usize];
-        for a in &words {
-            per[a.rem_euclid(banks) as usize] += 1;
-        }
-        let len = WINDOW.min(span - w0) as f64;
-        sum += *per.iter().max().unwrap_or(&0) as f64 / len;
-        wins += 1.0;
     }
-    if wins == 0.0 {
-        1.0
-    } else {
-        sum / wins
+    PortStreams {
+        reads: [rd(0), rd(1)],
+        stores,
+        steps,
     }
 }
 
-/// Steps over which the NTX may drift apart (four depths of their operand
-/// queues; calibrated on the RTL: 1 and 2 depths overestimate conflicts,
-/// 8 underestimates them).
-pub const WINDOW: usize = 4 * ntx_hw::params::NTX_QUEUE_DEPTH;
+/// Cycles per step of each of `jobs` (started together on different NTX)
+/// from a cycle-approximate simulation of the TCDM interconnect over their
+/// first [`SIM_STEPS`] steps: every NTX port requests the next word of its
+/// stream while its operand queue ([`ntx_hw::params::NTX_QUEUE_DEPTH`]
+/// entries) has room, results are written back on a port with no read
+/// pending; each of the 32 word-interleaved banks grants one word per cycle
+/// (round robin among the requesters; every requester of that same word is
+/// served, the read broadcast); an NTX retires one step per cycle once its
+/// operands have arrived.
+pub fn bank_sim(jobs: &[&Job], start: &[u64]) -> Vec<f64> {
+    let banks = ntx_hw::params::cluster::N_BANKS;
+    let qd = ntx_hw::params::NTX_QUEUE_DEPTH;
+    let ps: Vec<PortStreams> = jobs.iter().map(|j| port_streams(j, SIM_STEPS)).collect();
+    let nj = ps.len();
+    let mut issued = vec![[0usize; 2]; nj];
+    let mut done = vec![0usize; nj];
+    let mut stored = vec![0usize; nj];
+    let mut finish = vec![0u64; nj];
+    let mut rr = vec![0usize; banks];
+    let mut req: Vec<Vec<(usize, i64, u8)>> = vec![vec![]; banks];
+    let mut cyc: u64 = 0;
+    let limit = 64 * (SIM_STEPS as u64 + 64) * nj as u64;
+    while (0..nj).any(|j| done[j] < ps[j].steps || stored[j] < ps[j].stores.len()) && cyc < limit {
+        cyc += 1;
+        for r in req.iter_mut() {
+            r.clear();
+        }
+        for (j, p) in ps.iter().enumerate() {
+            if cyc <= start[j] {
+                continue;
+            }
+            let mut free = [true; 2];
+            for q in 0..2 {
+                if let Some(w) = &p.reads[q] {
+                    let i = issued[j][q];
+                    if i < w.len() && i < done[j] + qd {
+                        let a = w[i];
+                        req[a.rem_euclid(banks as i64) as usize].push((2 * j + q, a, 0));
+                        free[q] = false;
+                    }
+                }
+            }
+            // Pending store (its step retired): on a port with no read.
+            if let Some(&(s, a)) = p.stores.get(stored[j]) {
+                if s < done[j] {
+                    if let Some(q) = (0..2).find(|&q| free[q]) {
+                        req[a.rem_euclid(banks as i64) as usize].push((2 * j + q, a, 1));
+                    }
+                }
+            }
+        }
+        for (b, r) in req.iter().enumerate() {
+            if r.is_empty() {
+                continue;
+            }
+            // Urgent: a read of the port its NTX waits for (fewer operands
+            // fetched than the other port), or of the same word as one.
+            let urgent = |x: &(usize, i64, u8)| {
+                x.2 == 0
+                    && r.iter().any(|y| {
+                        let (j, q) = (y.0 / 2, y.0 % 2);
+                        y.2 == 0
+                            && y.1 == x.1
+                            && ps[j].reads[1 - q].is_some()
+                            && issued[j][q] < issued[j][1 - q]
+                    })
+            };
+            let any_u = r.iter().any(urgent);
+            // Round robin, descending: the highest master below the last
+            // granted, else the highest.
+            let m = 2 * nj;
+            let win = r
+                .iter()
+                .filter(|x| !any_u || urgent(x))
+                .min_by_key(|x| (rr[b] + m - 1 - x.0) % m)
+                .copied()
+                .unwrap();
+            rr[b] = win.0;
+            for x in r {
+                let same = x.1 == win.1 && x.2 == 0 && win.2 == 0;
+                if x.0 == win.0 || same {
+                    let (j, q) = (x.0 / 2, x.0 % 2);
+                    if x.2 == 0 {
+                        issued[j][q] += 1;
+                    } else {
+                        stored[j] += 1;
+                    }
+                }
+            }
+        }
+        for (j, p) in ps.iter().enumerate() {
+            if done[j] < p.steps
+                && cyc > start[j]
+                && (0..2).all(|q| p.reads[q].is_none() || issued[j][q] > done[j])
+            {
+                done[j] += 1;
+                if done[j] == p.steps {
+                    finish[j] = cyc;
+                }
+            }
+        }
+    }
+    (0..nj)
+        .map(|j| {
+            if ps[j].steps == 0 {
+                1.0
+            } else {
+                ((finish[j].max(start[j] + 1) - start[j]) as f64 / ps[j].steps as f64).max(1.0)
+            }
+        })
+        .collect()
+}
+
+type WaveKey = Vec<(u32, [u16; 5], [u32; 3], [[i32; 5]; 3], u64)>;
+
+thread_local! {
+    static BANK_CACHE: std::cell::RefCell<std::collections::HashMap<WaveKey, Vec<f64>>> =
+        Default::default();
+}
+
+/// [`bank_sim`] memoised on the wave's jobs (double-buffered tiles repeat
+/// the same few waves).
+pub fn cached_bank_sim(jobs: &[&Job], start: &[u64]) -> Vec<f64> {
+    let key: WaveKey = jobs
+        .iter()
+        .zip(start)
+        .map(|(j, s)| (j.cmd, j.loop_end, j.base, j.stride, *s))
+        .collect();
+    if let Some(v) = BANK_CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return v;
+    }
+    let v = bank_sim(jobs, start);
+    BANK_CACHE.with(|c| c.borrow_mut().insert(key, v.clone()));
+    v
+}
 
 /// Convert a command list to timed actions; `Kernel` marks are returned as
 /// the action index where each kernel starts.
@@ -212,8 +345,9 @@ pub fn acts(prog: &Program) -> (Vec<Act>, Vec<usize>) {
     (out, marks)
 }
 
-/// Emit the jobs of a compute phase with the bank-conflict factor of their
-/// wave (the k-th job of every NTX run side by side).
+/// Emit the jobs of a compute phase at the cycles per step [`bank_sim`]
+/// finds for their wave (the k-th job of every NTX run side by side,
+/// started one after another as the control core commits them).
 fn flush(phase: &mut Vec<(usize, &Job, u32)>, out: &mut Vec<Act>) {
     let mut nth = [0usize; 8];
     let wave: Vec<usize> = phase
@@ -225,24 +359,32 @@ fn flush(phase: &mut Vec<(usize, &Job, u32)>, out: &mut Vec<Act>) {
         })
         .collect();
     let waves = wave.iter().max().map(|m| m + 1).unwrap_or(0);
-    let factors: Vec<f64> = (0..waves)
-        .map(|w| {
-            let jobs: Vec<&Job> = phase
-                .iter()
-                .zip(&wave)
-                .filter(|(_, &k)| k == w)
-                .map(|(j, _)| j.1)
-                .collect();
-            wave_factor(&jobs)
-        })
-        .collect();
-    for ((ntx, job, writes), w) in phase.iter().zip(&wave) {
+    let mut rate = vec![1.0; phase.len()];
+    for w in 0..waves {
+        let idx: Vec<usize> = (0..phase.len()).filter(|&i| wave[i] == w).collect();
+        let jobs: Vec<&Job> = idx.iter().map(|&i| phase[i].1).collect();
+        // The control core starts them one after another (staging writes
+        // and CMD at about a cycle each).
+        let mut t = 0;
+        let start: Vec<u64> = idx
+            .iter()
+            .map(|&i| {
+                let s = t;
+                t += (phase[i].2 as u64 + 1) * STAGGER;
+                s
+            })
+            .collect();
+        for (i, r) in idx.iter().zip(cached_bank_sim(&jobs, &start)) {
+            rate[*i] = r;
+        }
+    }
+    for ((ntx, job, writes), r) in phase.iter().zip(&rate) {
         let (steps, cpe, fmac, ev) = job_profile(job);
         out.push(Act::Job {
             ntx: *ntx,
             writes: *writes,
             steps,
-            cpe: cpe.max(factors[*w]),
+            cpe: cpe.max(*r),
             fmac,
             ev,
         });
