@@ -20,6 +20,22 @@
 //! `ext_gnt` in the same cycle; read data returns in order, any number of
 //! cycles later, with `ext_rvalid`/`ext_rdata` (always accepted). Writes are
 //! posted (no response). TCDM port: the PULP protocol of the brief.
+//!
+//! Clear and reset (`clear`, synchronous): while `clear` is high the DMA
+//! makes no request on either master port. A `clear` of one cycle (not
+//! preceded by a `clear` cycle) is the *soft clear*: it aborts the
+//! transfer, sets the controller idle, STATUS and CMD to zero, empties the
+//! FIFO, keeps the descriptor registers, and counts the external read
+//! responses the aborted transfer is still owed, which are dropped as they
+//! arrive (in order), also while the next transfer runs. Every further
+//! cycle of a held `clear` (two or more consecutive cycles) is a *reset*:
+//! as the soft clear, and also the owed-response counts and the
+//! descriptor and read-data registers to zero, whatever their value (a
+//! random power-on state). Contract: during a reset the external memory
+//! must have no read response in flight for the DMA (as at power-on, or
+//! after it has drained); a power-on clear must be held for two cycles.
+//! The address generators need no clear: they only act in the run state,
+//! which is entered only through the descriptor check, which loads them.
 
 use crate::params::{
     cluster::TCDM_BASE,
@@ -185,7 +201,8 @@ const STATE_RUN: u64 = 2;
 #[derive(LogicBlock)]
 pub struct Dma<const D: usize> {
     pub clock: Signal<In, Clock>,
-    /// Synchronous clear: abort, registers and status to zero.
+    /// Synchronous clear: one cycle is the soft clear, every further cycle
+    /// of a held clear a reset (module doc).
     pub clear: Signal<In, Bit>,
     // Register slave port (word offsets), gnt in the request cycle, read
     // data one cycle later.
@@ -259,6 +276,10 @@ pub struct Dma<const D: usize> {
     /// cycle after the clear).
     stale_t: DFF<Bit>,
     drop_e: Signal<Local, Bit>,
+    /// `clear` was high in the previous cycle.
+    clear_q: DFF<Bit>,
+    /// Reset: second and later cycle of a held `clear`.
+    is_reset: Signal<Local, Bit>,
     /// Reads outstanding after this cycle.
     owed: Signal<Local, Bits<PTR_WIDTH>>,
     room: Signal<Local, Bit>,
@@ -346,6 +367,8 @@ impl<const D: usize> Dma<D> {
             stale_e: Default::default(),
             stale_t: Default::default(),
             drop_e: Default::default(),
+            clear_q: Default::default(),
+            is_reset: Default::default(),
             owed: Default::default(),
             room: Default::default(),
             issue: Default::default(),
@@ -402,10 +425,13 @@ impl<const D: usize> Logic for Dma<D> {
             chk_row,
             inflight,
             stale_e,
-            stale_t
+            stale_t,
+            clear_q
         );
         clock!(self, clock, prod, cons, fifo);
         self.fifo.clear.next = self.clear.val();
+        self.clear_q.d.next = self.clear.val();
+        self.is_reset.next = self.clear.val() & self.clear_q.q.val();
         self.to_ext.next = self.cmd.q.val().get_bit(0);
         self.is_idle.next = self.state.q.val() == self.st_idle.val();
         self.is_busy.next = !self.is_idle.val();
@@ -464,23 +490,29 @@ impl<const D: usize> Logic for Dma<D> {
         self.drop_e.next = self.ext_rvalid.val() & self.stale_e.q.val().any();
         if self.to_ext.val() {
             // TCDM reads -> FIFO -> external writes.
-            self.tcdm_req.next = self.is_run.val() & self.prod.active.val() & self.room.val();
+            self.tcdm_req.next =
+                !self.clear.val() & self.is_run.val() & self.prod.active.val() & self.room.val();
             self.issue.next = self.tcdm_req.val() & self.tcdm_gnt.val();
             self.returned.next = self.tcdm_rvalid.val() & !self.stale_t.q.val();
             self.put.next = self.tcdm_rvalid.val() & !self.stale_t.q.val();
-            self.ext_req.next =
-                self.is_run.val() & self.cons.active.val() & self.fifo.count.val().any();
+            self.ext_req.next = !self.clear.val()
+                & self.is_run.val()
+                & self.cons.active.val()
+                & self.fifo.count.val().any();
             self.ext_we.next = true;
             self.ext_addr.next = self.cons.addr.val();
             self.take.next = self.ext_req.val() & self.ext_gnt.val();
         } else {
             // External reads -> FIFO -> TCDM writes.
-            self.ext_req.next = self.is_run.val() & self.prod.active.val() & self.room.val();
+            self.ext_req.next =
+                !self.clear.val() & self.is_run.val() & self.prod.active.val() & self.room.val();
             self.issue.next = self.ext_req.val() & self.ext_gnt.val();
             self.returned.next = self.ext_rvalid.val() & !self.drop_e.val();
             self.put.next = self.ext_rvalid.val() & !self.drop_e.val();
-            self.tcdm_req.next =
-                self.is_run.val() & self.cons.active.val() & self.fifo.count.val().any();
+            self.tcdm_req.next = !self.clear.val()
+                & self.is_run.val()
+                & self.cons.active.val()
+                & self.fifo.count.val().any();
             self.tcdm_we.next = true;
             self.tcdm_addr.next = self.cons.addr.val();
             self.take.next = self.tcdm_req.val() & self.tcdm_gnt.val();
@@ -645,6 +677,19 @@ impl<const D: usize> Logic for Dma<D> {
             } else {
                 self.stale_e.d.next = self.stale_e.q.val() + self.owed.val();
             }
+        }
+        if self.is_reset.val() {
+            // nothing is in flight (contract): forget whatever the
+            // counters and registers hold
+            self.stale_e.d.next = 0.into();
+            self.stale_t.d.next = false;
+            self.ext_base.d.next = 0.into();
+            self.tcdm_base.d.next = 0.into();
+            self.row_bytes.d.next = 0.into();
+            self.rows.d.next = 0.into();
+            self.ext_stride.d.next = 0.into();
+            self.tcdm_stride.d.next = 0.into();
+            self.rdata.d.next = 0.into();
         }
     }
 }

@@ -16,7 +16,8 @@ pub trait ClusterDrive {
     fn backend(&self) -> &'static str;
     /// One cycle with the vault on the external port.
     fn tick(&mut self);
-    /// Synchronous clear of the fabric for one cycle.
+    /// Synchronous clear of the fabric held two cycles (a reset: the
+    /// DMA's power-on convention, `ntx_hw::dma`).
     fn clear(&mut self);
     /// One control-port access (held until granted); returns the read data.
     fn access(&mut self, addr: u32, we: bool, wdata: u32) -> u32;
@@ -186,9 +187,11 @@ impl<const B: usize, const N: usize> ClusterTb<B, N> {
         self.cycles += 1;
     }
 
-    /// Synchronous clear of the fabric for one cycle.
+    /// Synchronous clear of the fabric held two cycles (the DMA's
+    /// power-on reset convention, `ntx_hw::dma`).
     pub fn clear(&mut self) {
         self.uut.clear.next = true;
+        self.tick();
         self.tick();
         self.uut.clear.next = false;
     }

@@ -43,8 +43,9 @@ pub struct SysOut {
 pub trait SystemDrive {
     /// `rtl` or `verilator`.
     fn name(&self) -> &'static str;
-    /// Hold the core (clear for one cycle, then `tb_sel`): memories may be
-    /// loaded and read until [`SystemDrive::start`].
+    /// Hold the core (clear for two cycles, the DMA's power-on reset, then
+    /// `tb_sel`): memories may be loaded and read until
+    /// [`SystemDrive::start`].
     fn hold(&mut self);
     /// Release the core: it fetches from the reset PC in the next cycle.
     fn start(&mut self);
@@ -131,6 +132,7 @@ impl<const B: usize, const N: usize> SystemDrive for RtlSystem<B, N> {
     fn hold(&mut self) {
         self.uut.tb_sel.next = true;
         self.uut.clear.next = true;
+        self.tick();
         self.tick();
         self.uut.clear.next = false;
         self.settle();
@@ -360,6 +362,7 @@ impl SystemDrive for VerilatedSystem {
     fn hold(&mut self) {
         self.set(P_SEL, 1);
         self.set(P_CLEAR, 1);
+        self.model.tick();
         self.model.tick();
         self.set(P_CLEAR, 0);
         self.model.eval();

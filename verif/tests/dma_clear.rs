@@ -113,7 +113,8 @@ impl Tb {
 }
 
 impl<P: DmaPins> Tb<P> {
-    /// `uut` after one cycle of `clear`, random memories.
+    /// `uut` after a power-on reset (`clear` held two cycles), random
+    /// memories.
     fn with(uut: P, seed: u64, cfg: HmcConfig) -> Self {
         let mut rng = StdRng::seed_from_u64(seed);
         let mut vault = HmcVault::new(cfg, EXT_BYTES as usize, seed ^ 0x77);
@@ -129,6 +130,7 @@ impl<P: DmaPins> Tb<P> {
             accesses: 0,
         };
         tb.set_clear(true);
+        tb.cycle(None);
         tb.cycle(None);
         tb.set_clear(false);
         tb
@@ -287,24 +289,13 @@ fn dma_clear_mid_transfer_with_responses_outstanding() {
 }
 
 /// Verilator with random initial state (`+verilator+rand+reset+2`,
-/// rust-hdl's simulation-only DFF initial values stripped; three seeds):
-/// after one cycle of `clear` the DMA should run random transfers exactly
-/// as the model, showing that its clear path covers every register that
-/// matters.
-///
-/// FINDING (issue 17 audit, not fixed here: `hw/src/dma.rs` is outside
-/// this change): it does not. From a random power-up state the first
-/// transfer hangs (seed 1, transfer 0), while the same test on the plain
-/// Verilator model passes. Likely cause (read from the code, not probed):
-/// `clear` deliberately keeps the count of
-/// external read responses owed to an aborted transfer (`stale_e`,
-/// `stale_t`: it adds to them), so a power-up clear leaves a random count
-/// and the DMA drops that many real responses; the address generators
-/// (`DmaAgu`: `busy`, counters) have no clear at all. Needs a power-on
-/// reset distinct from the mid-transfer `clear` (or a clear that zeroes
-/// the stale counts when nothing can be owed). Enable this test with it.
+/// rust-hdl's simulation-only DFF initial values stripped; five seeds):
+/// after a power-on reset (`clear` held two cycles, the DMA's reset
+/// convention) the DMA runs random transfers exactly as the model, and
+/// makes no access while `clear` is high. Before the reset existed (one
+/// `clear` cycle added the aborted transfer's owed responses to a random
+/// power-on count) the first transfer hung.
 #[test]
-#[ignore = "finding: the DMA's clear does not reset stale_e/stale_t (responses owed across a clear) nor the AGUs; fix in hw/src/dma.rs"]
 fn random_initial_state_is_cleared_on_verilator() {
     let v = ntx_verif::verilator::backend::strip_initial_values(
         &ntx_verif::flow_blocks::verilog("dma").unwrap(),
@@ -327,10 +318,14 @@ fn random_initial_state_is_cleared_on_verilator() {
         outs.iter().any(|o| o != &outs[0]),
         "random initial state not applied: {outs:?}"
     );
-    for rs in [1u32, 2, 3] {
+    for rs in [1u32, 2, 3, 4, 5] {
         let seed = 900 + rs as u64;
         let mut rng = StdRng::seed_from_u64(seed);
         let mut tb = Tb::with(build(rs), seed, HmcConfig::default());
+        assert_eq!(
+            tb.accesses, 0,
+            "random init seed {rs}: access during the reset"
+        );
         for k in 0..5 {
             let d = descriptor(&mut rng);
             let (mut mt, mut me) = (tb.tcdm.clone(), tb.vault.mem.clone());

@@ -223,7 +223,9 @@ impl<const B: usize, const N: usize> ClusterDrive for VerilatedCluster<B, N> {
         self.edge();
     }
     fn clear(&mut self) {
+        // two cycles: a reset of the DMA (`ntx_hw::dma`)
         self.model.set_idx(self.idx.clear, 1);
+        ClusterDrive::tick(self);
         ClusterDrive::tick(self);
         self.model.set_idx(self.idx.clear, 0);
     }
