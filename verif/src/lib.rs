@@ -25,7 +25,7 @@ pub mod run_elf_rtl;
 pub mod runctl;
 pub mod soak;
 pub mod softclear;
-pub mod system_tb;
 pub mod system;
+pub mod system_tb;
 pub mod traffic;
 pub mod verilator;

@@ -176,6 +176,8 @@ enum Cmd {
         /// Rewrite verif/examples/jobs/reference-cycles.txt with the examples' cycles now.
         #[arg(long)]
         record_examples: bool,
+        #[command(flatten)]
+        time: TimeOpts,
     },
     /// Train the digits CNN with every layer on the NTX cluster (the main job).
     Train(TrainArgs),
@@ -215,6 +217,8 @@ enum Cmd {
         /// Index of the first program (reproduce one with --programs 1).
         #[arg(long, default_value_t = 0)]
         first: u64,
+        #[command(flatten)]
+        time: TimeOpts,
     },
     /// Build the example firmware (verif/firmware/examples) into DIR.
     BuildFirmware {
@@ -243,6 +247,8 @@ enum Cmd {
 
 #[derive(clap::Args)]
 struct SystemArgs {
+    #[command(flatten)]
+    time: TimeOpts,
     /// Network: alexnet, vgg16, resnet18, resnet34, resnet50, googlenet, digits.
     #[arg(long, default_value = "resnet50")]
     net: String,
@@ -270,6 +276,8 @@ struct SystemArgs {
 
 #[derive(clap::Args)]
 struct TrainArgs {
+    #[command(flatten)]
+    time: TimeOpts,
     /// Seed of the initial weights and the batch order.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -465,19 +473,26 @@ fn run() -> Result<(), Failure> {
             readme,
             cluster,
             record_examples,
-        } => report(&backend, readme, cluster, record_examples).map_err(failed),
-        Cmd::Train(a) => ntx_verif::dnn::train::run(&ntx_verif::dnn::train::TrainOpts {
-            seed: a.seed,
-            epochs: a.epochs,
-            batch: a.batch,
-            lr: a.lr,
-            out: a.out,
-            backend: a.backend,
-            steps: a.steps,
-            write_cycles: a.write_cycles,
-            quiet: false,
-        })
-        .map_err(failed),
+            time,
+        } => {
+            time.arm();
+            report(&backend, readme, cluster, record_examples).map_err(failed)
+        }
+        Cmd::Train(a) => {
+            a.time.arm();
+            ntx_verif::dnn::train::run(&ntx_verif::dnn::train::TrainOpts {
+                seed: a.seed,
+                epochs: a.epochs,
+                batch: a.batch,
+                lr: a.lr,
+                out: a.out,
+                backend: a.backend,
+                steps: a.steps,
+                write_cycles: a.write_cycles,
+                quiet: false,
+            })
+            .map_err(failed)
+        }
         Cmd::RunElf {
             elf,
             backend,
@@ -516,7 +531,9 @@ fn run() -> Result<(), Failure> {
             programs,
             seed,
             first,
+            time,
         } => {
+            time.arm();
             let t = std::time::Instant::now();
             let work = ntx_verif::iss_fuzz::default_work_dir();
             let rep = ntx_verif::iss_fuzz::run(seed, first, programs, &work)?;
@@ -534,16 +551,19 @@ fn run() -> Result<(), Failure> {
             }
             Ok(())
         }
-        Cmd::System(a) => ntx_verif::system::report::run(&ntx_verif::system::report::Opts {
-            net: a.net,
-            cubes: a.cubes,
-            clusters_per_cube: a.clusters_per_cube,
-            batch: a.batch,
-            out: a.out,
-            params: a.params,
-            calibrate: a.calibrate,
-        })
-        .map_err(failed),
+        Cmd::System(a) => {
+            a.time.arm();
+            ntx_verif::system::report::run(&ntx_verif::system::report::Opts {
+                net: a.net,
+                cubes: a.cubes,
+                clusters_per_cube: a.clusters_per_cube,
+                batch: a.batch,
+                out: a.out,
+                params: a.params,
+                calibrate: a.calibrate,
+            })
+            .map_err(failed)
+        }
         Cmd::Bench {
             what,
             banks,

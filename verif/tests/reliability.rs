@@ -873,3 +873,34 @@ fn elf_inputs_are_bounded() {
         peak / 1024
     );
 }
+
+/// `--timeout` on every command that simulates: the long ones (`train`,
+/// `report`, `iss-fuzz`, `system --calibrate`) stop with status 124.
+#[test]
+fn every_simulating_command_takes_timeout() {
+    let d = tmpdir("timeouts");
+    let out = d.join("train");
+    let cmds: [&[&str]; 4] = [
+        &["train", "--out", s(&out)],
+        &["report"],
+        &["iss-fuzz", "--programs", "1000000"],
+        &["system", "--calibrate"],
+    ];
+    for args in cmds {
+        let mut a = args.to_vec();
+        a.extend(["--timeout", "1"]);
+        let t0 = Instant::now();
+        let o = run(&a, Duration::from_secs(60));
+        assert_eq!(o.status.code(), Some(124), "{a:?}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains("--timeout"),
+            "{a:?}: {}",
+            text(&o.stderr)
+        );
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "{a:?} took {:?}",
+            t0.elapsed()
+        );
+    }
+}
