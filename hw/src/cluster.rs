@@ -1,7 +1,8 @@
 //! The NTX cluster (spec sections 1-3): eight NTX co-processors, the TCDM
 //! (word-interleaved banks behind the logarithmic interconnect), the DMA
-//! engine and the control port through which the control core (here: the
-//! testbench) configures everything.
+//! engine and the control port through which the control core configures
+//! everything (the RISC-V core in [`crate::system::ClusterSystem`], or a
+//! testbench driving the port directly).
 //!
 //! [`Cluster`] is the top. [`ClusterFabric`] is everything but the NTX: control-port decoding, the
 //! NTX priority modes mapped onto interconnect levels, the DMA and the TCDM.
