@@ -376,13 +376,16 @@ impl Testbench for FmacTb {
         stim.set("norm", r.gen_ratio(1, 4) as u64);
         stim.set("relu", r.gen::<bool>() as u64);
         stim.set("tag_in", r.gen_range(0..1u64 << FMAC_TAG_WIDTH));
+        // IEEE mode on about half of the ops (a mode per op, as the NTX's
+        // element record carries it), so both arithmetic paths are compared
+        stim.set("ieee", r.gen::<bool>() as u64);
     }
 }
 
 fn fmac() -> RustHdlDut<Fmac> {
     RustHdlDut::new(
         Fmac::default(),
-        drive_fn!(Fmac; clock, clear, in_valid, op_a, op_b, load, load_value, load_neg, mul, sub, norm, relu, tag_in),
+        drive_fn!(Fmac; clock, clear, in_valid, op_a, op_b, load, load_value, load_neg, mul, sub, norm, relu, tag_in, ieee),
     )
 }
 
@@ -401,7 +404,8 @@ fn fmac_matches_its_verilator_model() {
         n,
     )
     .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-    assert_eq!((r.cycles, r.outputs), (n, 3));
+    // result, tag and valid, and the IEEE flags
+    assert_eq!((r.cycles, r.outputs), (n, 4));
     // The comparison is only meaningful if results did come out.
     assert!(
         FMAC_RESULTS.load(Ordering::Relaxed) > n / 10,
