@@ -238,6 +238,28 @@ pub fn big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T
         .unwrap()
 }
 
+/// Verilog of a large block `U` (top module `top`): built and generated on
+/// a big-stack thread, once per block type and process (the cluster and
+/// system tops take seconds to generate and are asked for by several
+/// testbenches).
+pub fn block_verilog<U: Block + Default + 'static>() -> String {
+    use std::any::TypeId;
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<TypeId, String>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(v) = cache.lock().unwrap().get(&TypeId::of::<U>()) {
+        return v.clone();
+    }
+    let v = big_stack(|| {
+        let mut uut: Box<U> = Box::default();
+        uut.connect_all();
+        generate_verilog(&*uut)
+    });
+    cache.lock().unwrap().insert(TypeId::of::<U>(), v.clone());
+    v
+}
+
 /// Tool flow of a block that composes TCDM masters with the interconnect.
 /// rust-hdl writes one `always @(*)` per module; a master's block reads
 /// `gnt` and writes `req` (logically independent), the interconnect's reads

@@ -9,7 +9,6 @@
 //! hundred cycles per second (8 NTX, 32 banks and the core); Verilator at
 //! tens of thousands.
 
-use crate::cluster_tb::big_stack;
 use crate::core_tb::TraceRec;
 use crate::flow::FlowError;
 use crate::model::hmc::{ExtReq, HmcConfig, HmcVault};
@@ -17,8 +16,6 @@ use crate::verilator::{BuildOptions, VerilatedModel};
 use ntx_hw::params::cluster::TCDM_BASE;
 use ntx_hw::system::ClusterSystem;
 use rust_hdl::prelude::*;
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
 
 /// Bank configurations of the system (`ntx run-elf --banks`): `(B, N)` with
 /// `B * 2^N * 4 = params::core::TCDM_BYTES`.
@@ -78,7 +75,7 @@ pub fn system_vault(seed: u64) -> HmcVault {
 }
 
 /// The rust-hdl model. Create and use it on a thread with a large stack
-/// ([`big_stack`]).
+/// ([`crate::cluster_tb::big_stack`]).
 pub struct RtlSystem<const B: usize, const N: usize> {
     pub uut: Box<ClusterSystem<B, N>>,
     pub hmc: HmcVault,
@@ -195,18 +192,7 @@ impl<const B: usize, const N: usize> SystemDrive for RtlSystem<B, N> {
 /// Verilog of `ClusterSystem<B, N>` (top module `top`), once per
 /// configuration and process.
 pub fn system_verilog<const B: usize, const N: usize>() -> String {
-    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), String>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(v) = cache.lock().unwrap().get(&(B, N)) {
-        return v.clone();
-    }
-    let v = big_stack(|| {
-        let mut uut: Box<ClusterSystem<B, N>> = Box::default();
-        uut.connect_all();
-        generate_verilog(&*uut)
-    });
-    cache.lock().unwrap().insert((B, N), v.clone());
-    v
+    crate::cluster_tb::block_verilog::<ClusterSystem<B, N>>()
 }
 
 /// Model name (and cache key prefix) of a bank configuration.

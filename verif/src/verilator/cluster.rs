@@ -20,30 +20,16 @@
 //! grant (one cycle per word when the port is not contended).
 
 use super::VerilatedModel;
-use crate::cluster_tb::{big_stack, ClusterDrive, ClusterPins};
+use crate::cluster_tb::{ClusterDrive, ClusterPins};
 use crate::flow::FlowError;
 use crate::model::hmc::{ExtReq, HmcConfig, HmcVault};
 use ntx_hw::cluster::Cluster;
 use ntx_hw::params::cluster::{N_NTX, TCDM_BASE};
-use rust_hdl::prelude::*;
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
 
 /// Verilog of `Cluster<B, N>` (top module `top`), generated once per
 /// configuration and process.
 pub fn cluster_verilog<const B: usize, const N: usize>() -> String {
-    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), String>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(v) = cache.lock().unwrap().get(&(B, N)) {
-        return v.clone();
-    }
-    let v = big_stack(|| {
-        let mut uut: Box<Cluster<B, N>> = Box::default();
-        uut.connect_all();
-        generate_verilog(&*uut)
-    });
-    cache.lock().unwrap().insert((B, N), v.clone());
-    v
+    crate::cluster_tb::block_verilog::<Cluster<B, N>>()
 }
 
 /// Model name (and cache key prefix) of a bank configuration.
