@@ -7,6 +7,6 @@ pub mod dag;
 pub mod dma;
 pub mod fmac;
 pub mod ntx;
-pub mod params;
+pub use ntx_params as params;
 pub mod system;
 pub mod tcdm;

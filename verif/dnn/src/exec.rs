@@ -24,9 +24,9 @@ use crate::cluster_tb::ClusterDrive;
 use crate::model::cluster::ClusterModel;
 use crate::model::dma::Descriptor;
 use crate::model::ntx::status;
-use ntx_hw::params::cluster::{DMA_BASE, N_NTX};
-use ntx_hw::params::dma::regs as dregs;
-use ntx_hw::params::{ntx_base_addr, regs};
+use ntx_params::cluster::{DMA_BASE, N_NTX};
+use ntx_params::dma::regs as dregs;
+use ntx_params::{ntx_base_addr, regs};
 
 /// The control core's view of a cluster.
 pub trait ControlPort {

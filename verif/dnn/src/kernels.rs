@@ -29,8 +29,8 @@
 //! where noted; outputs may be written into the interior of a padded tensor.
 
 use super::{dma2d, lower, split, Loop, Op, Program, Tensor};
-use ntx_hw::params::cluster::N_NTX;
-use ntx_hw::params::opcode;
+use ntx_params::cluster::N_NTX;
+use ntx_params::opcode;
 
 /// Result of planning a kernel.
 pub type Plan = Result<(), String>;

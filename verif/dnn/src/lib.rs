@@ -3,15 +3,12 @@
 //! executors of such a list ([`exec`]), the digits CNN and `ntx train`
 //! ([`net`], [`train`]), and `ntx bench dnn` ([`bench`]).
 //!
-//! **Why a module of `ntx-verif` rather than a crate of its own.** The
-//! kernels run on the golden cluster model (`crate::model::cluster`) and on
-//! the Verilator cluster (`crate::verilator::cluster`), and the `ntx` binary
-//! that exposes `ntx train` lives in this crate. A separate `ntx-dnn` crate
-//! would need `ntx-verif` (for the model and the Verilator cluster) while
-//! `ntx-verif` would need it (for the subcommand): a dependency cycle. Once
-//! the crates are layered (model and simulators in a crate below both), the
-//! module moves out unchanged: it depends only on `crate::model`,
-//! `crate::cluster_tb::ClusterDrive` and `crate::verilator::cluster`.
+//! **Layer.** Crate `ntx-dnn`, above the simulators: it may depend on
+//! `ntx-params`, `ntx-model` (the golden cluster, `crate::model::cluster`)
+//! and `ntx-sim` (`crate::cluster_tb::ClusterDrive` and the Verilator
+//! cluster `crate::verilator::cluster`), never on the NTX harness, the
+//! backends or the `ntx` CLI (`ntx-verif`, which re-exports it as
+//! `ntx_verif::dnn` and exposes `ntx train`).
 //!
 //! **Where each operation runs.** Every layer's arithmetic (convolutions,
 //! fully connected layers, ReLU, max pooling, the SGD update, bias fills)
@@ -34,10 +31,13 @@ pub mod kernels;
 pub mod net;
 pub mod train;
 
+use ntx_model as model;
+use ntx_sim::{cluster_tb, verilator};
+
 use crate::model::dma::Descriptor;
 use crate::model::job::{Command, Job};
-use ntx_hw::params::cluster::TCDM_BASE;
-use ntx_hw::params::N_LOOPS;
+use ntx_params::cluster::TCDM_BASE;
+use ntx_params::N_LOOPS;
 
 /// TCDM words of the cluster the command lists are planned for: 32 banks of
 /// 1 Ki words (128 KiB), the configuration of the Verilator cluster tests,

@@ -110,7 +110,7 @@ pub fn cluster_verilog(banks: usize) -> Result<String, String> {
             ))
         }
     };
-    Ok(crate::cluster_tb::big_stack(f))
+    Ok(crate::composed::big_stack(f))
 }
 
 /// Write `DIR/<name>.v` for every block (top module named `<name>`);

@@ -271,9 +271,6 @@ pub fn select_mode(be: &mut dyn Backend, mode: Mode) -> Result<(), BackendError>
     }
 }
 
-/// Names accepted by [`create_backend`].
-pub const BACKENDS: &[&str] = &["model", "rtl", "verilator"];
-
 /// Memory contention of a timed backend: each TCDM port's grant is withheld
 /// with probability `p` per cycle, independently per port, from a seeded
 /// generator (so cycle counts are deterministic for a seed).
@@ -310,42 +307,5 @@ impl std::str::FromStr for Stall {
             ));
         }
         Ok(Stall { p: v, seed })
-    }
-}
-
-/// Create a backend by name with `mem` as its TCDM.
-pub fn create_backend(name: &str, mem: Tcdm) -> Result<Box<dyn Backend>, BackendError> {
-    create_backend_with(name, mem, None)
-}
-
-/// Create a backend by name with `mem` as its TCDM and, for the timed
-/// backends, an optional grant-stall pattern.
-pub fn create_backend_with(
-    name: &str,
-    mem: Tcdm,
-    stall: Option<Stall>,
-) -> Result<Box<dyn Backend>, BackendError> {
-    if stall.is_some() && name == "model" {
-        return Err(BackendError(
-            "--stall needs a timed backend (rtl or verilator); the model is untimed".into(),
-        ));
-    }
-    match name {
-        "model" => Ok(Box::new(ModelBackend::new(mem))),
-        "rtl" => Ok(Box::new(match stall {
-            Some(s) => crate::rtl::RtlBackend::with_stalls(mem, [s.p, s.p], s.seed),
-            None => crate::rtl::RtlBackend::new(mem),
-        })),
-        "verilator" => {
-            let mut be = crate::verilator::backend::create(mem)?;
-            if let Some(s) = stall {
-                be.set_grant(crate::pins::random_grants(s));
-            }
-            Ok(Box::new(be))
-        }
-        other => Err(BackendError(format!(
-            "unknown backend {other:?}; available: {}",
-            BACKENDS.join(", ")
-        ))),
     }
 }

@@ -10,7 +10,7 @@
 //! LSB are dropped, `e < 0` contributes nothing and `e >= 255` saturates to
 //! 2^46 at exponent 255. Normalisation truncates (round toward zero).
 
-use ntx_hw::params::ACC_WIDTH;
+use ntx_params::ACC_WIDTH;
 
 /// Number of 64-bit words that hold the accumulator.
 pub const ACC_WORDS: usize = 5;

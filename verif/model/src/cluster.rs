@@ -16,10 +16,10 @@
 use super::dma::{self, Descriptor, DmaLimits};
 use super::mem::Tcdm;
 use super::ntx::NtxModel;
-use ntx_hw::params::cluster::{DMA_BASE, N_NTX, TCDM_BASE};
-use ntx_hw::params::cluster_map::{DMA_WINDOW_BYTES, NTX_WINDOW_BYTES};
-use ntx_hw::params::dma::{err, regs as dregs};
-use ntx_hw::params::{ntx_base_addr, NTX_BROADCAST_ADDR};
+use ntx_params::cluster::{DMA_BASE, N_NTX, TCDM_BASE};
+use ntx_params::cluster_map::{DMA_WINDOW_BYTES, NTX_WINDOW_BYTES};
+use ntx_params::dma::{err, regs as dregs};
+use ntx_params::{ntx_base_addr, NTX_BROADCAST_ADDR};
 use std::fmt;
 
 /// An access the cluster cannot serve (no device at the address, or outside
@@ -240,7 +240,7 @@ impl ClusterModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ntx_hw::params::regs;
+    use ntx_params::regs;
 
     #[test]
     fn decode_covers_the_map_and_rejects_holes() {

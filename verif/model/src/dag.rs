@@ -6,7 +6,7 @@
 //! that advanced (only the `outer_level` active loops advance). Addresses are
 //! 18-bit word addresses and wrap modulo 2^18.
 
-use ntx_hw::params::{AGU_ADDR_WIDTH, N_AGUS, N_LOOPS};
+use ntx_params::{AGU_ADDR_WIDTH, N_AGUS, N_LOOPS};
 
 /// Mask of an AGU word address.
 pub const AGU_MASK: u32 = (1 << AGU_ADDR_WIDTH) - 1;

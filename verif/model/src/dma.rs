@@ -1,7 +1,7 @@
 //! Functional twin of the cluster DMA (`ntx_hw::dma::Dma`): descriptor
 //! validation with the same error codes, and the 2-D copy.
 
-use ntx_hw::params::dma::err;
+use ntx_params::dma::err;
 
 /// A transfer as programmed through the DMA registers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -2,7 +2,7 @@
 //! (spec section 3) that together describe one NTX job.
 
 use super::dag::{LoopConfig, AGU_MASK};
-use ntx_hw::params::{opcode, regs, N_AGUS, N_LOOPS};
+use ntx_params::{opcode, regs, N_AGUS, N_LOOPS};
 
 /// Highest loop level (number of hardware loops).
 pub const MAX_LEVEL: u8 = N_LOOPS as u8;

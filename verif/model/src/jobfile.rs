@@ -4,9 +4,9 @@
 //!
 //! Every malformed input is an error naming the file and line.
 
-use crate::model::job::Job;
-use crate::model::mem::Tcdm;
-use ntx_hw::params::{AGU_ADDR_WIDTH, N_AGUS, N_LOOPS};
+use crate::job::Job;
+use crate::mem::Tcdm;
+use ntx_params::{AGU_ADDR_WIDTH, N_AGUS, N_LOOPS};
 use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};

@@ -25,7 +25,7 @@ use super::dag::{steps, LoopConfig, Step, AGU_MASK};
 use super::ieee::IeeeAcc;
 use super::job::Command;
 use super::mem::Tcdm;
-use ntx_hw::params::{opcode, regs, N_AGUS, N_LOOPS};
+use ntx_params::{opcode, regs, N_AGUS, N_LOOPS};
 
 /// STATUS bits.
 pub mod status {

@@ -2,7 +2,7 @@
 //! follow the TCDM protocol (hold a request until granted) with configurable
 //! address patterns and idle cycles.
 
-use crate::model::xbar::Req;
+use crate::xbar::Req;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -143,7 +143,7 @@ pub const NTX_WB_DELAY: u64 = 10;
 /// models jobs that read both (MAC-like).
 #[derive(Clone, Debug)]
 pub struct NtxTraffic {
-    steps: crate::model::dag::Steps,
+    steps: crate::dag::Steps,
     inner_level: u8,
     queue: [std::collections::VecDeque<u32>; 2],
     /// Operand words arrived per port (in order).
@@ -169,17 +169,17 @@ pub struct NtxTraffic {
 
 impl NtxTraffic {
     /// The reference NTX: [`NTX_CREDITS`] elements, no urgency hints.
-    pub fn new(job: &crate::model::job::Job) -> Self {
+    pub fn new(job: &crate::job::Job) -> Self {
         Self::with_queues(job, NTX_CREDITS, false)
     }
 
     /// An NTX with `credits` elements of operand buffering; with `hints`, a
     /// port whose read queue is longer than the other's raises the
     /// interconnect's urgency hint ([`Self::urgent`]), as ours does.
-    pub fn with_queues(job: &crate::model::job::Job, credits: usize, hints: bool) -> Self {
+    pub fn with_queues(job: &crate::job::Job, credits: usize, hints: bool) -> Self {
         let cfg = job.loop_config();
         Self {
-            steps: crate::model::dag::steps(&cfg),
+            steps: crate::dag::steps(&cfg),
             inner_level: job.command().inner_level,
             queue: Default::default(),
             arrived: [0; 2],

@@ -16,7 +16,7 @@
 //! request is therefore granted after at most `AGE_LIMIT + M - 1` refused
 //! cycles, whatever the levels and urgency hints of the others.
 
-pub use ntx_hw::tcdm::xbar::AGE_LIMIT;
+pub use ntx_params::cluster::AGE_LIMIT;
 
 /// One master request (held by the master until granted).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -17,7 +17,7 @@
 use super::params::Params;
 use crate::dnn::{Cmd, Program};
 use crate::model::job::{Command, Job};
-use ntx_hw::params::opcode;
+use ntx_params::opcode;
 
 /// One timed action of the control core.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -175,15 +175,15 @@ fn port_streams(job: &Job, n: usize) -> PortStreams {
 /// Cycles per step of each of `jobs` (started together on different NTX)
 /// from a cycle-approximate simulation of the TCDM interconnect over their
 /// first [`SIM_STEPS`] steps: every NTX port requests the next word of its
-/// stream while its operand queue ([`ntx_hw::params::NTX_QUEUE_DEPTH`]
+/// stream while its operand queue ([`ntx_params::NTX_QUEUE_DEPTH`]
 /// entries) has room, results are written back on a port with no read
 /// pending; each of the 32 word-interleaved banks grants one word per cycle
 /// (round robin among the requesters; every requester of that same word is
 /// served, the read broadcast); an NTX retires one step per cycle once its
 /// operands have arrived.
 pub fn bank_sim(jobs: &[&Job], start: &[u64]) -> Vec<f64> {
-    let banks = ntx_hw::params::cluster::N_BANKS;
-    let qd = ntx_hw::params::NTX_QUEUE_DEPTH;
+    let banks = ntx_params::cluster::N_BANKS;
+    let qd = ntx_params::NTX_QUEUE_DEPTH;
     let ps: Vec<PortStreams> = jobs.iter().map(|j| port_streams(j, SIM_STEPS)).collect();
     let nj = ps.len();
     let mut issued = vec![[0usize; 2]; nj];

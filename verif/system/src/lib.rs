@@ -14,6 +14,12 @@
 //! | [`mesh`] | data-parallel training on a 2-D torus of cubes, GPU system |
 //! | [`energy`], [`area`] | activity-based energy, area from Yosys cells |
 //! | [`report`] | `ntx system`: tables and SVG plots |
+//!
+//! **Layer.** Crate `ntx-system`, the top model layer below the CLI: it may
+//! depend on `ntx-params`, `ntx-model`, `ntx-sim` (the Verilator cluster for
+//! calibration) and `ntx-dnn` (networks, kernels, the training step), never
+//! on the NTX harness, the backends or `ntx-verif` (which re-exports it as
+//! `ntx_verif::system` and exposes `ntx system`).
 
 pub mod area;
 pub mod calib;
@@ -26,3 +32,7 @@ pub mod nets;
 pub mod params;
 pub mod report;
 pub mod step;
+
+use ntx_dnn as dnn;
+use ntx_model as model;
+use ntx_sim::{cluster_tb, verilator};

@@ -20,8 +20,6 @@
 //! let count = m.get("count");
 //! ```
 
-pub mod backend;
-pub mod cluster;
 mod dl;
 pub mod shim;
 

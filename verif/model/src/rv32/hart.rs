@@ -26,7 +26,7 @@
 //! write, so writing `mcycle`/`minstret` sets the value the next instruction
 //! reads.
 
-use ntx_hw::params::core::{cause, csr, RESET_PC};
+use ntx_params::core::{cause, csr, RESET_PC};
 
 /// Why a bus access failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -17,8 +17,8 @@ pub use hart::{mul_div, Bus, Fault, Hart, Retire};
 pub use system::{RunError, System, WFI};
 
 use elf::Region;
-use ntx_hw::params::cluster::TCDM_BASE;
-use ntx_hw::params::core::{L2_BASE, L2_BYTES};
+use ntx_params::cluster::TCDM_BASE;
+use ntx_params::core::{L2_BASE, L2_BYTES};
 
 /// Memories an ELF may load into: L2, and the TCDM of `tcdm_bytes`.
 pub fn load_regions(tcdm_bytes: u32) -> [Region; 2] {

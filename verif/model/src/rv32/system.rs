@@ -14,17 +14,17 @@
 
 use super::elf::ElfImage;
 use super::hart::{Bus, Fault, Hart, Retire};
-use crate::model::cluster::ClusterModel;
-use crate::model::mem::DEFAULT_TCDM_BYTES;
-use ntx_hw::params::cluster::TCDM_BASE;
-use ntx_hw::params::core::{
+use crate::cluster::ClusterModel;
+use crate::mem::DEFAULT_TCDM_BYTES;
+use ntx_params::cluster::TCDM_BASE;
+use ntx_params::core::{
     CLUSTER_CTRL_BASE, CLUSTER_CTRL_BYTES, IRQ_ENABLE, IRQ_ENABLE_RESET, IRQ_PENDING, L2_BASE,
     L2_BYTES, SIMCTRL_BASE, SIMCTRL_BYTES, SIMCTRL_EXIT, SIMCTRL_PUTC,
 };
 use std::fmt;
 
 // The RTL core decides access faults from the same TCDM size.
-const _: () = assert!(DEFAULT_TCDM_BYTES == ntx_hw::params::core::TCDM_BYTES as usize);
+const _: () = assert!(DEFAULT_TCDM_BYTES == ntx_params::core::TCDM_BYTES as usize);
 
 /// Default external (HMC vault) memory of the ISS system: 16 MiB.
 pub const DEFAULT_EXT_BYTES: usize = 16 << 20;
