@@ -34,6 +34,13 @@ pub use ntx_harness::{pins, rtl, verilator};
 pub use ntx_model as model;
 pub use ntx_model::{exact, jobfile, runctl, traffic};
 pub use ntx_sim::{
-    cluster_tb, core_tb, corecheck, cosim, drive_fn, firmware, run_elf, run_elf_rtl, system_tb,
+    cluster_tb, core_tb, corecheck, cosim, drive_fn, firmware, run_elf_rtl, system_tb,
 };
+
+/// Running an ELF on the whole system (`ntx-sim`) plus the registry that
+/// creates a run-elf backend by name ([`registry`]).
+pub mod run_elf {
+    pub use crate::registry::{create_elf_backend, run_elf_file};
+    pub use ntx_sim::run_elf::*;
+}
 pub use ntx_system as system;

@@ -1,9 +1,13 @@
-//! The backend registry (layer 5): creates a backend by name. It sits above
-//! every backend implementation (`ntx-harness`), which therefore never
-//! depends on it; [`crate::backend`] re-exports it with the interface.
+//! The backend registries (layer 5): create an NTX backend or a run-elf
+//! backend by name. They sit above every backend implementation
+//! (`ntx-harness`, `ntx-sim`), which therefore never depend on them;
+//! [`crate::backend`] and [`crate::run_elf`] re-export them with the
+//! interfaces.
 
 use ntx_harness::backend::{Backend, BackendError, ModelBackend, Stall};
 use ntx_model::mem::Tcdm;
+use ntx_sim::run_elf::{load_elf_for, ElfBackend, ElfRunOpts, ElfRunReport, IssBackend};
+use std::path::Path;
 
 /// Names accepted by [`create_backend`].
 pub const BACKENDS: &[&str] = &["model", "rtl", "verilator"];
@@ -43,4 +47,27 @@ pub fn create_backend_with(
             BACKENDS.join(", ")
         ))),
     }
+}
+
+/// Backend by name (`iss`; the RTL backends register here).
+pub fn create_elf_backend(name: &str) -> Result<Box<dyn ElfBackend>, String> {
+    match name {
+        "iss" => Ok(Box::new(IssBackend::default())),
+        "rtl" | "verilator" => Ok(Box::new(ntx_sim::run_elf_rtl::SystemElfBackend::new(name)?)),
+        other => Err(format!(
+            "unknown run-elf backend {other:?} (available: iss, rtl, verilator)"
+        )),
+    }
+}
+
+/// Load and run `path` on backend `name` (the whole `ntx run-elf`).
+pub fn run_elf_file(
+    path: &Path,
+    name: &str,
+    opts: &ElfRunOpts,
+) -> Result<(ElfRunReport, &'static str), String> {
+    let mut be = create_elf_backend(name)?;
+    let img = load_elf_for(be.as_ref(), path)?;
+    let rep = be.run(&img, opts)?;
+    Ok((rep, be.name()))
 }

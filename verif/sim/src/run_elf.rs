@@ -142,30 +142,7 @@ impl ElfBackend for IssBackend {
     }
 }
 
-/// Backend by name (`iss`; the RTL backends register here).
-pub fn create_elf_backend(name: &str) -> Result<Box<dyn ElfBackend>, String> {
-    match name {
-        "iss" => Ok(Box::new(IssBackend::default())),
-        "rtl" | "verilator" => Ok(Box::new(crate::run_elf_rtl::SystemElfBackend::new(name)?)),
-        other => Err(format!(
-            "unknown run-elf backend {other:?} (available: iss, rtl, verilator)"
-        )),
-    }
-}
-
 /// Load `path` for `backend`'s memory map.
 pub fn load_elf_for(backend: &dyn ElfBackend, path: &Path) -> Result<ElfImage, String> {
     elf::load_file(path, &load_regions(backend.tcdm_bytes()), RESET_PC).map_err(|e| e.to_string())
-}
-
-/// Load and run `path` on backend `name` (the whole `ntx run-elf`).
-pub fn run_elf_file(
-    path: &Path,
-    name: &str,
-    opts: &ElfRunOpts,
-) -> Result<(ElfRunReport, &'static str), String> {
-    let mut be = create_elf_backend(name)?;
-    let img = load_elf_for(be.as_ref(), path)?;
-    let rep = be.run(&img, opts)?;
-    Ok((rep, be.name()))
 }
