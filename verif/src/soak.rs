@@ -10,7 +10,7 @@
 //! alone with the reproducer it prints (`--from i --jobs i+1`).
 
 use crate::model::mem::Tcdm;
-use crate::pins::{NtxHarness, NtxPinNames, Pins, RustHdlPins};
+use crate::pins::{BusHarness, NtxBus};
 use crate::runctl::{self, Failure};
 use crate::softclear::{run_model_trial, run_trial, trial_seed, TrialOutcome, MEM_BYTES};
 use std::path::PathBuf;
@@ -221,7 +221,7 @@ pub fn summary_line(o: &SoakOpts, s: &SoakSummary, t: Duration) -> String {
     )
 }
 
-fn harness_campaign<P: Pins>(o: &SoakOpts, mut h: NtxHarness<P>) -> Result<SoakSummary, Failure> {
+fn harness_campaign<B: NtxBus>(o: &SoakOpts, mut h: BusHarness<B>) -> Result<SoakSummary, Failure> {
     campaign(o, |seed| run_trial(&mut h, seed))
 }
 
@@ -236,14 +236,7 @@ pub fn run(o: &SoakOpts) -> Result<SoakSummary, Failure> {
             harness_campaign(o, h)
         }
         "rtl" | "rust-hdl" => {
-            let dut = crate::cosim::RustHdlDut::new(
-                ntx_hw::ntx::Ntx::default(),
-                crate::drive_fn!(ntx_hw::ntx::Ntx; clock, reg_req, reg_we, reg_addr, reg_wdata,
-                    tcdm0_gnt, tcdm0_r_valid, tcdm0_r_rdata, tcdm1_gnt, tcdm1_r_valid,
-                    tcdm1_r_rdata),
-            );
-            let h = NtxHarness::new(RustHdlPins::new(dut), &NtxPinNames::default(), mem, "rtl")
-                .map_err(|e| e.0)?;
+            let h = crate::rtl::RtlBackend::try_new(mem).map_err(|e| e.0)?;
             harness_campaign(o, h)
         }
         other => Err(Failure::error(format!(
