@@ -2,6 +2,7 @@
 //! reference job files, simulation backends, the tool flow and the `ntx` CLI.
 
 pub mod backend;
+pub mod banks;
 pub mod bench;
 pub mod cases;
 pub mod cluster_tb;
