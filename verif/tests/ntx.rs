@@ -753,7 +753,8 @@ fn ntx_mac_vcd() {
     }));
     let rep = run_job(&mut be, &job, &ini, &RunLimits::default()).unwrap();
     assert!(diff_mem(&rep.mem, &exp).is_empty());
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../waves");
+    // generated waves go under target/ (`target/waves/`, or $NTX_WAVES_DIR)
+    let path = ntx_verif::runctl::tool_dir("NTX_WAVES_DIR", "waves");
     std::fs::create_dir_all(&path).unwrap();
     let file = std::fs::File::create(path.join("ntx_mac.vcd")).unwrap();
     let mut w = vcd::Writer::new(std::io::BufWriter::new(file));

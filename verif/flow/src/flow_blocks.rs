@@ -94,23 +94,15 @@ pub fn verilog(name: &str) -> Option<String> {
 /// stack; takes seconds.
 pub fn cluster_verilog(banks: usize) -> Result<String, String> {
     use ntx_hw::cluster::Cluster;
-    fn gen<const B: usize, const N: usize>() -> String {
+    fn gen<const B: usize, const N: usize>() -> Result<String, String> {
         let mut uut: Box<Cluster<B, N>> = Box::default();
         uut.connect_all();
-        generate_verilog(&*uut)
+        Ok(generate_verilog(&*uut))
     }
-    let f: fn() -> String = match banks {
-        8 => gen::<8, 12>,
-        16 => gen::<16, 11>,
-        32 => gen::<32, 10>,
-        64 => gen::<64, 9>,
-        _ => {
-            return Err(format!(
-                "--cluster-banks must be 8, 16, 32 or 64 (got {banks})"
-            ))
-        }
-    };
-    Ok(crate::composed::big_stack(f))
+    crate::composed::big_stack(move || {
+        crate::bank_dispatch!(cluster, banks, gen::<_, _>(),
+            b => Err(format!("--cluster-banks must be 8, 16, 32 or 64 (got {b})")))
+    })
 }
 
 /// Write `DIR/<name>.v` for every block (top module named `<name>`);

@@ -4,6 +4,7 @@
 //! models ([`verilator`]). It may depend on `ntx-model` (run control and
 //! paths), `ntx-hw` and rust-hdl only: no testbench, harness or backend.
 
+pub mod banks;
 pub mod composed;
 pub mod flow;
 pub mod flow_blocks;

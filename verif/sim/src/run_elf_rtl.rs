@@ -155,16 +155,11 @@ impl ElfBackend for SystemElfBackend {
     }
     fn run(&mut self, img: &ElfImage, opts: &ElfRunOpts) -> Result<ElfRunReport, String> {
         let banks = opts.banks.unwrap_or(DEFAULT_BANKS);
-        let r = match banks {
-            8 => run_config::<8, 14>(self.name, img, opts),
-            16 => run_config::<16, 13>(self.name, img, opts),
-            32 => run_config::<32, 12>(self.name, img, opts),
-            64 => run_config::<64, 11>(self.name, img, opts),
-            b => Err(format!(
-                "--banks {b}: the system is built for {:?} banks",
-                BANK_CONFIGS.map(|c| c.0)
-            )),
-        };
+        let r = ntx_flow::bank_dispatch!(system, banks, run_config::<_, _>(self.name, img, opts),
+        b => Err(format!(
+            "--banks {b}: the system is built for {:?} banks",
+            BANK_CONFIGS.map(|c| c.0)
+        )));
         let (rep, mem) = r?;
         self.mem = Some(mem);
         Ok(rep)

@@ -226,12 +226,9 @@ pub fn run() -> Result<(), String> {
     println!("NTX memory pipeline: traffic model (crate::traffic::NtxTraffic); interconnect + banks: rust-hdl RTL");
     for ours in [false, true] {
         println!("NTX: {}", kind(ours));
-        let rtl = [
-            run_rtl::<8, 12>(ours),
-            run_rtl::<16, 11>(ours),
-            run_rtl::<32, 10>(ours),
-            run_rtl::<64, 9>(ours),
-        ];
+        let rtl = REFERENCE.map(|(b, _)| {
+            ntx_flow::bank_dispatch!(cluster, b, run_rtl::<_, _>(ours), b => unreachable!("{b} banks"))
+        });
         let mut line = String::new();
         for (r, (b, reference)) in rtl.iter().zip(REFERENCE) {
             assert_eq!(r.banks, b);
@@ -450,12 +447,9 @@ pub fn run_ntx_rtl<const B: usize, const N: usize>(
 /// The experiment on the RTL cluster with `banks` banks (8, 16, 32, 64).
 pub fn run_banks(banks: usize, sim: ClusterSim) -> Result<ClusterConvRun, String> {
     use crate::cluster_tb::big_stack;
-    big_stack(move || match banks {
-        8 => run_ntx_rtl::<8, 12>(sim),
-        16 => run_ntx_rtl::<16, 11>(sim),
-        32 => run_ntx_rtl::<32, 10>(sim),
-        64 => run_ntx_rtl::<64, 9>(sim),
-        b => Err(format!("--banks must be one of 8, 16, 32, 64 (got {b})")),
+    big_stack(move || {
+        ntx_flow::bank_dispatch!(cluster, banks, run_ntx_rtl::<_, _>(sim),
+            b => Err(format!("--banks must be one of 8, 16, 32, 64 (got {b})")))
     })
 }
 

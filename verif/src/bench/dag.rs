@@ -48,8 +48,6 @@ pub fn figures() -> Result<Vec<(String, String)>, String> {
 
 /// Print the figures.
 pub fn run() -> Result<(), String> {
-    for (k, v) in figures()? {
-        println!("dag {k}: {v}");
-    }
+    super::print_figures("dag", &figures()?);
     Ok(())
 }

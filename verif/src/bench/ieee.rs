@@ -125,17 +125,22 @@ pub fn accuracy(trials: usize, len: usize) -> Vec<AccuracyRow> {
 
 /// The table as printed by `ntx bench ieee` (Markdown, for the README).
 pub fn table(rows: &[AccuracyRow]) -> String {
-    let mut s = String::from(
-        "| data (a_i, b_i) | NTX mode max / mean | IEEE mode max / mean | fp32 FMA chain max / mean |\n\
-         |---|---|---|---|\n",
-    );
+    let mut t = super::Table::new(&[
+        "data (a_i, b_i)",
+        "NTX mode max / mean",
+        "IEEE mode max / mean",
+        "fp32 FMA chain max / mean",
+    ]);
+    let pair = |e: &ErrStats| format!("{:.3} / {:.3}", e.max, e.mean);
     for r in rows {
-        s += &format!(
-            "| {} | {:.3} / {:.3} | {:.3} / {:.3} | {:.3} / {:.3} |\n",
-            r.data, r.ntx.max, r.ntx.mean, r.ieee.max, r.ieee.mean, r.fma.max, r.fma.mean
-        );
+        t.row(&[
+            r.data.to_string(),
+            pair(&r.ntx),
+            pair(&r.ieee),
+            pair(&r.fma),
+        ]);
     }
-    s
+    t.render().to_string()
 }
 
 /// Print the accuracy table.

@@ -8,6 +8,51 @@ pub mod model;
 pub mod ntx;
 pub mod verilator;
 
+/// The benchmarks' one row printer: a Markdown table (header row,
+/// separator, one row per [`Table::row`]), as the README quotes them.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    text: String,
+}
+
+impl Table {
+    /// A table with these column headers.
+    pub fn new(header: &[&str]) -> Self {
+        let mut t = Table::default();
+        t.row(header);
+        t.text += &format!("|{}\n", "---|".repeat(header.len()));
+        t
+    }
+
+    /// Append one row.
+    pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> &mut Self {
+        for c in cells {
+            self.text += "| ";
+            self.text += c.as_ref();
+            self.text += " ";
+        }
+        self.text += "|\n";
+        self
+    }
+
+    /// The table so far (newline-terminated lines).
+    pub fn render(&self) -> &str {
+        &self.text
+    }
+
+    /// Print it to stdout.
+    pub fn print(&self) {
+        print!("{}", self.text);
+    }
+}
+
+/// Print `figures` as `<bench> <name>: <value>` lines.
+pub fn print_figures(bench: &str, figures: &[(String, String)]) {
+    for (k, v) in figures {
+        println!("{bench} {k}: {v}");
+    }
+}
+
 /// Names accepted by [`run`].
 pub const BENCHES: &[&str] = &[
     "model",

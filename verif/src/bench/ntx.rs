@@ -70,8 +70,6 @@ pub fn figures() -> Result<Vec<(String, String)>, String> {
 
 /// Print the figures.
 pub fn run() -> Result<(), String> {
-    for (k, v) in figures()? {
-        println!("ntx {k}: {v}");
-    }
+    super::print_figures("ntx", &figures()?);
     Ok(())
 }

@@ -205,25 +205,29 @@ fn default_cases_dir() -> std::path::PathBuf {
 
 /// Print the figures.
 pub fn run() -> Result<(), String> {
-    println!(
-        "{:<8} {:>14} {:>16} {:>9} {:>12} {:>12}",
-        "block", "rust-hdl c/s", "verilator c/s", "speedup", "build s", "cached s"
-    );
+    let mut t = super::Table::new(&[
+        "block",
+        "rust-hdl cycles/s",
+        "verilator cycles/s",
+        "speedup",
+        "build s",
+        "cached s",
+    ]);
     let cases = std::env::var_os("NTX_REF_CASES")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(default_cases_dir);
     let mut all = vec![ntx_figures(&cases, 3.0)?];
     all.extend(figures(2.0)?);
     for f in all {
-        println!(
-            "{:<8} {:>14.0} {:>16.0} {:>8.0}x {:>12.1} {:>12.3}",
-            f.block,
-            f.rust_hdl_cps,
-            f.verilator_cps,
-            f.speedup(),
-            f.build_seconds,
-            f.cached_seconds
-        );
+        t.row(&[
+            f.block.to_string(),
+            format!("{:.0}", f.rust_hdl_cps),
+            format!("{:.0}", f.verilator_cps),
+            format!("{:.0}x", f.speedup()),
+            format!("{:.1}", f.build_seconds),
+            format!("{:.3}", f.cached_seconds),
+        ]);
     }
+    t.print();
     Ok(())
 }
