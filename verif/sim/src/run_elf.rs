@@ -1,7 +1,7 @@
 //! `ntx run-elf`: run a firmware ELF on a backend (spec 10). A backend is
 //! anything that implements [`ElfBackend`]; `iss` is the golden model
 //! ([`crate::model::rv32::System`]). The RTL backends plug in through
-//! [`create_elf_backend`].
+//! `create_elf_backend`, the registry of `ntx-verif` (a layer above).
 
 use crate::model::rv32::elf::{self, ElfImage};
 use crate::model::rv32::{load_regions, System};

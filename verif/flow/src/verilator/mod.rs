@@ -12,7 +12,7 @@
 //! for one build instead of duplicating it.
 //!
 //! ```no_run
-//! # use ntx_verif::verilator::VerilatedModel;
+//! # use ntx_flow::verilator::VerilatedModel;
 //! # let verilog = String::new();
 //! let mut m = VerilatedModel::build("counter", &verilog).unwrap();
 //! m.set("en", 1);
