@@ -706,7 +706,7 @@ fn probes() -> Vec<(&'static str, &'static str, u32, Getter)> {
             Box::new(|u| u.fmac.result.val().to_u64()),
         ),
         ("ctrl", "act_valid", 1, Box::new(|u| b(u.act_valid.q.val()))),
-        ("ctrl", "sb_hit", 1, Box::new(|u| b(u.sb_hit.val()))),
+        ("ctrl", "sb_hit", 1, Box::new(|u| b(u.gen.sb_hit.val()))),
         (
             "ctrl",
             "elem_count",

@@ -9,6 +9,8 @@ pub const N_LOOPS: usize = 5;
 pub const LOOP_WIDTH: usize = 16;
 /// Number of address generators (AGU0, AGU1 read operands, AGU2 writes).
 pub const N_AGUS: usize = 3;
+/// Stride registers: one per AGU and loop.
+pub const N_STRIDES: usize = N_AGUS * N_LOOPS;
 /// Width of an AGU word address (bits 19:2 of a byte address, 1 MiB).
 pub const AGU_ADDR_WIDTH: usize = 18;
 /// TCDM data width in bits.
@@ -97,6 +99,128 @@ pub mod opcode {
     pub const COPY: u32 = 8;
     /// Number of valid opcodes (9-15 are invalid).
     pub const COUNT: u32 = 9;
+}
+
+/// Layout of the command word (spec section 4): `*_LSB` is a field's lowest
+/// bit, `*_WIDTH` its width. The RTL's command record (`ntx::records`) and
+/// the golden model's `Command::encode` / `decode` both take it from here.
+pub mod cmd {
+    /// bits 3:0: opcode ([`super::opcode`]).
+    pub const OPCODE_LSB: usize = 0;
+    pub const OPCODE_WIDTH: usize = 4;
+    /// Width of each of the three loop-level fields.
+    pub const LEVEL_WIDTH: usize = 3;
+    /// bits 6:4: level at which the accumulator / ALU state is initialised.
+    pub const INIT_LEVEL_LSB: usize = 4;
+    /// bits 9:7: level at which a result is stored.
+    pub const INNER_LEVEL_LSB: usize = 7;
+    /// bits 12:10: number of active loops.
+    pub const OUTER_LEVEL_LSB: usize = 10;
+    /// bits 14:13: init value source (0-2 AGU operand, [`INIT_SEL_ZERO`]).
+    pub const INIT_SEL_LSB: usize = 13;
+    pub const INIT_SEL_WIDTH: usize = 2;
+    /// `init_sel` value that initialises with zero (no operand read).
+    pub const INIT_SEL_ZERO: u32 = 3;
+    /// bits 17:15: per-opcode option.
+    pub const AUX_LSB: usize = 15;
+    pub const AUX_WIDTH: usize = 3;
+    /// bits 19:18: which interrupt the job raises when done.
+    pub const IRQ_CFG_LSB: usize = 18;
+    pub const IRQ_CFG_WIDTH: usize = 2;
+    /// `irq_cfg`: no interrupt.
+    pub const IRQ_CFG_NONE: u32 = 0;
+    /// `irq_cfg`: command-done interrupt (IRQ bit [`super::irq::CMD_DONE`]).
+    pub const IRQ_CFG_CMD_DONE: u32 = 1;
+    /// `irq_cfg`: writeback-done interrupt (IRQ bit [`super::irq::WB_DONE`]).
+    pub const IRQ_CFG_WB_DONE: u32 = 2;
+    /// bit 20: negative polarity.
+    pub const POLARITY_BIT: usize = 20;
+    /// Bits of the command word that are used (the rest are ignored).
+    pub const WIDTH: usize = 21;
+    const _: () = assert!(INIT_LEVEL_LSB == OPCODE_LSB + OPCODE_WIDTH);
+    const _: () = assert!(INNER_LEVEL_LSB == INIT_LEVEL_LSB + LEVEL_WIDTH);
+    const _: () = assert!(OUTER_LEVEL_LSB == INNER_LEVEL_LSB + LEVEL_WIDTH);
+    const _: () = assert!(INIT_SEL_LSB == OUTER_LEVEL_LSB + LEVEL_WIDTH);
+    const _: () = assert!(AUX_LSB == INIT_SEL_LSB + INIT_SEL_WIDTH);
+    const _: () = assert!(IRQ_CFG_LSB == AUX_LSB + AUX_WIDTH);
+    const _: () = assert!(POLARITY_BIT == IRQ_CFG_LSB + IRQ_CFG_WIDTH);
+    const _: () = assert!(WIDTH == POLARITY_BIT + 1);
+    const _: () = assert!(super::opcode::COUNT <= 1 << OPCODE_WIDTH);
+    const _: () = assert!(super::N_LOOPS < 1 << LEVEL_WIDTH);
+    /// The value of field `(lsb, width)` of command word `w`.
+    pub const fn field(w: u32, lsb: usize, width: usize) -> u32 {
+        (w >> lsb) & ((1 << width) - 1)
+    }
+    /// Command word `w` with field `(lsb, width)` replaced by `v` (masked).
+    pub const fn with_field(w: u32, lsb: usize, width: usize, v: u32) -> u32 {
+        let m = ((1u32 << width) - 1) << lsb;
+        (w & !m) | ((v << lsb) & m)
+    }
+}
+
+/// Bits of the IRQ register (spec section 3).
+pub mod irq {
+    /// bit 0: writeback done.
+    pub const WB_DONE: u32 = 1 << 0;
+    /// bit 1: command done.
+    pub const CMD_DONE: u32 = 1 << 1;
+    /// Bits of the IRQ register.
+    pub const WIDTH: usize = 2;
+}
+
+/// Layout of the NTX element record (RTL only: what the generator passes
+/// to execute through the element FIFO for every DAG step; see
+/// `ntx::records::ElemRec`).
+pub mod elem {
+    /// bits 3:0: opcode.
+    pub const OPCODE_LSB: usize = 0;
+    /// bits 6:4: aux.
+    pub const AUX_LSB: usize = 4;
+    /// bit 7: polarity.
+    pub const POLARITY_BIT: usize = 7;
+    /// bits 9:8: init_sel.
+    pub const INIT_SEL_LSB: usize = 8;
+    /// bit 10: the element initialises the accumulator / ALU state.
+    pub const INIT_BIT: usize = 10;
+    /// bit 11: the element stores a result.
+    pub const STORE_BIT: usize = 11;
+    /// bits 12, 13, 14: the element reads operand A, B, C.
+    pub const READ_A_BIT: usize = 12;
+    pub const READ_B_BIT: usize = 13;
+    pub const READ_C_BIT: usize = 14;
+    /// bits 16:15: IRQ bits ([`super::irq`]) to raise when its store retires.
+    pub const IRQ_LSB: usize = 15;
+    /// bit 17: the element belongs to an IEEE-mode job.
+    pub const IEEE_BIT: usize = 17;
+    /// Record width.
+    pub const WIDTH: usize = 18;
+    const _: () = assert!(AUX_LSB == OPCODE_LSB + super::cmd::OPCODE_WIDTH);
+    const _: () = assert!(POLARITY_BIT == AUX_LSB + super::cmd::AUX_WIDTH);
+    const _: () = assert!(INIT_SEL_LSB == POLARITY_BIT + 1);
+    const _: () = assert!(INIT_BIT == INIT_SEL_LSB + super::cmd::INIT_SEL_WIDTH);
+    const _: () = assert!(STORE_BIT == INIT_BIT + 1);
+    const _: () = assert!(READ_A_BIT == STORE_BIT + 1);
+    const _: () = assert!(READ_B_BIT == READ_A_BIT + 1);
+    const _: () = assert!(READ_C_BIT == READ_B_BIT + 1);
+    const _: () = assert!(IRQ_LSB == READ_C_BIT + 1);
+    const _: () = assert!(IEEE_BIT == IRQ_LSB + super::irq::WIDTH);
+    const _: () = assert!(WIDTH == IEEE_BIT + 1);
+}
+
+/// Layout of an NTX write-queue entry (RTL only): the value, whether the
+/// write is cancelled (a MASKMAC store whose test is false) and the IRQ
+/// bits it raises when it retires.
+pub mod wq {
+    /// bits 31:0: the value.
+    pub const DATA_LSB: usize = 0;
+    /// bit 32: cancelled.
+    pub const CANCEL_BIT: usize = super::DATA_WIDTH;
+    /// bits 34:33: IRQ bits.
+    pub const IRQ_LSB: usize = CANCEL_BIT + 1;
+    /// Entry width.
+    pub const WIDTH: usize = IRQ_LSB + super::irq::WIDTH;
+    /// Entries (results in the queue plus FMAC stores in flight).
+    pub const DEPTH: usize = 16;
 }
 
 /// Register base of NTX `i` in the reference cluster's address map.

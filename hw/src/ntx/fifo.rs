@@ -82,8 +82,6 @@ macro_rules! small_fifo {
     };
 }
 
-small_fifo!(Fifo4, 4, 3, 5);
-small_fifo!(Fifo8, 8, 7, 5);
 small_fifo!(Fifo16, 16, 15, 5);
 
 /// A deeper first-word-fall-through FIFO on a two-port RAM (one write and
@@ -198,5 +196,3 @@ macro_rules! ram_fifo {
 
 ram_fifo!(RamFifo32, 5, 32, 6);
 ram_fifo!(RamFifo32Af, 5, 32, 6, almost_full);
-ram_fifo!(RamFifo64, 6, 64, 7);
-ram_fifo!(RamFifo64Af, 6, 64, 7, almost_full);

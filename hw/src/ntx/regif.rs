@@ -9,6 +9,7 @@
 //! committed staging area + command into it (the controller copies the
 //! outputs), which frees the staging area.
 
+use crate::params::cmd::{AUX_WIDTH, INIT_SEL_WIDTH, IRQ_CFG_WIDTH, LEVEL_WIDTH, OPCODE_WIDTH};
 use crate::params::*;
 use rust_hdl::prelude::*;
 
@@ -24,11 +25,15 @@ pub struct RegIf {
     pub rdata: Signal<Out, Bits<32>>,
     pub irq: Signal<Out, Bit>,
     pub tcdm_prio: Signal<Out, Bits<2>>,
+    /// Soft clear this cycle: CTRL written with bit 0 set (combinational from
+    /// the request; CTRL writes are always granted).
+    pub soft_clear: Signal<Out, Bit>,
     // to/from the controller
     pub loop_end: [Signal<Out, Bits<LOOP_WIDTH>>; N_LOOPS],
     pub base: [Signal<Out, Bits<AGU_ADDR_WIDTH>>; N_AGUS],
     pub stride: [Signal<Out, Bits<AGU_ADDR_WIDTH>>; 15],
-    pub cmd: Signal<Out, Bits<21>>,
+    /// The command word of the committed job, as its fields.
+    pub cmd: Signal<Out, super::records::CmdWord>,
     /// CTRL bit 3 (IEEE mode) as it was when CMD was written.
     pub cmd_ieee: Signal<Out, Bit>,
     /// Exception flags raised by an IEEE-mode store (ORed into FLAGS).
@@ -82,6 +87,10 @@ impl Logic for RegIf {
             r_invalid,
             r_rdata
         );
+        self.soft_clear.next = self.req.val()
+            & self.we.val()
+            & (self.addr.val() == bits::<REG_ADDR_WIDTH>(1))
+            & self.wdata.val().get_bit(0);
         for k in 0..5 {
             self.r_loop_end[k].clock.next = self.clock.val();
             self.r_loop_end[k].d.next = self.r_loop_end[k].q.val();
@@ -270,9 +279,29 @@ impl Logic for RegIf {
         for s in 0..15 {
             self.stride[s].next = self.r_stride[s].q.val();
         }
-        self.cmd.next = self.r_cmd.q.val().get_bits::<21>(0);
+        // hdl_gen needs literal offsets: tied to params::cmd below.
+        self.cmd.next.opcode = self.r_cmd.q.val().get_bits::<OPCODE_WIDTH>(0);
+        self.cmd.next.init_level = self.r_cmd.q.val().get_bits::<LEVEL_WIDTH>(4);
+        self.cmd.next.inner_level = self.r_cmd.q.val().get_bits::<LEVEL_WIDTH>(7);
+        self.cmd.next.outer_level = self.r_cmd.q.val().get_bits::<LEVEL_WIDTH>(10);
+        self.cmd.next.init_sel = self.r_cmd.q.val().get_bits::<INIT_SEL_WIDTH>(13);
+        self.cmd.next.aux = self.r_cmd.q.val().get_bits::<AUX_WIDTH>(15);
+        self.cmd.next.irq_cfg = self.r_cmd.q.val().get_bits::<IRQ_CFG_WIDTH>(18);
+        self.cmd.next.polarity = self.r_cmd.q.val().get_bit(20);
         self.cmd_ieee.next = self.r_cmd_ieee.q.val();
         self.committed.next = self.r_committed.q.val();
         self.invalid.next = self.r_invalid.q.val();
     }
 }
+// The literal offsets of the CMD unpacking above.
+const _: () = assert!(
+    cmd::OPCODE_LSB == 0
+        && cmd::INIT_LEVEL_LSB == 4
+        && cmd::INNER_LEVEL_LSB == 7
+        && cmd::OUTER_LEVEL_LSB == 10
+        && cmd::INIT_SEL_LSB == 13
+        && cmd::AUX_LSB == 15
+        && cmd::IRQ_CFG_LSB == 18
+        && cmd::POLARITY_BIT == 20
+);
+const _: () = assert!(regs::CTRL == 1, "soft clear decode");

@@ -9,6 +9,11 @@ use rust_hdl::prelude::*;
 
 /// Number of stores that can be pending at once.
 pub const SB_DEPTH: usize = 16;
+// The last entry is indexed with a literal (hdl_gen); the controller ORs
+// SB_DEPTH match bits by hand.
+const _: () = assert!(SB_DEPTH == 16);
+/// Index of the last entry.
+const SB_LAST: usize = SB_DEPTH - 1;
 
 #[derive(LogicBlock, Default)]
 pub struct Scoreboard {
@@ -24,25 +29,25 @@ pub struct Scoreboard {
     /// All entries (oldest first) and their valid bits, for the address
     /// comparison in the controller (kept outside this block so that no
     /// output depends combinationally on an input).
-    pub ent: [Signal<Out, Bits<AGU_ADDR_WIDTH>>; 16],
-    pub ent_v: [Signal<Out, Bit>; 16],
-    e: [DFF<Bits<AGU_ADDR_WIDTH>>; 16],
-    v: [DFF<Bit>; 16],
-    vs: [Signal<Local, Bit>; 16],
+    pub ent: [Signal<Out, Bits<AGU_ADDR_WIDTH>>; SB_DEPTH],
+    pub ent_v: [Signal<Out, Bit>; SB_DEPTH],
+    e: [DFF<Bits<AGU_ADDR_WIDTH>>; SB_DEPTH],
+    v: [DFF<Bit>; SB_DEPTH],
+    vs: [Signal<Local, Bit>; SB_DEPTH],
     popv: Signal<Local, Bit>,
 }
 
 impl Logic for Scoreboard {
     #[hdl_gen]
     fn update(&mut self) {
-        for i in 0..16 {
+        for i in 0..SB_DEPTH {
             self.e[i].clock.next = self.clock.val();
             self.e[i].d.next = self.e[i].q.val();
             self.v[i].clock.next = self.clock.val();
             self.v[i].d.next = self.v[i].q.val();
         }
         self.popv.next = self.pop.val() & self.v[0].q.val();
-        for i in 0..15 {
+        for i in 0..SB_LAST {
             self.vs[i].next = self.v[i].q.val();
             if self.popv.val() {
                 self.vs[i].next = self.v[i + 1].q.val();
@@ -59,7 +64,7 @@ impl Logic for Scoreboard {
                 self.e[0].d.next = self.din.val();
                 self.v[0].d.next = true;
             }
-            for i in 1..16 {
+            for i in 1..SB_DEPTH {
                 if !self.vs[i].val() & self.vs[i - 1].val() {
                     self.e[i].d.next = self.din.val();
                     self.v[i].d.next = true;
@@ -67,11 +72,11 @@ impl Logic for Scoreboard {
             }
         }
         if self.clear.val() {
-            for i in 0..16 {
+            for i in 0..SB_DEPTH {
                 self.v[i].d.next = false;
             }
         }
-        for i in 0..16 {
+        for i in 0..SB_DEPTH {
             self.ent[i].next = self.e[i].q.val();
             self.ent_v[i].next = self.v[i].q.val();
         }

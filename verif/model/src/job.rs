@@ -2,6 +2,7 @@
 //! (spec section 3) that together describe one NTX job.
 
 use super::dag::{LoopConfig, AGU_MASK};
+use ntx_params::cmd::{self, field, with_field};
 use ntx_params::{opcode, regs, N_AGUS, N_LOOPS};
 
 /// Highest loop level (number of hardware loops).
@@ -31,29 +32,46 @@ pub struct Command {
 impl Command {
     /// Decode a command word (unused bits are ignored, as in hardware).
     pub fn decode(w: u32) -> Self {
-        let f = |lo: u32, n: u32| ((w >> lo) & ((1 << n) - 1)) as u8;
+        let f = |lo: usize, n: usize| field(w, lo, n) as u8;
         Self {
-            opcode: f(0, 4),
-            init_level: f(4, 3),
-            inner_level: f(7, 3),
-            outer_level: f(10, 3),
-            init_sel: f(13, 2),
-            aux: f(15, 3),
-            irq_cfg: f(18, 2),
-            polarity: f(20, 1) != 0,
+            opcode: f(cmd::OPCODE_LSB, cmd::OPCODE_WIDTH),
+            init_level: f(cmd::INIT_LEVEL_LSB, cmd::LEVEL_WIDTH),
+            inner_level: f(cmd::INNER_LEVEL_LSB, cmd::LEVEL_WIDTH),
+            outer_level: f(cmd::OUTER_LEVEL_LSB, cmd::LEVEL_WIDTH),
+            init_sel: f(cmd::INIT_SEL_LSB, cmd::INIT_SEL_WIDTH),
+            aux: f(cmd::AUX_LSB, cmd::AUX_WIDTH),
+            irq_cfg: f(cmd::IRQ_CFG_LSB, cmd::IRQ_CFG_WIDTH),
+            polarity: f(cmd::POLARITY_BIT, 1) != 0,
         }
     }
 
     /// Encode into a command word.
     pub fn encode(&self) -> u32 {
-        (self.opcode as u32 & 0xF)
-            | (self.init_level as u32 & 7) << 4
-            | (self.inner_level as u32 & 7) << 7
-            | (self.outer_level as u32 & 7) << 10
-            | (self.init_sel as u32 & 3) << 13
-            | (self.aux as u32 & 7) << 15
-            | (self.irq_cfg as u32 & 3) << 18
-            | (self.polarity as u32) << 20
+        let fields = [
+            (cmd::OPCODE_LSB, cmd::OPCODE_WIDTH, self.opcode as u32),
+            (
+                cmd::INIT_LEVEL_LSB,
+                cmd::LEVEL_WIDTH,
+                self.init_level as u32,
+            ),
+            (
+                cmd::INNER_LEVEL_LSB,
+                cmd::LEVEL_WIDTH,
+                self.inner_level as u32,
+            ),
+            (
+                cmd::OUTER_LEVEL_LSB,
+                cmd::LEVEL_WIDTH,
+                self.outer_level as u32,
+            ),
+            (cmd::INIT_SEL_LSB, cmd::INIT_SEL_WIDTH, self.init_sel as u32),
+            (cmd::AUX_LSB, cmd::AUX_WIDTH, self.aux as u32),
+            (cmd::IRQ_CFG_LSB, cmd::IRQ_CFG_WIDTH, self.irq_cfg as u32),
+            (cmd::POLARITY_BIT, 1, self.polarity as u32),
+        ];
+        fields
+            .iter()
+            .fold(0, |w, &(lsb, width, v)| with_field(w, lsb, width, v))
     }
 
     /// A job is valid iff inner_level <= init_level <= outer_level <= 5 and

@@ -25,7 +25,7 @@ use super::dag::{steps, LoopConfig, Step, AGU_MASK};
 use super::ieee::IeeeAcc;
 use super::job::Command;
 use super::mem::Tcdm;
-use ntx_params::{opcode, regs, N_AGUS, N_LOOPS};
+use ntx_params::{cmd as cmd_word, opcode, regs, N_AGUS, N_LOOPS};
 
 /// STATUS bits.
 pub mod status {
@@ -44,9 +44,9 @@ pub mod status {
 /// IRQ register bits.
 pub mod irq {
     /// Writeback-done interrupt (irq_cfg = 2).
-    pub const WRITEBACK: u32 = 1 << 0;
+    pub const WRITEBACK: u32 = ntx_hw::params::irq::WB_DONE;
     /// Command-done interrupt (irq_cfg = 1), also raised by an invalid command.
-    pub const COMMAND: u32 = 1 << 1;
+    pub const COMMAND: u32 = ntx_hw::params::irq::CMD_DONE;
 }
 
 /// The staging area: LOOP_END and AGU registers as hardware keeps them.
@@ -305,9 +305,9 @@ impl NtxModel {
             }
             self.execute(mem, &job);
             self.queue = None;
-            match job.cmd.irq_cfg {
-                1 => self.irq |= irq::COMMAND,
-                2 => self.irq |= irq::WRITEBACK,
+            match job.cmd.irq_cfg as u32 {
+                cmd_word::IRQ_CFG_CMD_DONE => self.irq |= irq::COMMAND,
+                cmd_word::IRQ_CFG_WB_DONE => self.irq |= irq::WRITEBACK,
                 _ => {}
             }
         }
@@ -355,7 +355,8 @@ impl NtxModel {
     }
 
     fn init_value(mem: &mut Tcdm, cmd: &Command, step: &Step) -> Option<u32> {
-        (cmd.init_sel < 3).then(|| mem.read(step.addr[cmd.init_sel as usize]))
+        (cmd.init_sel as u32 != cmd_word::INIT_SEL_ZERO)
+            .then(|| mem.read(step.addr[cmd.init_sel as usize]))
     }
 
     fn init(&mut self, mem: &mut Tcdm, cmd: &Command, step: &Step) {
@@ -384,7 +385,7 @@ impl NtxModel {
                 dp.cnt = 0;
             }
             opcode::MASKMAC => {
-                dp.alu = if cmd.init_sel != 3 {
+                dp.alu = if cmd.init_sel as u32 != cmd_word::INIT_SEL_ZERO {
                     mem.read(step.addr[1])
                 } else {
                     0
