@@ -100,28 +100,28 @@ impl<const B: usize, const N: usize> ClusterDrive for ClusterTb<B, N> {
     }
     fn set_core(&mut self, req: bool, addr: u32, we: bool, wdata: u32) {
         let u = &mut self.uut;
-        u.core_req.next = req;
-        u.core_addr.next = (addr as u64).into();
-        u.core_we.next = we;
-        u.core_be.next = 15.into();
-        u.core_wdata.next = (wdata as u64).into();
+        u.core.req.next = req;
+        u.core.addr.next = (addr as u64).into();
+        u.core.we.next = we;
+        u.core.be.next = 15.into();
+        u.core.wdata.next = (wdata as u64).into();
     }
     fn pins(&mut self) -> ClusterPins {
         let ext = self.hmc.outputs();
         let u = &mut self.uut;
-        u.ext_gnt.next = ext.gnt;
-        u.ext_rvalid.next = ext.rvalid;
-        u.ext_rdata.next = (ext.rdata as u64).into();
+        u.ext.gnt.next = ext.gnt;
+        u.ext.rvalid.next = ext.rvalid;
+        u.ext.rdata.next = (ext.rdata as u64).into();
         self.settle();
         let u = &self.uut;
         ClusterPins {
-            core_gnt: u.core_gnt.val(),
-            core_rvalid: u.core_rvalid.val(),
-            core_rdata: u.core_rdata.val().to_u32(),
-            ext_req: u.ext_req.val(),
-            ext_we: u.ext_we.val(),
-            ext_addr: u.ext_addr.val().to_u32(),
-            ext_wdata: u.ext_wdata.val().to_u32(),
+            core_gnt: u.core.gnt.val(),
+            core_rvalid: u.core.r_valid.val(),
+            core_rdata: u.core.r_rdata.val().to_u32(),
+            ext_req: u.ext.req.val(),
+            ext_we: u.ext.we.val(),
+            ext_addr: u.ext.addr.val().to_u32(),
+            ext_wdata: u.ext.wdata.val().to_u32(),
             dma_irq: u.dma_irq.val(),
             ntx_irq: (0..u.ntx_irq.len())
                 .map(|i| (u.ntx_irq[i].val() as u32) << i)
@@ -169,15 +169,15 @@ impl<const B: usize, const N: usize> ClusterTb<B, N> {
     pub fn tick(&mut self) {
         let ext = self.hmc.outputs();
         let u = &mut self.uut;
-        u.ext_gnt.next = ext.gnt;
-        u.ext_rvalid.next = ext.rvalid;
-        u.ext_rdata.next = (ext.rdata as u64).into();
+        u.ext.gnt.next = ext.gnt;
+        u.ext.rvalid.next = ext.rvalid;
+        u.ext.rdata.next = (ext.rdata as u64).into();
         self.settle();
         let u = &mut self.uut;
-        let req = u.ext_req.val().then(|| ExtReq {
-            addr: u.ext_addr.val().to_u32(),
-            we: u.ext_we.val(),
-            wdata: u.ext_wdata.val().to_u32(),
+        let req = u.ext.req.val().then(|| ExtReq {
+            addr: u.ext.addr.val().to_u32(),
+            we: u.ext.we.val(),
+            wdata: u.ext.wdata.val().to_u32(),
         });
         self.hmc.edge(req);
         self.uut.clock.next = Clock { clk: true };
@@ -199,15 +199,15 @@ impl<const B: usize, const N: usize> ClusterTb<B, N> {
     /// One control-port access (held until granted); returns the read data.
     pub fn access(&mut self, addr: u32, we: bool, wdata: u32) -> u32 {
         let u = &mut self.uut;
-        u.core_req.next = true;
-        u.core_addr.next = (addr as u64).into();
-        u.core_we.next = we;
-        u.core_be.next = 15.into();
-        u.core_wdata.next = (wdata as u64).into();
+        u.core.req.next = true;
+        u.core.addr.next = (addr as u64).into();
+        u.core.we.next = we;
+        u.core.be.next = 15.into();
+        u.core.wdata.next = (wdata as u64).into();
         let mut waited = 0;
         loop {
             self.settle();
-            let g = self.uut.core_gnt.val();
+            let g = self.uut.core.gnt.val();
             self.tick();
             if g {
                 break;
@@ -218,13 +218,13 @@ impl<const B: usize, const N: usize> ClusterTb<B, N> {
                 "control access {addr:#x} never granted"
             );
         }
-        self.uut.core_req.next = false;
+        self.uut.core.req.next = false;
         self.settle();
         assert!(
-            self.uut.core_rvalid.val(),
+            self.uut.core.r_valid.val(),
             "no response one cycle after the grant"
         );
-        self.uut.core_rdata.val().to_u32()
+        self.uut.core.r_rdata.val().to_u32()
     }
 }
 
@@ -260,15 +260,9 @@ pub fn block_verilog<U: Block + Default + 'static>() -> String {
     v
 }
 
-/// Tool flow of a block that composes TCDM masters with the interconnect.
-/// rust-hdl writes one `always @(*)` per module; a master's block reads
-/// `gnt` and writes `req` (logically independent), the interconnect's reads
-/// `req` and writes `gnt`, and Verilator does not always split the master's
-/// block, so it reports UNOPTFLAT (a false combinational loop: a simulation
-/// performance warning, no loop exists in the logic; Yosys finds none).
-/// Until the lead decides (structural split or a waiver), this check runs
-/// the strict lint and accepts UNOPTFLAT as its only complaint, then the
-/// Icarus compile and Yosys synthesis (no latches).
+/// Tool flow of a block that composes TCDM masters with the interconnect
+/// (or the core's units): the strict lint ([`lint_composed`]), then Yosys
+/// synthesis (no latches).
 pub fn flow_composed(name: &str, verilog: &str) -> crate::flow::SynthReport {
     use crate::flow::*;
     let path = lint_composed(name, verilog);
@@ -277,9 +271,31 @@ pub fn flow_composed(name: &str, verilog: &str) -> crate::flow::SynthReport {
     rep
 }
 
-/// Lint and compile a composed block as [`flow_composed`] does, without
-/// synthesis; returns the Verilog file's path.
+/// Strict Verilator lint (only the waivers of `scripts/verilator.vlt`, so
+/// no UNOPTFLAT) and an Icarus compile of a composed block; returns the
+/// Verilog file's path. rust-hdl writes one `always @(*)` per module, so a
+/// block that read a grant and drove a request would show as a
+/// combinational loop through the interconnect (UNOPTFLAT); every master
+/// computes its requests in a block that reads no grant instead.
 pub fn lint_composed(name: &str, verilog: &str) -> std::path::PathBuf {
+    use crate::flow::*;
+    let path = write_verilog(&flow_dir(), name, verilog).unwrap();
+    if let Err(e) = verilator_lint(&path, name) {
+        panic!("{name}: Verilator lint:\n{e}");
+    }
+    iverilog_compile(&path, name).unwrap();
+    path
+}
+
+/// [`lint_composed`] for blocks that contain the NTX (cluster, system).
+///
+/// TODO(lead, after merging `ntxsplit`): replace the callers by
+/// [`lint_composed`] and delete this function. Until the NTX computes its
+/// TCDM and register requests in a block that reads no grant, its ports
+/// still close false loops through the interconnect; this accepts
+/// UNOPTFLAT only when every reported loop passes through an NTX instance
+/// (`ntx$i`), so the rest of the design is held to the strict lint.
+pub fn lint_composed_ntx(name: &str, verilog: &str) -> std::path::PathBuf {
     use crate::flow::*;
     let path = write_verilog(&flow_dir(), name, verilog).unwrap();
     if let Err(e) = verilator_lint(&path, name) {
@@ -288,14 +304,18 @@ pub fn lint_composed(name: &str, verilog: &str) -> std::path::PathBuf {
                 .filter(|l| l.starts_with("%Warning-") || l.starts_with("%Error-"))
                 .filter(|l| !l.starts_with("%Warning-UNOPTFLAT"))
                 .collect();
-        assert!(
-            others.is_empty(),
-            "Verilator lint beyond UNOPTFLAT:\n{}",
-            e.0
-        );
-        println!(
-            "{name}: Verilator reports UNOPTFLAT (false loop through a master's always block)"
-        );
+        assert!(others.is_empty(), "{name}: Verilator lint:\n{}", e.0);
+        // one block of lines per UNOPTFLAT warning: its loop must name an NTX
+        for w in e.0.split("%Warning-UNOPTFLAT").skip(1) {
+            let w = w.split("%Error").next().unwrap_or(w);
+            assert!(
+                w.lines()
+                    .filter(|l| l.contains("Example path"))
+                    .any(|l| l.contains(".ntx$")),
+                "{name}: UNOPTFLAT loop outside the NTX:\n{w}"
+            );
+        }
+        println!("{name}: UNOPTFLAT through the NTX ports only (TODO: ntxsplit)");
     }
     iverilog_compile(&path, name).unwrap();
     path
