@@ -78,12 +78,30 @@ impl DmaPins for Box<Dma<8>> {
     }
 }
 
+/// Verilog name of a pin named as in [`DmaPins`] (`reg_req` is field `req`
+/// of the `regs` bundle: `regs$req`; TCDM responses are `r_valid`/`r_rdata`).
+fn verilog_name(port: &str) -> String {
+    use ntx_hw::bus::{port_name, EXT_FIELDS, REG_FIELDS, TCDM_FIELDS};
+    let bundle = |b: &str, fields: &[&str], f: &str| {
+        assert!(fields.contains(&f), "{port}: no field {f}");
+        port_name(b, f)
+    };
+    match port.split_once('_') {
+        Some(("reg", f)) => bundle("regs", &REG_FIELDS, f),
+        Some(("ext", f)) => bundle("ext", &EXT_FIELDS, f),
+        Some(("tcdm", "rvalid")) => bundle("tcdm", &TCDM_FIELDS, "r_valid"),
+        Some(("tcdm", "rdata")) => bundle("tcdm", &TCDM_FIELDS, "r_rdata"),
+        Some(("tcdm", f)) => bundle("tcdm", &TCDM_FIELDS, f),
+        _ => port.to_string(),
+    }
+}
+
 impl DmaPins for VerilatedModel {
     fn set(&mut self, port: &str, v: u64) {
-        VerilatedModel::set(self, port, v)
+        VerilatedModel::set(self, &verilog_name(port), v)
     }
     fn get(&mut self, port: &str) -> u64 {
-        VerilatedModel::get(self, port)
+        VerilatedModel::get(self, &verilog_name(port))
     }
     fn settle(&mut self) {
         self.eval()

@@ -6,6 +6,7 @@
 //! under every mix of levels and urgency), read broadcast and urgency
 //! hints, and the tool flow.
 
+use ntx_hw::bus::port_name;
 use ntx_hw::tcdm::{bank::Bank, xbar::Xbar, Tcdm};
 use ntx_verif::model::xbar::{merge_be, Req, XbarModel, AGE_LIMIT};
 use ntx_verif::traffic::{Master, Pattern, PATTERNS};
@@ -484,12 +485,12 @@ fn random_initial_state_is_cleared_on_verilator() {
             .map(|m| Master::new(m, pattern, B, WORDS, 50, rs as u64 + m as u64))
             .collect();
         for m in 0..M {
-            x.set(&format!("m_req${m}"), 0);
+            x.set(&port_name(&format!("m${m}"), "req"), 0);
         }
         x.eval();
         // responses out of nowhere: the response registers start random
         stray += (0..M)
-            .filter(|m| x.get(&format!("m_rvalid${m}")) != 0)
+            .filter(|m| x.get(&port_name(&format!("m${m}"), "r_valid")) != 0)
             .count();
         x.set("clear", 1);
         x.tick();
@@ -509,20 +510,23 @@ fn random_initial_state_is_cleared_on_verilator() {
                     be: 0,
                     wdata: 0,
                 });
-                x.set(&format!("m_req${m}"), reqs[m].is_some() as u64);
-                x.set(&format!("m_addr${m}"), r.addr as u64);
-                x.set(&format!("m_we${m}"), r.we as u64);
-                x.set(&format!("m_be${m}"), r.be as u64);
-                x.set(&format!("m_wdata${m}"), r.wdata as u64);
+                x.set(
+                    &port_name(&format!("m${m}"), "req"),
+                    reqs[m].is_some() as u64,
+                );
+                x.set(&port_name(&format!("m${m}"), "addr"), r.addr as u64);
+                x.set(&port_name(&format!("m${m}"), "we"), r.we as u64);
+                x.set(&port_name(&format!("m${m}"), "be"), r.be as u64);
+                x.set(&port_name(&format!("m${m}"), "wdata"), r.wdata as u64);
                 x.set(&format!("m_level${m}"), lv[m] as u64);
-                x.set(&format!("m_urgent${m}"), urgent[m] as u64);
+                x.set(&port_name(&format!("m${m}"), "urgent"), urgent[m] as u64);
             }
             x.eval();
             let exp = model.cycle_urgent(&reqs, &lv, &urgent);
             for m in 0..M {
                 let (g, rv) = (
-                    x.get(&format!("m_gnt${m}")) != 0,
-                    x.get(&format!("m_rvalid${m}")) != 0,
+                    x.get(&port_name(&format!("m${m}"), "gnt")) != 0,
+                    x.get(&port_name(&format!("m${m}"), "r_valid")) != 0,
                 );
                 assert_eq!(
                     (g, rv),
