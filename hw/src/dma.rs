@@ -16,10 +16,12 @@
 //! while the FIFO has room for them (words in flight + words queued <= D), so
 //! no response is ever dropped, whatever the TCDM grants or the vault latency.
 //!
-//! External port: `ext_req`/`ext_we`/`ext_addr`/`ext_wdata`, accepted by
-//! `ext_gnt` in the same cycle; read data returns in order, any number of
-//! cycles later, with `ext_rvalid`/`ext_rdata` (always accepted). Writes are
-//! posted (no response). TCDM port: the PULP protocol of the brief.
+//! External port ([`ExtMaster`]): `req`/`we`/`addr`/`wdata`, accepted by
+//! `gnt` in the same cycle; read data returns in order, any number of
+//! cycles later, with `rvalid`/`rdata` (always accepted). Writes are
+//! posted (no response). TCDM port ([`TcdmMaster`]): the PULP protocol of
+//! the brief. The requests of both come from [`DmaReq`], which reads no
+//! grant (no false combinational loop through the interconnect).
 //!
 //! Clear and reset (`clear`, synchronous): while `clear` is high the DMA
 //! makes no request on either master port. A `clear` of one cycle (not
@@ -37,15 +39,19 @@
 //! The address generators need no clear: they only act in the run state,
 //! which is entered only through the descriptor check, which loads them.
 
+pub mod req;
+
+use crate::bus::{ExtMaster, RegSlave, TcdmMaster};
 use crate::params::{
     cluster::TCDM_BASE,
     dma::{err, regs, REG_ADDR_WIDTH},
-    ADDR_WIDTH, BE_WIDTH, DATA_WIDTH,
+    ADDR_WIDTH, DATA_WIDTH,
 };
+use req::DmaReq;
 use rust_hdl::prelude::*;
 
 /// Width of the FIFO pointers and counters.
-const PTR_WIDTH: usize = 8;
+pub const PTR_WIDTH: usize = 8;
 
 /// Two-dimensional address walk: `rows` rows of `row_words` words.
 #[derive(LogicBlock, Default)]
@@ -204,32 +210,14 @@ pub struct Dma<const D: usize> {
     /// Synchronous clear: one cycle is the soft clear, every further cycle
     /// of a held clear a reset (module doc).
     pub clear: Signal<In, Bit>,
-    // Register slave port (word offsets), gnt in the request cycle, read
-    // data one cycle later.
-    pub reg_req: Signal<In, Bit>,
-    pub reg_we: Signal<In, Bit>,
-    pub reg_addr: Signal<In, Bits<REG_ADDR_WIDTH>>,
-    pub reg_wdata: Signal<In, Bits<DATA_WIDTH>>,
-    pub reg_gnt: Signal<Out, Bit>,
-    pub reg_rdata: Signal<Out, Bits<DATA_WIDTH>>,
+    /// Register slave port (word offsets): gnt in the request cycle, read
+    /// data one cycle later.
+    pub regs: RegSlave<REG_ADDR_WIDTH>,
     pub irq: Signal<Out, Bit>,
-    // TCDM master port.
-    pub tcdm_req: Signal<Out, Bit>,
-    pub tcdm_addr: Signal<Out, Bits<ADDR_WIDTH>>,
-    pub tcdm_we: Signal<Out, Bit>,
-    pub tcdm_be: Signal<Out, Bits<BE_WIDTH>>,
-    pub tcdm_wdata: Signal<Out, Bits<DATA_WIDTH>>,
-    pub tcdm_gnt: Signal<In, Bit>,
-    pub tcdm_rvalid: Signal<In, Bit>,
-    pub tcdm_rdata: Signal<In, Bits<DATA_WIDTH>>,
-    // External memory master port.
-    pub ext_req: Signal<Out, Bit>,
-    pub ext_we: Signal<Out, Bit>,
-    pub ext_addr: Signal<Out, Bits<ADDR_WIDTH>>,
-    pub ext_wdata: Signal<Out, Bits<DATA_WIDTH>>,
-    pub ext_gnt: Signal<In, Bit>,
-    pub ext_rvalid: Signal<In, Bit>,
-    pub ext_rdata: Signal<In, Bits<DATA_WIDTH>>,
+    /// TCDM master port (cluster addresses; `urgent` is always high).
+    pub tcdm: TcdmMaster,
+    /// External memory master port.
+    pub ext: ExtMaster,
     // Registers.
     ext_base: DFF<Bits<ADDR_WIDTH>>,
     tcdm_base: DFF<Bits<ADDR_WIDTH>>,
@@ -263,6 +251,8 @@ pub struct Dma<const D: usize> {
     misaligned: Signal<Local, Bit>,
     align_or: Signal<Local, Bits<2>>,
     // Data path.
+    /// Requests of both master ports (a block that reads no grant).
+    rq: DmaReq<D>,
     prod: DmaAgu,
     cons: DmaAgu,
     fifo: RegFifo<D>,
@@ -282,7 +272,6 @@ pub struct Dma<const D: usize> {
     is_reset: Signal<Local, Bit>,
     /// Reads outstanding after this cycle.
     owed: Signal<Local, Bits<PTR_WIDTH>>,
-    room: Signal<Local, Bit>,
     issue: Signal<Local, Bit>,
     put: Signal<Local, Bit>,
     take: Signal<Local, Bit>,
@@ -291,7 +280,6 @@ pub struct Dma<const D: usize> {
     tcdm_lo: Constant<Bits<ADDR_WIDTH>>,
     tcdm_bytes: Constant<Bits<ADDR_WIDTH>>,
     ext_bytes: Constant<Bits<ADDR_WIDTH>>,
-    depth: Constant<Bits<PTR_WIDTH>>,
     c_zero: Constant<Bits<3>>,
     c_unaligned: Constant<Bits<3>>,
     c_tcdm: Constant<Bits<3>>,
@@ -308,28 +296,10 @@ impl<const D: usize> Dma<D> {
         Self {
             clock: Default::default(),
             clear: Default::default(),
-            reg_req: Default::default(),
-            reg_we: Default::default(),
-            reg_addr: Default::default(),
-            reg_wdata: Default::default(),
-            reg_gnt: Default::default(),
-            reg_rdata: Default::default(),
+            regs: Default::default(),
             irq: Default::default(),
-            tcdm_req: Default::default(),
-            tcdm_addr: Default::default(),
-            tcdm_we: Default::default(),
-            tcdm_be: Default::default(),
-            tcdm_wdata: Default::default(),
-            tcdm_gnt: Default::default(),
-            tcdm_rvalid: Default::default(),
-            tcdm_rdata: Default::default(),
-            ext_req: Default::default(),
-            ext_we: Default::default(),
-            ext_addr: Default::default(),
-            ext_wdata: Default::default(),
-            ext_gnt: Default::default(),
-            ext_rvalid: Default::default(),
-            ext_rdata: Default::default(),
+            tcdm: Default::default(),
+            ext: Default::default(),
             ext_base: Default::default(),
             tcdm_base: Default::default(),
             row_bytes: Default::default(),
@@ -360,6 +330,7 @@ impl<const D: usize> Dma<D> {
             tcdm_next: Default::default(),
             misaligned: Default::default(),
             align_or: Default::default(),
+            rq: Default::default(),
             prod: Default::default(),
             cons: Default::default(),
             fifo: Default::default(),
@@ -370,7 +341,6 @@ impl<const D: usize> Dma<D> {
             clear_q: Default::default(),
             is_reset: Default::default(),
             owed: Default::default(),
-            room: Default::default(),
             issue: Default::default(),
             put: Default::default(),
             take: Default::default(),
@@ -379,7 +349,6 @@ impl<const D: usize> Dma<D> {
             tcdm_lo: Constant::new((TCDM_BASE as u64).into()),
             tcdm_bytes: Constant::new((tcdm_bytes as u64).into()),
             ext_bytes: Constant::new((ext_bytes as u64).into()),
-            depth: Constant::new((D as u64).into()),
             c_zero: Constant::new((err::ZERO_SIZE as u64).into()),
             c_unaligned: Constant::new((err::UNALIGNED as u64).into()),
             c_tcdm: Constant::new((err::TCDM_RANGE as u64).into()),
@@ -438,8 +407,8 @@ impl<const D: usize> Logic for Dma<D> {
         self.is_check.next = self.state.q.val() == self.st_check.val();
         self.is_run.next = self.state.q.val() == self.st_run.val();
         // Register port: always granted, read data registered.
-        self.reg_gnt.next = true;
-        self.reg_rdata.next = self.rdata.q.val();
+        self.regs.gnt.next = true;
+        self.regs.rdata.next = self.rdata.q.val();
         self.irq.next = self.cmd.q.val().get_bit(1) & (self.done.q.val() | self.error.q.val());
         // Descriptor check arithmetic (row at chk_ext / chk_tcdm).
         self.ext_end.next = self.chk_ext.q.val() + self.row_bytes.q.val();
@@ -471,59 +440,48 @@ impl<const D: usize> Logic for Dma<D> {
             self.cons.base.next = self.tcdm_base.q.val();
             self.cons.stride.next = self.tcdm_stride.q.val();
         }
-        // Flow control: a read may be issued while the FIFO can take it.
-        self.room.next = (bit_cast::<PTR_WIDTH, PTR_WIDTH>(self.inflight.q.val())
-            + self.fifo.count.val())
-            < self.depth.val();
-        // Producer side.
-        self.tcdm_req.next = false;
-        self.tcdm_we.next = false;
-        self.tcdm_be.next = 15.into();
-        self.tcdm_addr.next = self.prod.addr.val();
-        self.tcdm_wdata.next = self.fifo.head.val();
-        self.ext_req.next = false;
-        self.ext_we.next = false;
-        self.ext_addr.next = self.prod.addr.val();
-        self.ext_wdata.next = self.fifo.head.val();
-        self.issue.next = false;
-        self.take.next = false;
-        self.drop_e.next = self.ext_rvalid.val() & self.stale_e.q.val().any();
+        // Requests (DmaReq reads no grant), then what the grants do.
+        self.rq.clear.next = self.clear.val();
+        self.rq.to_ext.next = self.cmd.q.val().get_bit(0);
+        self.rq.is_run.next = self.state.q.val() == self.st_run.val();
+        self.rq.inflight.next = self.inflight.q.val();
+        self.rq.fifo_count.next = self.fifo.count.val();
+        self.rq.fifo_head.next = self.fifo.head.val();
+        self.rq.prod_active.next = self.prod.active.val();
+        self.rq.prod_addr.next = self.prod.addr.val();
+        self.rq.cons_active.next = self.cons.active.val();
+        self.rq.cons_addr.next = self.cons.addr.val();
+        self.tcdm.req.next = self.rq.tcdm_req.val();
+        self.tcdm.we.next = self.rq.tcdm_we.val();
+        self.tcdm.be.next = 15.into();
+        self.tcdm.addr.next = self.rq.tcdm_addr.val();
+        self.tcdm.wdata.next = self.rq.wdata.val();
+        self.tcdm.urgent.next = true;
+        self.ext.req.next = self.rq.ext_req.val();
+        self.ext.we.next = self.rq.ext_we.val();
+        self.ext.addr.next = self.rq.ext_addr.val();
+        self.ext.wdata.next = self.rq.wdata.val();
+        self.drop_e.next = self.ext.rvalid.val() & self.stale_e.q.val().any();
         if self.to_ext.val() {
             // TCDM reads -> FIFO -> external writes.
-            self.tcdm_req.next =
-                !self.clear.val() & self.is_run.val() & self.prod.active.val() & self.room.val();
-            self.issue.next = self.tcdm_req.val() & self.tcdm_gnt.val();
-            self.returned.next = self.tcdm_rvalid.val() & !self.stale_t.q.val();
-            self.put.next = self.tcdm_rvalid.val() & !self.stale_t.q.val();
-            self.ext_req.next = !self.clear.val()
-                & self.is_run.val()
-                & self.cons.active.val()
-                & self.fifo.count.val().any();
-            self.ext_we.next = true;
-            self.ext_addr.next = self.cons.addr.val();
-            self.take.next = self.ext_req.val() & self.ext_gnt.val();
+            self.issue.next = self.rq.tcdm_req.val() & self.tcdm.gnt.val();
+            self.returned.next = self.tcdm.r_valid.val() & !self.stale_t.q.val();
+            self.put.next = self.tcdm.r_valid.val() & !self.stale_t.q.val();
+            self.take.next = self.rq.ext_req.val() & self.ext.gnt.val();
         } else {
             // External reads -> FIFO -> TCDM writes.
-            self.ext_req.next =
-                !self.clear.val() & self.is_run.val() & self.prod.active.val() & self.room.val();
-            self.issue.next = self.ext_req.val() & self.ext_gnt.val();
-            self.returned.next = self.ext_rvalid.val() & !self.drop_e.val();
-            self.put.next = self.ext_rvalid.val() & !self.drop_e.val();
-            self.tcdm_req.next = !self.clear.val()
-                & self.is_run.val()
-                & self.cons.active.val()
-                & self.fifo.count.val().any();
-            self.tcdm_we.next = true;
-            self.tcdm_addr.next = self.cons.addr.val();
-            self.take.next = self.tcdm_req.val() & self.tcdm_gnt.val();
+            self.issue.next = self.rq.ext_req.val() & self.ext.gnt.val();
+            self.returned.next = self.ext.rvalid.val() & !self.drop_e.val();
+            self.put.next = self.ext.rvalid.val() & !self.drop_e.val();
+            self.take.next = self.rq.tcdm_req.val() & self.tcdm.gnt.val();
         }
         self.prod.advance.next = self.issue.val();
         self.cons.advance.next = self.take.val();
         self.fifo.push.next = self.put.val();
         if self.to_ext.val() {
-            self.fifo.data_in.next = self.tcdm_rdata.val();
+            self.fifo.data_in.next = self.tcdm.r_rdata.val();
         } else {
-            self.fifo.data_in.next = self.ext_rdata.val();
+            self.fifo.data_in.next = self.ext.rdata.val();
         }
         self.fifo.pop.next = self.take.val();
         self.owed.next = self.inflight.q.val();
@@ -579,31 +537,31 @@ impl<const D: usize> Logic for Dma<D> {
         // Register writes and reads (if-chains, not `match`: Verilator does
         // not split an always block with a case statement, which would turn
         // the gnt -> req independence into a false combinational loop).
-        if self.reg_req.val() && self.reg_we.val() {
-            if self.reg_addr.val() == 0 {
-                self.ext_base.d.next = self.reg_wdata.val();
+        if self.regs.req.val() && self.regs.we.val() {
+            if self.regs.addr.val() == 0 {
+                self.ext_base.d.next = self.regs.wdata.val();
             }
-            if self.reg_addr.val() == 1 {
-                self.tcdm_base.d.next = self.reg_wdata.val();
+            if self.regs.addr.val() == 1 {
+                self.tcdm_base.d.next = self.regs.wdata.val();
             }
-            if self.reg_addr.val() == 2 {
-                self.row_bytes.d.next = self.reg_wdata.val();
+            if self.regs.addr.val() == 2 {
+                self.row_bytes.d.next = self.regs.wdata.val();
             }
-            if self.reg_addr.val() == 3 {
-                self.rows.d.next = self.reg_wdata.val();
+            if self.regs.addr.val() == 3 {
+                self.rows.d.next = self.regs.wdata.val();
             }
-            if self.reg_addr.val() == 4 {
-                self.ext_stride.d.next = self.reg_wdata.val();
+            if self.regs.addr.val() == 4 {
+                self.ext_stride.d.next = self.regs.wdata.val();
             }
-            if self.reg_addr.val() == 5 {
-                self.tcdm_stride.d.next = self.reg_wdata.val();
+            if self.regs.addr.val() == 5 {
+                self.tcdm_stride.d.next = self.regs.wdata.val();
             }
-            if self.reg_addr.val() == 6 {
+            if self.regs.addr.val() == 6 {
                 if !self.is_idle.val() {
                     self.error.d.next = true;
                     self.code.d.next = self.c_busy.val();
                 } else {
-                    self.cmd.d.next = self.reg_wdata.val().get_bits::<2>(0);
+                    self.cmd.d.next = self.regs.wdata.val().get_bits::<2>(0);
                     self.done.d.next = false;
                     self.error.d.next = false;
                     self.code.d.next = 0.into();
@@ -621,11 +579,11 @@ impl<const D: usize> Logic for Dma<D> {
                     }
                 }
             }
-            if self.reg_addr.val() == 7 {
-                if self.reg_wdata.val().get_bit(1) {
+            if self.regs.addr.val() == 7 {
+                if self.regs.wdata.val().get_bit(1) {
                     self.done.d.next = false;
                 }
-                if self.reg_wdata.val().get_bit(2) {
+                if self.regs.wdata.val().get_bit(2) {
                     self.error.d.next = false;
                     self.code.d.next = 0.into();
                 }
@@ -635,30 +593,30 @@ impl<const D: usize> Logic for Dma<D> {
             | (bit_cast::<DATA_WIDTH, 1>(self.done.q.val().into()) << 1)
             | (bit_cast::<DATA_WIDTH, 1>(self.error.q.val().into()) << 2)
             | (bit_cast::<DATA_WIDTH, 3>(self.code.q.val()) << 4);
-        if self.reg_req.val() && !self.reg_we.val() {
+        if self.regs.req.val() && !self.regs.we.val() {
             self.rdata.d.next = 0.into();
-            if self.reg_addr.val() == 0 {
+            if self.regs.addr.val() == 0 {
                 self.rdata.d.next = self.ext_base.q.val();
             }
-            if self.reg_addr.val() == 1 {
+            if self.regs.addr.val() == 1 {
                 self.rdata.d.next = self.tcdm_base.q.val();
             }
-            if self.reg_addr.val() == 2 {
+            if self.regs.addr.val() == 2 {
                 self.rdata.d.next = self.row_bytes.q.val();
             }
-            if self.reg_addr.val() == 3 {
+            if self.regs.addr.val() == 3 {
                 self.rdata.d.next = self.rows.q.val();
             }
-            if self.reg_addr.val() == 4 {
+            if self.regs.addr.val() == 4 {
                 self.rdata.d.next = self.ext_stride.q.val();
             }
-            if self.reg_addr.val() == 5 {
+            if self.regs.addr.val() == 5 {
                 self.rdata.d.next = self.tcdm_stride.q.val();
             }
-            if self.reg_addr.val() == 6 {
+            if self.regs.addr.val() == 6 {
                 self.rdata.d.next = bit_cast::<DATA_WIDTH, 2>(self.cmd.q.val());
             }
-            if self.reg_addr.val() == 7 {
+            if self.regs.addr.val() == 7 {
                 self.rdata.d.next = self.status_word.val();
             }
         }

@@ -1,6 +1,7 @@
 //! Synthesizable rust-hdl description of the NTX near-memory training
 //! accelerator and its cluster. See `../shared/ntx-spec.md` and README.md.
 
+pub mod bus;
 pub mod cluster;
 pub mod core;
 pub mod dag;

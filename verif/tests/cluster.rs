@@ -255,44 +255,44 @@ fn run_fabric(seed: u64, idle: u32, vault: HmcConfig) -> Result<u64, String> {
                 be: 0,
                 wdata: 0,
             });
-            uut.ntx_tcdm_req[j].next = reqs[j].is_some();
-            uut.ntx_tcdm_addr[j].next = (r.addr as u64).into();
-            uut.ntx_tcdm_we[j].next = r.we;
-            uut.ntx_tcdm_be[j].next = (r.be as u64).into();
-            uut.ntx_tcdm_wdata[j].next = (r.wdata as u64).into();
+            uut.ntx_tcdm[j].req.next = reqs[j].is_some();
+            uut.ntx_tcdm[j].addr.next = (r.addr as u64).into();
+            uut.ntx_tcdm[j].we.next = r.we;
+            uut.ntx_tcdm[j].be.next = (r.be as u64).into();
+            uut.ntx_tcdm[j].wdata.next = (r.wdata as u64).into();
             urgent[j] = rng.gen_range(0..1000) < 300;
-            uut.ntx_tcdm_urgent[j].next = urgent[j];
+            uut.ntx_tcdm[j].urgent.next = urgent[j];
         }
         for i in 0..N_NTX {
             uut.ntx_prio[i].next = (modes[i] as u64).into();
-            uut.ntx_reg_gnt[i].next = rng.gen_range(0..1000) < slaves[i].gnt_permille;
-            uut.ntx_reg_rdata[i].next = (slaves[i].rdata as u64).into();
+            uut.ntx_reg[i].gnt.next = rng.gen_range(0..1000) < slaves[i].gnt_permille;
+            uut.ntx_reg[i].rdata.next = (slaves[i].rdata as u64).into();
         }
         let op = ops.front().copied();
-        uut.core_req.next = op.is_some();
+        uut.core.req.next = op.is_some();
         if let Some(op) = op {
-            uut.core_addr.next = (op.addr() as u64).into();
-            uut.core_we.next = op.we();
-            uut.core_be.next = (match op {
+            uut.core.addr.next = (op.addr() as u64).into();
+            uut.core.we.next = op.we();
+            uut.core.be.next = (match op {
                 Op::Tcdm { be, .. } => be as u64,
                 _ => 15,
             })
             .into();
-            uut.core_wdata.next = (op.wdata() as u64).into();
+            uut.core.wdata.next = (op.wdata() as u64).into();
         }
         let ext = hmc.outputs();
-        uut.ext_gnt.next = ext.gnt;
-        uut.ext_rvalid.next = ext.rvalid;
-        uut.ext_rdata.next = (ext.rdata as u64).into();
+        uut.ext.gnt.next = ext.gnt;
+        uut.ext.rvalid.next = ext.rvalid;
+        uut.ext.rdata.next = (ext.rdata as u64).into();
         assert!(simulate(&mut *uut, 2000), "no convergence");
         // Interconnect: all 18 masters against the twin.
         let all: Vec<Option<Req>> = (0..N_MASTERS)
             .map(|m| {
-                uut.tcdm.m_req[m].val().then(|| Req {
-                    addr: uut.tcdm.m_addr[m].val().to_u32(),
-                    we: uut.tcdm.m_we[m].val(),
-                    be: uut.tcdm.m_be[m].val().to_u32() as u8,
-                    wdata: uut.tcdm.m_wdata[m].val().to_u32(),
+                uut.tcdm.m[m].req.val().then(|| Req {
+                    addr: uut.tcdm.m[m].addr.val().to_u32(),
+                    we: uut.tcdm.m[m].we.val(),
+                    be: uut.tcdm.m[m].be.val().to_u32() as u8,
+                    wdata: uut.tcdm.m[m].wdata.val().to_u32(),
                 })
             })
             .collect();
@@ -303,12 +303,12 @@ fn run_fabric(seed: u64, idle: u32, vault: HmcConfig) -> Result<u64, String> {
             .collect();
         let exp = model.cycle_urgent(&all, &lv, &urg);
         for m in 0..N_MASTERS {
-            if uut.tcdm.m_gnt[m].val() != exp.gnt[m] || uut.tcdm.m_rvalid[m].val() != exp.rvalid[m]
+            if uut.tcdm.m[m].gnt.val() != exp.gnt[m] || uut.tcdm.m[m].r_valid.val() != exp.rvalid[m]
             {
                 return Err(format!("{ctx}: cycle {t} master {m}: gnt/rvalid differ from the twin (modes {modes:?})"));
             }
             if let Some(v) = exp.rdata[m] {
-                if uut.tcdm.m_rdata[m].val().to_u32() != v {
+                if uut.tcdm.m[m].r_rdata.val().to_u32() != v {
                     return Err(format!(
                         "{ctx}: cycle {t} master {m}: read data differs from the twin"
                     ));
@@ -316,8 +316,8 @@ fn run_fabric(seed: u64, idle: u32, vault: HmcConfig) -> Result<u64, String> {
             }
         }
         for j in 0..2 * N_NTX {
-            if uut.ntx_tcdm_gnt[j].val() != exp.gnt[j]
-                || uut.ntx_tcdm_rvalid[j].val() != exp.rvalid[j]
+            if uut.ntx_tcdm[j].gnt.val() != exp.gnt[j]
+                || uut.ntx_tcdm[j].r_valid.val() != exp.rvalid[j]
             {
                 return Err(format!(
                     "{ctx}: cycle {t}: NTX port {j} not wired to its master"
@@ -326,15 +326,15 @@ fn run_fabric(seed: u64, idle: u32, vault: HmcConfig) -> Result<u64, String> {
             masters[j].granted(exp.gnt[j]);
         }
         // Control-port response to last cycle's grant.
-        if uut.core_rvalid.val() != core_expect.is_some() {
+        if uut.core.r_valid.val() != core_expect.is_some() {
             return Err(format!(
                 "{ctx}: cycle {t}: core r_valid {} expected {:?} (op {:?})",
-                uut.core_rvalid.val(),
+                uut.core.r_valid.val(),
                 core_expect,
                 last_op
             ));
         }
-        let rdata = uut.core_rdata.val().to_u32();
+        let rdata = uut.core.r_rdata.val().to_u32();
         if core_tcdm_pending {
             if exp.rdata[CORE_MASTER].is_some_and(|v| v != rdata) {
                 return Err(format!("{ctx}: cycle {t}: core TCDM read {rdata:#x}"));
@@ -360,16 +360,16 @@ fn run_fabric(seed: u64, idle: u32, vault: HmcConfig) -> Result<u64, String> {
         // Register slaves see their ports.
         let mut next_rdata: Vec<u32> = slaves.iter().map(|s| s.rdata).collect();
         for i in 0..N_NTX {
-            if uut.ntx_reg_req[i].val() && uut.ntx_reg_gnt[i].val() {
+            if uut.ntx_reg[i].req.val() && uut.ntx_reg[i].gnt.val() {
                 // the NTX register port takes word offsets
-                let word = uut.ntx_reg_addr[i].val().to_u32();
+                let word = uut.ntx_reg[i].addr.val().to_u32();
                 if word >= 32 {
                     return Err(format!(
                         "{ctx}: NTX {i} word offset {word} outside the window"
                     ));
                 }
-                if uut.ntx_reg_we[i].val() {
-                    let v = uut.ntx_reg_wdata[i].val().to_u32();
+                if uut.ntx_reg[i].we.val() {
+                    let v = uut.ntx_reg[i].wdata.val().to_u32();
                     slaves[i].regs[word as usize] = v;
                     slaves[i].log.push((4 * word, v));
                 } else {
@@ -378,7 +378,7 @@ fn run_fabric(seed: u64, idle: u32, vault: HmcConfig) -> Result<u64, String> {
             }
         }
         if let Some(op) = op {
-            if uut.core_gnt.val() {
+            if uut.core.gnt.val() {
                 ops.pop_front();
                 last_op = Some(op);
                 core_expect = Some(None);
@@ -423,10 +423,10 @@ fn run_fabric(seed: u64, idle: u32, vault: HmcConfig) -> Result<u64, String> {
             slaves[i].rdata = next_rdata[i];
         }
         // Vault.
-        let ereq = uut.ext_req.val().then(|| ExtReq {
-            addr: uut.ext_addr.val().to_u32(),
-            we: uut.ext_we.val(),
-            wdata: uut.ext_wdata.val().to_u32(),
+        let ereq = uut.ext.req.val().then(|| ExtReq {
+            addr: uut.ext.addr.val().to_u32(),
+            we: uut.ext.we.val(),
+            wdata: uut.ext.wdata.val().to_u32(),
         });
         hmc.edge(ereq);
         cycle(&mut uut);

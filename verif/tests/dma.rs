@@ -31,34 +31,34 @@ fn cycle<const D: usize>(uut: &mut Dma<D>) {
 }
 
 fn idle_inputs<const D: usize>(uut: &mut Dma<D>) {
-    uut.reg_req.next = false;
-    uut.tcdm_gnt.next = false;
-    uut.tcdm_rvalid.next = false;
-    uut.ext_gnt.next = false;
-    uut.ext_rvalid.next = false;
+    uut.regs.req.next = false;
+    uut.tcdm.gnt.next = false;
+    uut.tcdm.r_valid.next = false;
+    uut.ext.gnt.next = false;
+    uut.ext.rvalid.next = false;
 }
 
 fn write_reg<const D: usize>(uut: &mut Dma<D>, off: u32, v: u32) {
-    uut.reg_req.next = true;
-    uut.reg_we.next = true;
-    uut.reg_addr.next = (off as u64).into();
-    uut.reg_wdata.next = (v as u64).into();
+    uut.regs.req.next = true;
+    uut.regs.we.next = true;
+    uut.regs.addr.next = (off as u64).into();
+    uut.regs.wdata.next = (v as u64).into();
     assert!(simulate(uut, 1000));
-    assert!(uut.reg_gnt.val());
+    assert!(uut.regs.gnt.val());
     cycle(uut);
-    uut.reg_req.next = false;
+    uut.regs.req.next = false;
 }
 
 fn read_reg<const D: usize>(uut: &mut Dma<D>, off: u32) -> u32 {
-    uut.reg_req.next = true;
-    uut.reg_we.next = false;
-    uut.reg_addr.next = (off as u64).into();
+    uut.regs.req.next = true;
+    uut.regs.we.next = false;
+    uut.regs.addr.next = (off as u64).into();
     assert!(simulate(uut, 1000));
-    assert!(uut.reg_gnt.val());
+    assert!(uut.regs.gnt.val());
     cycle(uut);
-    uut.reg_req.next = false;
+    uut.regs.req.next = false;
     assert!(simulate(uut, 1000));
-    uut.reg_rdata.val().to_u32()
+    uut.regs.rdata.val().to_u32()
 }
 
 #[derive(Debug)]
@@ -111,37 +111,37 @@ fn run<const D: usize>(
     let limit = 1000 + 8 * d.rows as u64 + moved * (8 + cfg.latency as u64 + cfg.jitter as u64);
     loop {
         // Poll STATUS every cycle through the register port.
-        uut.reg_req.next = true;
-        uut.reg_we.next = false;
-        uut.reg_addr.next = (regs::STATUS as u64).into();
+        uut.regs.req.next = true;
+        uut.regs.we.next = false;
+        uut.regs.addr.next = (regs::STATUS as u64).into();
         let ext = vault.outputs();
-        uut.ext_gnt.next = ext.gnt;
-        uut.ext_rvalid.next = ext.rvalid;
-        uut.ext_rdata.next = (ext.rdata as u64).into();
+        uut.ext.gnt.next = ext.gnt;
+        uut.ext.rvalid.next = ext.rvalid;
+        uut.ext.rdata.next = (ext.rdata as u64).into();
         let tgnt = rng.gen_range(0..1000) < gnt_permille;
-        uut.tcdm_gnt.next = tgnt;
-        uut.tcdm_rvalid.next = pending.is_some();
-        uut.tcdm_rdata.next = (pending.unwrap_or(0xdead_beef) as u64).into();
+        uut.tcdm.gnt.next = tgnt;
+        uut.tcdm.r_valid.next = pending.is_some();
+        uut.tcdm.r_rdata.next = (pending.unwrap_or(0xdead_beef) as u64).into();
         assert!(simulate(&mut *uut, 1000));
         pending = None;
-        if uut.tcdm_req.val() && tgnt {
+        if uut.tcdm.req.val() && tgnt {
             tcdm_acc += 1;
-            let a = uut.tcdm_addr.val().to_u32();
+            let a = uut.tcdm.addr.val().to_u32();
             if !a.is_multiple_of(4) || a < TCDM_BASE || a - TCDM_BASE >= TCDM_BYTES {
                 return Err(format!("{ctx}: TCDM access out of range {a:#x}"));
             }
-            if uut.tcdm_be.val().to_u32() != 0xf {
+            if uut.tcdm.be.val().to_u32() != 0xf {
                 return Err(format!("{ctx}: partial TCDM access"));
             }
             let w = ((a - TCDM_BASE) / 4) as usize;
-            if uut.tcdm_we.val() {
-                tcdm[w] = uut.tcdm_wdata.val().to_u32();
+            if uut.tcdm.we.val() {
+                tcdm[w] = uut.tcdm.wdata.val().to_u32();
             } else {
                 pending = Some(tcdm[w]);
             }
         }
-        let ereq = if uut.ext_req.val() {
-            let a = uut.ext_addr.val().to_u32();
+        let ereq = if uut.ext.req.val() {
+            let a = uut.ext.addr.val().to_u32();
             if !a.is_multiple_of(4) || a >= EXT_BYTES {
                 return Err(format!("{ctx}: external access out of range {a:#x}"));
             }
@@ -150,8 +150,8 @@ fn run<const D: usize>(
             }
             Some(ExtReq {
                 addr: a,
-                we: uut.ext_we.val(),
-                wdata: uut.ext_wdata.val().to_u32(),
+                we: uut.ext.we.val(),
+                wdata: uut.ext.wdata.val().to_u32(),
             })
         } else {
             None
@@ -159,7 +159,7 @@ fn run<const D: usize>(
         vault.edge(ereq);
         cycle(&mut uut);
         cycles += 1;
-        let st = uut.reg_rdata.val().to_u32();
+        let st = uut.regs.rdata.val().to_u32();
         if cycles > 2 && st & 1 == 0 {
             break;
         }
@@ -167,7 +167,7 @@ fn run<const D: usize>(
             return Err(format!("{ctx}: still busy after {cycles} cycles"));
         }
     }
-    uut.reg_req.next = false;
+    uut.regs.req.next = false;
     assert!(simulate(&mut *uut, 1000));
     let status = read_reg(&mut uut, regs::STATUS);
     let irq = uut.irq.val();

@@ -40,30 +40,30 @@ impl DmaPins for Box<Dma<8>> {
     fn set(&mut self, port: &str, v: u64) {
         match port {
             "clear" => self.clear.next = v != 0,
-            "reg_req" => self.reg_req.next = v != 0,
-            "reg_we" => self.reg_we.next = v != 0,
-            "reg_addr" => self.reg_addr.next = v.into(),
-            "reg_wdata" => self.reg_wdata.next = v.into(),
-            "ext_gnt" => self.ext_gnt.next = v != 0,
-            "ext_rvalid" => self.ext_rvalid.next = v != 0,
-            "ext_rdata" => self.ext_rdata.next = v.into(),
-            "tcdm_gnt" => self.tcdm_gnt.next = v != 0,
-            "tcdm_rvalid" => self.tcdm_rvalid.next = v != 0,
-            "tcdm_rdata" => self.tcdm_rdata.next = v.into(),
+            "reg_req" => self.regs.req.next = v != 0,
+            "reg_we" => self.regs.we.next = v != 0,
+            "reg_addr" => self.regs.addr.next = v.into(),
+            "reg_wdata" => self.regs.wdata.next = v.into(),
+            "ext_gnt" => self.ext.gnt.next = v != 0,
+            "ext_rvalid" => self.ext.rvalid.next = v != 0,
+            "ext_rdata" => self.ext.rdata.next = v.into(),
+            "tcdm_gnt" => self.tcdm.gnt.next = v != 0,
+            "tcdm_rvalid" => self.tcdm.r_valid.next = v != 0,
+            "tcdm_rdata" => self.tcdm.r_rdata.next = v.into(),
             p => panic!("no input {p}"),
         }
     }
     fn get(&mut self, port: &str) -> u64 {
         match port {
-            "tcdm_req" => self.tcdm_req.val() as u64,
-            "tcdm_addr" => self.tcdm_addr.val().to_u64(),
-            "tcdm_we" => self.tcdm_we.val() as u64,
-            "tcdm_wdata" => self.tcdm_wdata.val().to_u64(),
-            "ext_req" => self.ext_req.val() as u64,
-            "ext_addr" => self.ext_addr.val().to_u64(),
-            "ext_we" => self.ext_we.val() as u64,
-            "ext_wdata" => self.ext_wdata.val().to_u64(),
-            "reg_rdata" => self.reg_rdata.val().to_u64(),
+            "tcdm_req" => self.tcdm.req.val() as u64,
+            "tcdm_addr" => self.tcdm.addr.val().to_u64(),
+            "tcdm_we" => self.tcdm.we.val() as u64,
+            "tcdm_wdata" => self.tcdm.wdata.val().to_u64(),
+            "ext_req" => self.ext.req.val() as u64,
+            "ext_addr" => self.ext.addr.val().to_u64(),
+            "ext_we" => self.ext.we.val() as u64,
+            "ext_wdata" => self.ext.wdata.val().to_u64(),
+            "reg_rdata" => self.regs.rdata.val().to_u64(),
             p => panic!("no output {p}"),
         }
     }
@@ -78,12 +78,30 @@ impl DmaPins for Box<Dma<8>> {
     }
 }
 
+/// Verilog name of a pin named as in [`DmaPins`] (`reg_req` is field `req`
+/// of the `regs` bundle: `regs$req`; TCDM responses are `r_valid`/`r_rdata`).
+fn verilog_name(port: &str) -> String {
+    use ntx_hw::bus::{port_name, EXT_FIELDS, REG_FIELDS, TCDM_FIELDS};
+    let bundle = |b: &str, fields: &[&str], f: &str| {
+        assert!(fields.contains(&f), "{port}: no field {f}");
+        port_name(b, f)
+    };
+    match port.split_once('_') {
+        Some(("reg", f)) => bundle("regs", &REG_FIELDS, f),
+        Some(("ext", f)) => bundle("ext", &EXT_FIELDS, f),
+        Some(("tcdm", "rvalid")) => bundle("tcdm", &TCDM_FIELDS, "r_valid"),
+        Some(("tcdm", "rdata")) => bundle("tcdm", &TCDM_FIELDS, "r_rdata"),
+        Some(("tcdm", f)) => bundle("tcdm", &TCDM_FIELDS, f),
+        _ => port.to_string(),
+    }
+}
+
 impl DmaPins for VerilatedModel {
     fn set(&mut self, port: &str, v: u64) {
-        VerilatedModel::set(self, port, v)
+        VerilatedModel::set(self, &verilog_name(port), v)
     }
     fn get(&mut self, port: &str) -> u64 {
-        VerilatedModel::get(self, port)
+        VerilatedModel::get(self, &verilog_name(port))
     }
     fn settle(&mut self) {
         self.eval()

@@ -120,26 +120,26 @@ impl Logic for NtxTcdmTop {
         self.reg_gnt.next = self.ntx.reg_gnt.val();
         self.reg_rdata.next = self.ntx.reg_rdata.val();
         self.irq.next = self.ntx.irq.val();
-        self.tcdm.m_req[0].next = self.ntx.tcdm0_req.val();
-        self.tcdm.m_addr[0].next = self.ntx.tcdm0_addr.val();
-        self.tcdm.m_we[0].next = self.ntx.tcdm0_we.val();
-        self.tcdm.m_be[0].next = self.ntx.tcdm0_be.val();
-        self.tcdm.m_wdata[0].next = self.ntx.tcdm0_wdata.val();
+        self.tcdm.m[0].req.next = self.ntx.tcdm0_req.val();
+        self.tcdm.m[0].addr.next = self.ntx.tcdm0_addr.val();
+        self.tcdm.m[0].we.next = self.ntx.tcdm0_we.val();
+        self.tcdm.m[0].be.next = self.ntx.tcdm0_be.val();
+        self.tcdm.m[0].wdata.next = self.ntx.tcdm0_wdata.val();
         self.tcdm.m_level[0].next = self.ntx.tcdm_prio.val();
-        self.tcdm.m_urgent[0].next = self.ntx.tcdm0_urgent.val();
-        self.ntx.tcdm0_gnt.next = self.tcdm.m_gnt[0].val();
-        self.ntx.tcdm0_r_valid.next = self.tcdm.m_rvalid[0].val();
-        self.ntx.tcdm0_r_rdata.next = self.tcdm.m_rdata[0].val();
-        self.tcdm.m_req[1].next = self.ntx.tcdm1_req.val();
-        self.tcdm.m_addr[1].next = self.ntx.tcdm1_addr.val();
-        self.tcdm.m_we[1].next = self.ntx.tcdm1_we.val();
-        self.tcdm.m_be[1].next = self.ntx.tcdm1_be.val();
-        self.tcdm.m_wdata[1].next = self.ntx.tcdm1_wdata.val();
+        self.tcdm.m[0].urgent.next = self.ntx.tcdm0_urgent.val();
+        self.ntx.tcdm0_gnt.next = self.tcdm.m[0].gnt.val();
+        self.ntx.tcdm0_r_valid.next = self.tcdm.m[0].r_valid.val();
+        self.ntx.tcdm0_r_rdata.next = self.tcdm.m[0].r_rdata.val();
+        self.tcdm.m[1].req.next = self.ntx.tcdm1_req.val();
+        self.tcdm.m[1].addr.next = self.ntx.tcdm1_addr.val();
+        self.tcdm.m[1].we.next = self.ntx.tcdm1_we.val();
+        self.tcdm.m[1].be.next = self.ntx.tcdm1_be.val();
+        self.tcdm.m[1].wdata.next = self.ntx.tcdm1_wdata.val();
         self.tcdm.m_level[1].next = self.ntx.tcdm_prio.val();
-        self.tcdm.m_urgent[1].next = self.ntx.tcdm1_urgent.val();
-        self.ntx.tcdm1_gnt.next = self.tcdm.m_gnt[1].val();
-        self.ntx.tcdm1_r_valid.next = self.tcdm.m_rvalid[1].val();
-        self.ntx.tcdm1_r_rdata.next = self.tcdm.m_rdata[1].val();
+        self.tcdm.m[1].urgent.next = self.ntx.tcdm1_urgent.val();
+        self.ntx.tcdm1_gnt.next = self.tcdm.m[1].gnt.val();
+        self.ntx.tcdm1_r_valid.next = self.tcdm.m[1].r_valid.val();
+        self.ntx.tcdm1_r_rdata.next = self.tcdm.m[1].r_rdata.val();
     }
 }
 

@@ -6,6 +6,7 @@
 //! under every mix of levels and urgency), read broadcast and urgency
 //! hints, and the tool flow.
 
+use ntx_hw::bus::port_name;
 use ntx_hw::tcdm::{bank::Bank, xbar::Xbar, Tcdm};
 use ntx_verif::model::xbar::{merge_be, Req, XbarModel, AGE_LIMIT};
 use ntx_verif::traffic::{Master, Pattern, PATTERNS};
@@ -121,13 +122,13 @@ fn run<const M: usize, const B: usize, const N: usize>(
                 be: 0,
                 wdata: 0,
             });
-            uut.m_req[m].next = reqs[m].is_some();
-            uut.m_addr[m].next = (r.addr as u64).into();
-            uut.m_we[m].next = r.we;
-            uut.m_be[m].next = (r.be as u64).into();
-            uut.m_wdata[m].next = (r.wdata as u64).into();
+            uut.m[m].req.next = reqs[m].is_some();
+            uut.m[m].addr.next = (r.addr as u64).into();
+            uut.m[m].we.next = r.we;
+            uut.m[m].be.next = (r.be as u64).into();
+            uut.m[m].wdata.next = (r.wdata as u64).into();
             uut.m_level[m].next = (lv[m] as u64).into();
-            uut.m_urgent[m].next = urgent[m];
+            uut.m[m].urgent.next = urgent[m];
         }
         assert!(simulate(&mut *uut, 1000), "no convergence");
         let exp = model.cycle_urgent(&reqs, &lv, &urgent);
@@ -138,9 +139,9 @@ fn run<const M: usize, const B: usize, const N: usize>(
             )
         };
         for m in 0..M {
-            let gnt = uut.m_gnt[m].val();
-            let rvalid = uut.m_rvalid[m].val();
-            let rdata = uut.m_rdata[m].val().to_u32();
+            let gnt = uut.m[m].gnt.val();
+            let rvalid = uut.m[m].r_valid.val();
+            let rdata = uut.m[m].r_rdata.val().to_u32();
             if gnt != exp.gnt[m] {
                 return Err(format!("{}: gnt {gnt}, model {}", ctx(m), exp.gnt[m]));
             }
@@ -176,7 +177,7 @@ fn run<const M: usize, const B: usize, const N: usize>(
         }
         for m in 0..M {
             expect[m] = None;
-            if uut.m_gnt[m].val() {
+            if uut.m[m].gnt.val() {
                 let r = reqs[m].unwrap();
                 let w = ((r.addr >> 2) as usize) % words;
                 issued[m] += 1;
@@ -188,7 +189,7 @@ fn run<const M: usize, const B: usize, const N: usize>(
                     expect[m] = Some(Some(shadow[w]));
                 }
             }
-            if let Some(w) = masters[m].granted(uut.m_gnt[m].val()) {
+            if let Some(w) = masters[m].granted(uut.m[m].gnt.val()) {
                 st.max_wait = st.max_wait.max(w);
                 if w > wait_bound(M) {
                     return Err(format!(
@@ -220,11 +221,11 @@ fn run<const M: usize, const B: usize, const N: usize>(
     }
     // Drain the last responses.
     for m in 0..M {
-        uut.m_req[m].next = false;
+        uut.m[m].req.next = false;
     }
     assert!(simulate(&mut *uut, 1000));
     for m in 0..M {
-        if uut.m_rvalid[m].val() {
+        if uut.m[m].r_valid.val() {
             answered[m] += 1;
         }
     }
@@ -309,14 +310,14 @@ fn higher_level_wins() {
     let mut uut: Box<Tcdm<4, 4, 3>> = Box::default();
     uut.connect_all();
     for m in 0..4 {
-        uut.m_req[m].next = true;
-        uut.m_addr[m].next = (16u64 * m as u64).into(); // bank 0
+        uut.m[m].req.next = true;
+        uut.m[m].addr.next = (16u64 * m as u64).into(); // bank 0
         uut.m_level[m].next = (if m == 2 { 3u64 } else { 1 }).into();
     }
     for _ in 0..10 {
         assert!(simulate(&mut *uut, 1000));
-        assert!(uut.m_gnt[2].val());
-        assert!(!uut.m_gnt[0].val() && !uut.m_gnt[1].val() && !uut.m_gnt[3].val());
+        assert!(uut.m[2].gnt.val());
+        assert!(!uut.m[0].gnt.val() && !uut.m[1].gnt.val() && !uut.m[3].gnt.val());
         cycle(&mut *uut);
     }
 }
@@ -380,31 +381,31 @@ fn broadcast_serves_every_reader_of_a_word() {
     uut.poke(5, 0xdead_beef);
     uut.poke(9, 0x1234_5678);
     for m in 0..19 {
-        uut.m_req[m].next = true;
-        uut.m_addr[m].next = (if m == 18 { 4 * 9 } else { 4 * 5u64 }).into();
+        uut.m[m].req.next = true;
+        uut.m[m].addr.next = (if m == 18 { 4 * 9 } else { 4 * 5u64 }).into();
     }
     assert!(simulate(&mut *uut, 1000));
-    let granted: Vec<bool> = (0..19).map(|m| uut.m_gnt[m].val()).collect();
+    let granted: Vec<bool> = (0..19).map(|m| uut.m[m].gnt.val()).collect();
     // round robin from reset grants master 18 first (highest index)...
     assert_eq!(granted.iter().filter(|&&g| g).count(), 1, "{granted:?}");
     assert!(granted[18]);
     cycle(&mut *uut);
-    uut.m_req[18].next = false;
+    uut.m[18].req.next = false;
     assert!(simulate(&mut *uut, 1000));
-    assert!(uut.m_rvalid[18].val());
-    assert_eq!(uut.m_rdata[18].val().to_u32(), 0x1234_5678);
+    assert!(uut.m[18].r_valid.val());
+    assert_eq!(uut.m[18].r_rdata.val().to_u32(), 0x1234_5678);
     // ...then all 18 readers of word 5 at once.
-    assert!((0..18).all(|m| uut.m_gnt[m].val()));
+    assert!((0..18).all(|m| uut.m[m].gnt.val()));
     cycle(&mut *uut);
     for m in 0..19 {
-        uut.m_req[m].next = false;
+        uut.m[m].req.next = false;
     }
     assert!(simulate(&mut *uut, 1000));
     for m in 0..18 {
-        assert!(uut.m_rvalid[m].val());
-        assert_eq!(uut.m_rdata[m].val().to_u32(), 0xdead_beef);
+        assert!(uut.m[m].r_valid.val());
+        assert_eq!(uut.m[m].r_rdata.val().to_u32(), 0xdead_beef);
     }
-    assert!(!uut.m_rvalid[18].val());
+    assert!(!uut.m[18].r_valid.val());
 }
 
 #[test]
@@ -414,18 +415,18 @@ fn urgent_request_wins_within_its_level() {
     let mut uut: Box<Tcdm<4, 4, 3>> = Box::default();
     uut.connect_all();
     for m in 0..4 {
-        uut.m_req[m].next = true;
-        uut.m_addr[m].next = (16u64 * m as u64).into(); // bank 0, distinct words
-        uut.m_urgent[m].next = m == 1;
+        uut.m[m].req.next = true;
+        uut.m[m].addr.next = (16u64 * m as u64).into(); // bank 0, distinct words
+        uut.m[m].urgent.next = m == 1;
     }
     for _ in 0..6 {
         assert!(simulate(&mut *uut, 1000));
-        assert!((0..4).all(|m| uut.m_gnt[m].val() == (m == 1)));
+        assert!((0..4).all(|m| uut.m[m].gnt.val() == (m == 1)));
         cycle(&mut *uut);
     }
     uut.m_level[3].next = 2.into();
     assert!(simulate(&mut *uut, 1000));
-    assert!((0..4).all(|m| uut.m_gnt[m].val() == (m == 3)));
+    assert!((0..4).all(|m| uut.m[m].gnt.val() == (m == 3)));
 }
 
 #[test]
@@ -484,12 +485,12 @@ fn random_initial_state_is_cleared_on_verilator() {
             .map(|m| Master::new(m, pattern, B, WORDS, 50, rs as u64 + m as u64))
             .collect();
         for m in 0..M {
-            x.set(&format!("m_req${m}"), 0);
+            x.set(&port_name(&format!("m${m}"), "req"), 0);
         }
         x.eval();
         // responses out of nowhere: the response registers start random
         stray += (0..M)
-            .filter(|m| x.get(&format!("m_rvalid${m}")) != 0)
+            .filter(|m| x.get(&port_name(&format!("m${m}"), "r_valid")) != 0)
             .count();
         x.set("clear", 1);
         x.tick();
@@ -509,20 +510,23 @@ fn random_initial_state_is_cleared_on_verilator() {
                     be: 0,
                     wdata: 0,
                 });
-                x.set(&format!("m_req${m}"), reqs[m].is_some() as u64);
-                x.set(&format!("m_addr${m}"), r.addr as u64);
-                x.set(&format!("m_we${m}"), r.we as u64);
-                x.set(&format!("m_be${m}"), r.be as u64);
-                x.set(&format!("m_wdata${m}"), r.wdata as u64);
+                x.set(
+                    &port_name(&format!("m${m}"), "req"),
+                    reqs[m].is_some() as u64,
+                );
+                x.set(&port_name(&format!("m${m}"), "addr"), r.addr as u64);
+                x.set(&port_name(&format!("m${m}"), "we"), r.we as u64);
+                x.set(&port_name(&format!("m${m}"), "be"), r.be as u64);
+                x.set(&port_name(&format!("m${m}"), "wdata"), r.wdata as u64);
                 x.set(&format!("m_level${m}"), lv[m] as u64);
-                x.set(&format!("m_urgent${m}"), urgent[m] as u64);
+                x.set(&port_name(&format!("m${m}"), "urgent"), urgent[m] as u64);
             }
             x.eval();
             let exp = model.cycle_urgent(&reqs, &lv, &urgent);
             for m in 0..M {
                 let (g, rv) = (
-                    x.get(&format!("m_gnt${m}")) != 0,
-                    x.get(&format!("m_rvalid${m}")) != 0,
+                    x.get(&port_name(&format!("m${m}"), "gnt")) != 0,
+                    x.get(&port_name(&format!("m${m}"), "r_valid")) != 0,
                 );
                 assert_eq!(
                     (g, rv),

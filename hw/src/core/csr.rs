@@ -8,7 +8,7 @@
 //! halves, the read-only aliases `cycle[h]`/`instret[h]`, and
 //! `mvendorid`/`marchid`/`mimpid`/`mhartid` (read 0).
 //!
-//! Combinational: `rdata` = the CSR at `addr`, `illegal` = no such CSR, or a
+//! Combinational ([`CsrRead`], a sub-block): `rdata` = the CSR at `addr`, `illegal` = no such CSR, or a
 //! write to a read-only one (`addr[11:10] == 3`). At the clock edge: a trap
 //! (`trap`) saves `trap_pc`/`trap_cause`/`trap_tval` and moves MIE to MPIE;
 //! `mret` restores MIE from MPIE and sets MPIE; `exec` applies the CSR
@@ -18,6 +18,7 @@
 //! the written value (the write wins over that half's increment; writing
 //! `minstret[h]` also suppresses the other half's increment, as the ISS). Synchronous `clear` resets every CSR to 0 (mtvec 0).
 
+use super::csr_read::CsrRead;
 use crate::params::core::csr;
 use rust_hdl::prelude::*;
 
@@ -54,6 +55,8 @@ pub struct Csr {
     pub mcycle_hi: Signal<Out, Bits<32>>,
     pub minstret_lo: Signal<Out, Bits<32>>,
     pub minstret_hi: Signal<Out, Bits<32>>,
+    /// The read mux (its own block, see [`CsrRead`]).
+    rd: CsrRead,
     mie_bit: DFF<Bit>,
     mpie: DFF<Bit>,
     meie: DFF<Bit>,
@@ -66,41 +69,24 @@ pub struct Csr {
     cyc_hi: DFF<Bits<32>>,
     ins_lo: DFF<Bits<32>>,
     ins_hi: DFF<Bits<32>>,
-    mstatus_v: Signal<Local, Bits<32>>,
-    mie_v: Signal<Local, Bits<32>>,
-    mip_v: Signal<Local, Bits<32>>,
     newv: Signal<Local, Bits<32>>,
-    read_only: Signal<Local, Bit>,
-    known: Signal<Local, Bit>,
     wr: Signal<Local, Bit>,
     ins_wr: Signal<Local, Bit>,
-    mpp: Constant<Bits<32>>,
-    misa: Constant<Bits<32>>,
     mie_pos: Constant<Bits<32>>,
     mpie_pos: Constant<Bits<32>>,
     mei_pos: Constant<Bits<32>>,
     ones: Constant<Bits<32>>,
     c_mstatus: Constant<Bits<12>>,
-    c_misa: Constant<Bits<12>>,
     c_mie: Constant<Bits<12>>,
     c_mtvec: Constant<Bits<12>>,
     c_mscratch: Constant<Bits<12>>,
     c_mepc: Constant<Bits<12>>,
     c_mcause: Constant<Bits<12>>,
     c_mtval: Constant<Bits<12>>,
-    c_mip: Constant<Bits<12>>,
     c_mcycle: Constant<Bits<12>>,
     c_minstret: Constant<Bits<12>>,
     c_mcycleh: Constant<Bits<12>>,
     c_minstreth: Constant<Bits<12>>,
-    c_cycle: Constant<Bits<12>>,
-    c_instret: Constant<Bits<12>>,
-    c_cycleh: Constant<Bits<12>>,
-    c_instreth: Constant<Bits<12>>,
-    c_mvendorid: Constant<Bits<12>>,
-    c_marchid: Constant<Bits<12>>,
-    c_mimpid: Constant<Bits<12>>,
-    c_mhartid: Constant<Bits<12>>,
 }
 
 impl Default for Csr {
@@ -133,6 +119,7 @@ impl Default for Csr {
             mcycle_hi: Default::default(),
             minstret_lo: Default::default(),
             minstret_hi: Default::default(),
+            rd: Default::default(),
             mie_bit: Default::default(),
             mpie: Default::default(),
             meie: Default::default(),
@@ -145,41 +132,24 @@ impl Default for Csr {
             cyc_hi: Default::default(),
             ins_lo: Default::default(),
             ins_hi: Default::default(),
-            mstatus_v: Default::default(),
-            mie_v: Default::default(),
-            mip_v: Default::default(),
             newv: Default::default(),
-            read_only: Default::default(),
-            known: Default::default(),
             wr: Default::default(),
             ins_wr: Default::default(),
-            mpp: Constant::new(csr::MSTATUS_MPP.to_bits()),
-            misa: Constant::new(csr::MISA_VALUE.to_bits()),
             mie_pos: Constant::new(csr::MSTATUS_MIE.to_bits()),
             mpie_pos: Constant::new(csr::MSTATUS_MPIE.to_bits()),
             mei_pos: Constant::new(csr::MEI_BIT.to_bits()),
             ones: Constant::new(u32::MAX.to_bits()),
             c_mstatus: k(csr::MSTATUS),
-            c_misa: k(csr::MISA),
             c_mie: k(csr::MIE),
             c_mtvec: k(csr::MTVEC),
             c_mscratch: k(csr::MSCRATCH),
             c_mepc: k(csr::MEPC),
             c_mcause: k(csr::MCAUSE),
             c_mtval: k(csr::MTVAL),
-            c_mip: k(csr::MIP),
             c_mcycle: k(csr::MCYCLE),
             c_minstret: k(csr::MINSTRET),
             c_mcycleh: k(csr::MCYCLEH),
             c_minstreth: k(csr::MINSTRETH),
-            c_cycle: k(csr::CYCLE),
-            c_instret: k(csr::INSTRET),
-            c_cycleh: k(csr::CYCLEH),
-            c_instreth: k(csr::INSTRETH),
-            c_mvendorid: k(csr::MVENDORID),
-            c_marchid: k(csr::MARCHID),
-            c_mimpid: k(csr::MIMPID),
-            c_mhartid: k(csr::MHARTID),
         }
     }
 }
@@ -191,22 +161,24 @@ impl Logic for Csr {
             self, clock, mie_bit, mpie, meie, mtvec_r, mscratch, mepc_r, mcause, mtval, cyc_lo,
             cyc_hi, ins_lo, ins_hi
         );
-        // ---- read side
-        self.mstatus_v.next = self.mpp.val();
-        if self.mie_bit.q.val() {
-            self.mstatus_v.next = self.mstatus_v.val() | self.mie_pos.val();
-        }
-        if self.mpie.q.val() {
-            self.mstatus_v.next = self.mstatus_v.val() | self.mpie_pos.val();
-        }
-        self.mie_v.next = 0.into();
-        if self.meie.q.val() {
-            self.mie_v.next = self.mei_pos.val();
-        }
-        self.mip_v.next = 0.into();
-        if self.irq.val() {
-            self.mip_v.next = self.mei_pos.val();
-        }
+        // ---- read side (its own block: see `CsrRead`)
+        self.rd.addr.next = self.addr.val();
+        self.rd.wen.next = self.wen.val();
+        self.rd.irq.next = self.irq.val();
+        self.rd.mie_bit.next = self.mie_bit.q.val();
+        self.rd.mpie.next = self.mpie.q.val();
+        self.rd.meie.next = self.meie.q.val();
+        self.rd.mtvec_r.next = self.mtvec_r.q.val();
+        self.rd.mscratch.next = self.mscratch.q.val();
+        self.rd.mepc_r.next = self.mepc_r.q.val();
+        self.rd.mcause.next = self.mcause.q.val();
+        self.rd.mtval.next = self.mtval.q.val();
+        self.rd.cyc_lo.next = self.cyc_lo.q.val();
+        self.rd.cyc_hi.next = self.cyc_hi.q.val();
+        self.rd.ins_lo.next = self.ins_lo.q.val();
+        self.rd.ins_hi.next = self.ins_hi.q.val();
+        self.rdata.next = self.rd.rdata.val();
+        self.illegal.next = self.rd.illegal.val();
         self.irq_pending.next = self.meie.q.val() & self.irq.val();
         self.irq_take.next = self.meie.q.val() & self.irq.val() & self.mie_bit.q.val();
         self.mtvec.next = self.mtvec_r.q.val();
@@ -215,79 +187,15 @@ impl Logic for Csr {
         self.mcycle_hi.next = self.cyc_hi.q.val();
         self.minstret_lo.next = self.ins_lo.q.val();
         self.minstret_hi.next = self.ins_hi.q.val();
-        self.rdata.next = 0.into();
-        if self.addr.val() == self.c_mstatus.val() {
-            self.rdata.next = self.mstatus_v.val();
-        } else if self.addr.val() == self.c_misa.val() {
-            self.rdata.next = self.misa.val();
-        } else if self.addr.val() == self.c_mie.val() {
-            self.rdata.next = self.mie_v.val();
-        } else if self.addr.val() == self.c_mtvec.val() {
-            self.rdata.next = self.mtvec_r.q.val();
-        } else if self.addr.val() == self.c_mscratch.val() {
-            self.rdata.next = self.mscratch.q.val();
-        } else if self.addr.val() == self.c_mepc.val() {
-            self.rdata.next = self.mepc_r.q.val();
-        } else if self.addr.val() == self.c_mcause.val() {
-            self.rdata.next = self.mcause.q.val();
-        } else if self.addr.val() == self.c_mtval.val() {
-            self.rdata.next = self.mtval.q.val();
-        } else if self.addr.val() == self.c_mip.val() {
-            self.rdata.next = self.mip_v.val();
-        } else if (self.addr.val() == self.c_mcycle.val()) | (self.addr.val() == self.c_cycle.val())
-        {
-            self.rdata.next = self.cyc_lo.q.val();
-        } else if (self.addr.val() == self.c_mcycleh.val())
-            | (self.addr.val() == self.c_cycleh.val())
-        {
-            self.rdata.next = self.cyc_hi.q.val();
-        } else if (self.addr.val() == self.c_minstret.val())
-            | (self.addr.val() == self.c_instret.val())
-        {
-            self.rdata.next = self.ins_lo.q.val();
-        } else if (self.addr.val() == self.c_minstreth.val())
-            | (self.addr.val() == self.c_instreth.val())
-        {
-            self.rdata.next = self.ins_hi.q.val();
-        } else if (self.addr.val() == self.c_mvendorid.val())
-            | (self.addr.val() == self.c_marchid.val())
-            | (self.addr.val() == self.c_mimpid.val())
-            | (self.addr.val() == self.c_mhartid.val())
-        {
-            self.rdata.next = 0.into();
-        }
-        self.known.next = (self.addr.val() == self.c_mstatus.val())
-            | (self.addr.val() == self.c_misa.val())
-            | (self.addr.val() == self.c_mie.val())
-            | (self.addr.val() == self.c_mtvec.val())
-            | (self.addr.val() == self.c_mscratch.val())
-            | (self.addr.val() == self.c_mepc.val())
-            | (self.addr.val() == self.c_mcause.val())
-            | (self.addr.val() == self.c_mtval.val())
-            | (self.addr.val() == self.c_mip.val())
-            | (self.addr.val() == self.c_mcycle.val())
-            | (self.addr.val() == self.c_minstret.val())
-            | (self.addr.val() == self.c_mcycleh.val())
-            | (self.addr.val() == self.c_minstreth.val())
-            | (self.addr.val() == self.c_cycle.val())
-            | (self.addr.val() == self.c_instret.val())
-            | (self.addr.val() == self.c_cycleh.val())
-            | (self.addr.val() == self.c_instreth.val())
-            | (self.addr.val() == self.c_mvendorid.val())
-            | (self.addr.val() == self.c_marchid.val())
-            | (self.addr.val() == self.c_mimpid.val())
-            | (self.addr.val() == self.c_mhartid.val());
-        self.read_only.next = self.addr.val().get_bits::<2>(10) == 3;
-        self.illegal.next = !self.known.val() | (self.read_only.val() & self.wen.val());
         // ---- new value of a CSR write
         self.newv.next = self.wsrc.val();
         if self.op.val() == 2 {
-            self.newv.next = self.rdata.val() | self.wsrc.val();
+            self.newv.next = self.rd.rdata.val() | self.wsrc.val();
         }
         if self.op.val() == 3 {
-            self.newv.next = self.rdata.val() & !self.wsrc.val();
+            self.newv.next = self.rd.rdata.val() & !self.wsrc.val();
         }
-        self.wr.next = self.exec.val() & self.wen.val() & !self.illegal.val() & !self.trap.val();
+        self.wr.next = self.exec.val() & self.wen.val() & !self.rd.illegal.val() & !self.trap.val();
         // ---- counters
         self.cyc_lo.d.next = self.cyc_lo.q.val() + 1;
         if self.cyc_lo.q.val() == self.ones.val() {

@@ -6,11 +6,14 @@
 
 pub mod alu;
 pub mod csr;
+pub mod csr_read;
 pub mod decode;
 pub mod l2;
 pub mod lsu;
+pub mod mul16;
 pub mod muldiv;
 pub mod regfile;
+pub mod sim_window;
 pub mod soc;
 pub mod top;
 

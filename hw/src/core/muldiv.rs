@@ -16,6 +16,7 @@
 //! remainder = dividend (what restoring division yields by itself), overflow (-2^31 / -1) gives -2^31 and 0, as the ISA
 //! prescribes. `done` in cycle 34 (`DIV_CYCLES`: start, 32 steps, result).
 
+use super::mul16::Mul16;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock, Default)]
@@ -43,7 +44,8 @@ pub struct MulDiv {
     is_div: Signal<Local, Bit>,
     mx: Signal<Local, Bits<16>>,
     my: Signal<Local, Bits<16>>,
-    p: Signal<Local, Bits<32>>,
+    /// The 16 x 16 multiplier (a sub-block, see [`Mul16`]).
+    mul: Mul16,
     lo_sum: Signal<Local, Bits<32>>,
     carry: Signal<Local, Bits<32>>,
     hi_final: Signal<Local, Bits<32>>,
@@ -58,7 +60,13 @@ impl Logic for MulDiv {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, a_l, b_l, f3, lo, hi, step, busy, neg_q, neg_r);
-        self.done.next = false;
+        // `done` from registers only, in a statement of its own: it shares
+        // no variable with the logic that reads `start`, so Verilator splits
+        // it off this module's always block (no false loop core -> `start`
+        // -> `done` -> core, UNOPTFLAT).
+        self.done.next = self.busy.q.val()
+            & ((!self.f3.q.val().get_bit(2) & (self.step.q.val() == 3))
+                | (self.f3.q.val().get_bit(2) & (self.step.q.val() == 32)));
         self.result.next = self.lo.q.val();
         self.is_div.next = self.f3.q.val().get_bit(2);
         // ---- multiplier operand selection (step 0 takes the inputs)
@@ -76,14 +84,15 @@ impl Logic for MulDiv {
                 self.my.next = self.b_l.q.val().get_bits::<16>(16);
             }
         }
-        self.p.next = self.mx.val() * self.my.val();
+        self.mul.x.next = self.mx.val();
+        self.mul.y.next = self.my.val();
         // middle partial products: (hi:lo) += p << 16
-        self.lo_sum.next = self.lo.q.val() + (self.p.val() << 16);
+        self.lo_sum.next = self.lo.q.val() + (self.mul.p.val() << 16);
         self.carry.next = 0.into();
         if self.lo_sum.val() < self.lo.q.val() {
             self.carry.next = 1.into();
         }
-        self.hi_final.next = self.hi.q.val() + self.p.val();
+        self.hi_final.next = self.hi.q.val() + self.mul.p.val();
         // signed corrections of the high word
         self.corr.next = 0.into();
         if ((self.f3.q.val() == 1) | (self.f3.q.val() == 2)) & self.a_l.q.val().get_bit(31) {
@@ -105,7 +114,7 @@ impl Logic for MulDiv {
             self.a_l.d.next = self.a.val();
             self.b_l.d.next = self.b.val();
             self.step.d.next = 1.into();
-            self.lo.d.next = self.p.val();
+            self.lo.d.next = self.mul.p.val();
             self.hi.d.next = 0.into();
             if self.funct3.val().get_bit(2) {
                 self.step.d.next = 0.into();
@@ -125,35 +134,16 @@ impl Logic for MulDiv {
         if self.busy.q.val() & !self.is_div.val() {
             // multiply steps 1..3
             if self.step.q.val() == 3 {
-                self.done.next = true;
                 self.busy.d.next = false;
-                if self.f3.q.val() == 0 {
-                    self.result.next = self.lo.q.val();
-                } else {
-                    self.result.next = self.hi_final.val() - self.corr.val();
-                }
             } else {
                 self.lo.d.next = self.lo_sum.val();
-                self.hi.d.next = self.hi.q.val() + (self.p.val() >> 16) + self.carry.val();
+                self.hi.d.next = self.hi.q.val() + (self.mul.p.val() >> 16) + self.carry.val();
                 self.step.d.next = self.step.q.val() + 1;
             }
         }
         if self.busy.q.val() & self.is_div.val() {
             if self.step.q.val() == 32 {
-                self.done.next = true;
                 self.busy.d.next = false;
-                if self.f3.q.val().get_bit(1) {
-                    // remainder
-                    if self.neg_r.q.val() {
-                        self.result.next = (!self.hi.q.val()) + 1;
-                    } else {
-                        self.result.next = self.hi.q.val();
-                    }
-                } else if self.neg_q.q.val() {
-                    self.result.next = (!self.lo.q.val()) + 1;
-                } else {
-                    self.result.next = self.lo.q.val();
-                }
             } else {
                 self.step.d.next = self.step.q.val() + 1;
                 self.lo.d.next = self.lo.q.val() << 1;
@@ -162,6 +152,26 @@ impl Logic for MulDiv {
                     self.lo.d.next = (self.lo.q.val() << 1) | 1;
                     self.hi.d.next = self.sh.val() - self.b_l.q.val();
                 }
+            }
+        }
+        // `result` from registers and the product only (as `done`)
+        if self.busy.q.val()
+            & !self.f3.q.val().get_bit(2)
+            & (self.step.q.val() == 3)
+            & (self.f3.q.val() != 0)
+        {
+            self.result.next = self.hi_final.val() - self.corr.val();
+        }
+        if self.busy.q.val() & self.f3.q.val().get_bit(2) & (self.step.q.val() == 32) {
+            if self.f3.q.val().get_bit(1) {
+                // remainder
+                if self.neg_r.q.val() {
+                    self.result.next = (!self.hi.q.val()) + 1;
+                } else {
+                    self.result.next = self.hi.q.val();
+                }
+            } else if self.neg_q.q.val() {
+                self.result.next = (!self.lo.q.val()) + 1;
             }
         }
         if self.clear.val() {

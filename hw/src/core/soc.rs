@@ -15,8 +15,8 @@
 //! `tb_wdata` to (reads `tb_rdata` the next cycle from) word `tb_addr`
 //! instead of serving the core; use it while `clear` holds the core.
 
-use super::{l2::L2, top::Core};
-use crate::params::core::{SIMCTRL_BASE, SIMCTRL_BYTES, SIMCTRL_EXIT, SIMCTRL_PUTC};
+use super::{l2::L2, sim_window::SimWindow, top::Core};
+use crate::params::core::{SIMCTRL_EXIT, SIMCTRL_PUTC};
 use crate::params::rv::L2_WORDS_LOG2;
 use rust_hdl::prelude::*;
 
@@ -60,10 +60,9 @@ pub struct Soc {
     putc_v: DFF<Bit>,
     putc_c: DFF<Bits<8>>,
     sim_ack: DFF<Bit>,
-    sim_off: Signal<Local, Bits<32>>,
-    hit_sim: Signal<Local, Bit>,
-    sim_lo: Constant<Bits<32>>,
-    sim_bytes: Constant<Bits<32>>,
+    /// Decode of the simulation-control window (a sub-block, see
+    /// [`SimWindow`]).
+    sim: SimWindow,
     sim_exit: Constant<Bits<32>>,
     sim_putc: Constant<Bits<32>>,
 }
@@ -112,10 +111,7 @@ impl Default for Soc {
             putc_v: Default::default(),
             putc_c: Default::default(),
             sim_ack: Default::default(),
-            sim_off: Default::default(),
-            hit_sim: Default::default(),
-            sim_lo: k(SIMCTRL_BASE),
-            sim_bytes: k(SIMCTRL_BYTES),
+            sim: Default::default(),
             sim_exit: k(SIMCTRL_EXIT),
             sim_putc: k(SIMCTRL_PUTC),
         }
@@ -148,30 +144,29 @@ impl Logic for Soc {
         self.core.dmem_rdata.next = self.l2.d_rdata.val();
         self.tb_rdata.next = self.l2.d_rdata.val();
         // ---- external data: simulation control or the bus
-        self.sim_off.next = self.core.ext_addr.val() - self.sim_lo.val();
-        self.hit_sim.next = self.sim_off.val() < self.sim_bytes.val();
-        self.bus_req.next = self.core.ext_req.val() & !self.hit_sim.val();
+        self.sim.addr.next = self.core.ext_addr.val();
+        self.bus_req.next = self.core.ext_req.val() & !self.sim.hit.val();
         self.bus_we.next = self.core.ext_we.val();
         self.bus_be.next = self.core.ext_be.val();
         self.bus_addr.next = self.core.ext_addr.val();
         self.bus_wdata.next = self.core.ext_wdata.val();
         self.core.ext_gnt.next = self.bus_gnt.val();
-        if self.hit_sim.val() {
+        if self.sim.hit.val() {
             self.core.ext_gnt.next = true;
         }
-        self.sim_ack.d.next = self.core.ext_req.val() & self.hit_sim.val() & !self.clear.val();
+        self.sim_ack.d.next = self.core.ext_req.val() & self.sim.hit.val() & !self.clear.val();
         self.core.ext_rvalid.next = self.bus_rvalid.val() | self.sim_ack.q.val();
         self.core.ext_rdata.next = self.bus_rdata.val();
         if self.sim_ack.q.val() {
             self.core.ext_rdata.next = 0.into();
         }
         self.putc_v.d.next = false;
-        if self.core.ext_req.val() & self.hit_sim.val() & self.core.ext_we.val() {
-            if self.sim_off.val() == self.sim_exit.val() {
+        if self.core.ext_req.val() & self.sim.hit.val() & self.core.ext_we.val() {
+            if self.sim.off.val() == self.sim_exit.val() {
                 self.exit_v.d.next = true;
                 self.exit_c.d.next = self.core.ext_wdata.val();
             }
-            if self.sim_off.val() == self.sim_putc.val() {
+            if self.sim.off.val() == self.sim_putc.val() {
                 self.putc_v.d.next = true;
                 self.putc_c.d.next = self.core.ext_wdata.val().get_bits::<8>(0);
             }

@@ -26,6 +26,7 @@ pub mod ctrl_regs;
 pub mod ctrl_req;
 pub mod ctrl_resp;
 
+use crate::bus::ExtMaster;
 use crate::cluster::Cluster;
 use crate::core::soc::Soc;
 use crate::params::cluster::N_NTX;
@@ -61,14 +62,8 @@ pub struct ClusterSystem<const B: usize, const N: usize> {
     pub tb_gnt: Signal<Out, Bit>,
     pub tb_rvalid: Signal<Out, Bit>,
     pub tb_rdata: Signal<Out, Bits<DATA_WIDTH>>,
-    // the DMA's external (HMC) port
-    pub ext_req: Signal<Out, Bit>,
-    pub ext_we: Signal<Out, Bit>,
-    pub ext_addr: Signal<Out, Bits<ADDR_WIDTH>>,
-    pub ext_wdata: Signal<Out, Bits<DATA_WIDTH>>,
-    pub ext_gnt: Signal<In, Bit>,
-    pub ext_rvalid: Signal<In, Bit>,
-    pub ext_rdata: Signal<In, Bits<DATA_WIDTH>>,
+    /// The DMA's external (HMC) port.
+    pub ext: ExtMaster,
     // simulation control and the retirement trace of the core
     pub exit_valid: Signal<Out, Bit>,
     pub exit_code: Signal<Out, Bits<32>>,
@@ -118,13 +113,7 @@ impl<const B: usize, const N: usize> Default for ClusterSystem<B, N> {
             tb_gnt: Default::default(),
             tb_rvalid: Default::default(),
             tb_rdata: Default::default(),
-            ext_req: Default::default(),
-            ext_we: Default::default(),
-            ext_addr: Default::default(),
-            ext_wdata: Default::default(),
-            ext_gnt: Default::default(),
-            ext_rvalid: Default::default(),
-            ext_rdata: Default::default(),
+            ext: Default::default(),
             exit_valid: Default::default(),
             exit_code: Default::default(),
             putc_valid: Default::default(),
@@ -175,11 +164,11 @@ impl<const B: usize, const N: usize> Logic for ClusterSystem<B, N> {
         self.req.tb_addr.next = self.tb_addr.val();
         self.req.tb_we.next = self.tb_we.val();
         self.req.tb_wdata.next = self.tb_wdata.val();
-        self.cluster.core_req.next = self.req.cl_req.val();
-        self.cluster.core_addr.next = self.req.cl_addr.val();
-        self.cluster.core_we.next = self.req.cl_we.val();
-        self.cluster.core_be.next = self.req.cl_be.val();
-        self.cluster.core_wdata.next = self.req.cl_wdata.val();
+        self.cluster.core.req.next = self.req.cl_req.val();
+        self.cluster.core.addr.next = self.req.cl_addr.val();
+        self.cluster.core.we.next = self.req.cl_we.val();
+        self.cluster.core.be.next = self.req.cl_be.val();
+        self.cluster.core.wdata.next = self.req.cl_wdata.val();
         self.regs.req.next = self.req.hit.val();
         self.regs.we.next = self.req.core_we.val();
         self.regs.off.next = self.req.off.val();
@@ -200,9 +189,9 @@ impl<const B: usize, const N: usize> Logic for ClusterSystem<B, N> {
         // responses
         self.resp.tb_sel.next = self.tb_sel.val();
         self.resp.hit.next = self.req.hit.val();
-        self.resp.cl_gnt.next = self.cluster.core_gnt.val();
-        self.resp.cl_rvalid.next = self.cluster.core_rvalid.val();
-        self.resp.cl_rdata.next = self.cluster.core_rdata.val();
+        self.resp.cl_gnt.next = self.cluster.core.gnt.val();
+        self.resp.cl_rvalid.next = self.cluster.core.r_valid.val();
+        self.resp.cl_rdata.next = self.cluster.core.r_rdata.val();
         self.resp.regs_rvalid.next = self.regs.rvalid.val();
         self.resp.regs_rdata.next = self.regs.rdata.val();
         self.soc.bus_gnt.next = self.resp.core_gnt.val();
@@ -212,13 +201,7 @@ impl<const B: usize, const N: usize> Logic for ClusterSystem<B, N> {
         self.tb_rvalid.next = self.resp.tb_rvalid.val();
         self.tb_rdata.next = self.resp.tb_rdata.val();
         // the DMA's external port
-        self.ext_req.next = self.cluster.ext_req.val();
-        self.ext_we.next = self.cluster.ext_we.val();
-        self.ext_addr.next = self.cluster.ext_addr.val();
-        self.ext_wdata.next = self.cluster.ext_wdata.val();
-        self.cluster.ext_gnt.next = self.ext_gnt.val();
-        self.cluster.ext_rvalid.next = self.ext_rvalid.val();
-        self.cluster.ext_rdata.next = self.ext_rdata.val();
+        ExtMaster::link(&mut self.ext, &mut self.cluster.ext);
         // simulation control, trace, counters
         self.exit_valid.next = self.soc.exit_valid.val();
         self.exit_code.next = self.soc.exit_code.val();

@@ -4,7 +4,8 @@
 pub mod bank;
 pub mod xbar;
 
-use crate::params::{cluster::PRIO_LEVEL_WIDTH, ADDR_WIDTH, BE_WIDTH, DATA_WIDTH};
+use crate::bus::TcdmSlave;
+use crate::params::cluster::PRIO_LEVEL_WIDTH;
 use bank::Bank;
 use rust_hdl::prelude::*;
 use xbar::{arr, Xbar};
@@ -14,17 +15,10 @@ use xbar::{arr, Xbar};
 pub struct Tcdm<const M: usize, const B: usize, const N: usize> {
     pub clock: Signal<In, Clock>,
     pub clear: Signal<In, Bit>,
-    pub m_req: [Signal<In, Bit>; M],
-    pub m_addr: [Signal<In, Bits<ADDR_WIDTH>>; M],
-    pub m_we: [Signal<In, Bit>; M],
-    pub m_be: [Signal<In, Bits<BE_WIDTH>>; M],
-    pub m_wdata: [Signal<In, Bits<DATA_WIDTH>>; M],
+    /// The slave port of each master (linked to the interconnect's).
+    pub m: [TcdmSlave; M],
+    /// Arbitration level of each master (see [`Xbar`]).
     pub m_level: [Signal<In, Bits<PRIO_LEVEL_WIDTH>>; M],
-    /// Urgency hint per master (see [`Xbar`]).
-    pub m_urgent: [Signal<In, Bit>; M],
-    pub m_gnt: [Signal<Out, Bit>; M],
-    pub m_rvalid: [Signal<Out, Bit>; M],
-    pub m_rdata: [Signal<Out, Bits<DATA_WIDTH>>; M],
     pub xbar: Xbar<M, B>,
     pub banks: [Bank<N>; B],
 }
@@ -34,16 +28,8 @@ impl<const M: usize, const B: usize, const N: usize> Default for Tcdm<M, B, N> {
         Self {
             clock: Default::default(),
             clear: Default::default(),
-            m_req: arr(),
-            m_addr: arr(),
-            m_we: arr(),
-            m_be: arr(),
-            m_wdata: arr(),
+            m: arr(),
             m_level: arr(),
-            m_urgent: arr(),
-            m_gnt: arr(),
-            m_rvalid: arr(),
-            m_rdata: arr(),
             xbar: Default::default(),
             banks: arr(),
         }
@@ -69,16 +55,8 @@ impl<const M: usize, const B: usize, const N: usize> Logic for Tcdm<M, B, N> {
         self.xbar.clock.next = self.clock.val();
         self.xbar.clear.next = self.clear.val();
         for m in 0..M {
-            self.xbar.m_req[m].next = self.m_req[m].val();
-            self.xbar.m_addr[m].next = self.m_addr[m].val();
-            self.xbar.m_we[m].next = self.m_we[m].val();
-            self.xbar.m_be[m].next = self.m_be[m].val();
-            self.xbar.m_wdata[m].next = self.m_wdata[m].val();
+            TcdmSlave::link(&mut self.m[m], &mut self.xbar.m[m]);
             self.xbar.m_level[m].next = self.m_level[m].val();
-            self.xbar.m_urgent[m].next = self.m_urgent[m].val();
-            self.m_gnt[m].next = self.xbar.m_gnt[m].val();
-            self.m_rvalid[m].next = self.xbar.m_rvalid[m].val();
-            self.m_rdata[m].next = self.xbar.m_rdata[m].val();
         }
         for b in 0..B {
             self.banks[b].clock.next = self.clock.val();

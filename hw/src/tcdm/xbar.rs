@@ -21,7 +21,7 @@
 //! shared input (the convolution of the cluster benchmark) cost one access
 //! instead of one each. Writes are never merged.
 //!
-//! **Urgency** (`m_urgent`, a per-master hint): the master's stream is the
+//! **Urgency** (`m[i].urgent`, a per-master hint): the master's stream is the
 //! one its client waits for (an NTX port whose operand queue is behind the
 //! other port's). A request is urgent if its master is, or if it reads the
 //! same word as an urgent read (a broadcast that serves an urgent master).
@@ -48,6 +48,7 @@
 //! `M` request bits into a vector in a loop, so a per-bank arbiter block with
 //! a vector or array input cannot be wired up generically.
 
+use crate::bus::TcdmSlave;
 use crate::params::{cluster::PRIO_LEVEL_WIDTH, ADDR_WIDTH, BE_WIDTH, DATA_WIDTH};
 
 /// Width of a bank index in the response routing registers (B <= 1024).
@@ -68,19 +69,11 @@ pub struct Xbar<const M: usize, const B: usize> {
     pub clock: Signal<In, Clock>,
     /// Synchronous clear (arbiters and response registers).
     pub clear: Signal<In, Bit>,
-    // Master side (the slave ports the masters see).
-    pub m_req: [Signal<In, Bit>; M],
-    pub m_addr: [Signal<In, Bits<ADDR_WIDTH>>; M],
-    pub m_we: [Signal<In, Bit>; M],
-    pub m_be: [Signal<In, Bits<BE_WIDTH>>; M],
-    pub m_wdata: [Signal<In, Bits<DATA_WIDTH>>; M],
+    /// Master side: the slave port each master sees (its `urgent` hint:
+    /// the master's stream is the one its client waits for, see above).
+    pub m: [TcdmSlave; M],
     /// Arbitration level of each master (higher wins; ties: round robin).
     pub m_level: [Signal<In, Bits<PRIO_LEVEL_WIDTH>>; M],
-    /// The master's stream is the one its client waits for (see above).
-    pub m_urgent: [Signal<In, Bit>; M],
-    pub m_gnt: [Signal<Out, Bit>; M],
-    pub m_rvalid: [Signal<Out, Bit>; M],
-    pub m_rdata: [Signal<Out, Bits<DATA_WIDTH>>; M],
     // Bank side.
     pub b_req: [Signal<Out, Bit>; B],
     /// Word address inside the bank (the bank keeps the low bits it needs).
@@ -141,16 +134,8 @@ impl<const M: usize, const B: usize> Default for Xbar<M, B> {
         Self {
             clock: Default::default(),
             clear: Default::default(),
-            m_req: arr(),
-            m_addr: arr(),
-            m_we: arr(),
-            m_be: arr(),
-            m_wdata: arr(),
+            m: arr(),
             m_level: arr(),
-            m_urgent: arr(),
-            m_gnt: arr(),
-            m_rvalid: arr(),
-            m_rdata: arr(),
             b_req: arr(),
             b_addr: arr(),
             b_we: arr(),
@@ -193,20 +178,20 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
     #[hdl_gen]
     fn update(&mut self) {
         for m in 0..M {
-            self.mbank[m].next = (self.m_addr[m].val() >> 2) & self.bank_mask.val();
-            self.mbaddr[m].next = self.m_addr[m].val() >> self.bank_shift.val();
-            self.mword[m].next = self.m_addr[m].val() >> 2;
-            self.aged[m].next = self.m_req[m].val() & (self.age[m].q.val() == self.age_limit.val());
+            self.mbank[m].next = (self.m[m].addr.val() >> 2) & self.bank_mask.val();
+            self.mbaddr[m].next = self.m[m].addr.val() >> self.bank_shift.val();
+            self.mword[m].next = self.m[m].addr.val() >> 2;
+            self.aged[m].next = self.m[m].req.val() & (self.age[m].q.val() == self.age_limit.val());
         }
         // Urgency of each request: its own, or that of a read of the same word.
         for m in 0..M {
-            self.gu[m].next = self.m_req[m].val() & self.m_urgent[m].val();
+            self.gu[m].next = self.m[m].req.val() & self.m[m].urgent.val();
             for j in 0..M {
-                if self.m_req[m].val()
-                    & !self.m_we[m].val()
-                    & self.m_req[j].val()
-                    & !self.m_we[j].val()
-                    & self.m_urgent[j].val()
+                if self.m[m].req.val()
+                    & !self.m[m].we.val()
+                    & self.m[j].req.val()
+                    & !self.m[j].we.val()
+                    & self.m[j].urgent.val()
                     & (self.mword[m].val() == self.mword[j].val())
                 {
                     self.gu[m].next = true;
@@ -219,7 +204,7 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
             self.any2[b].next = false;
             self.any1[b].next = false;
             for m in 0..M {
-                if self.m_req[m].val() && (self.mbank[m].val() == self.bank_id[b].val()) {
+                if self.m[m].req.val() && (self.mbank[m].val() == self.bank_id[b].val()) {
                     if self.m_level[m].val() == 3 {
                         self.any3[b].next = true;
                     }
@@ -264,7 +249,7 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
             self.lo[b].next = 0.into();
             self.lo_any[b].next = false;
             for m in 0..M {
-                if self.m_req[m].val()
+                if self.m[m].req.val()
                     && (self.mbank[m].val() == self.bank_id[b].val())
                     && (self.aged[m].val()
                         | (!self.anya[b].val()
@@ -303,9 +288,9 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
             for m in 0..M {
                 if self.gany[b].val() && (self.gidx[b].val() == self.master_idx[m].val()) {
                     self.b_addr[b].next = self.mbaddr[m].val();
-                    self.b_we[b].next = self.m_we[m].val();
-                    self.b_be[b].next = self.m_be[m].val();
-                    self.b_wdata[b].next = self.m_wdata[m].val();
+                    self.b_we[b].next = self.m[m].we.val();
+                    self.b_be[b].next = self.m[m].be.val();
+                    self.b_wdata[b].next = self.m[m].wdata.val();
                 }
             }
         }
@@ -317,8 +302,8 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
                 if self.gany[b].val() && (self.gidx[b].val() == self.master_idx[m].val()) {
                     self.mg[m].next = true;
                 }
-                if self.m_req[m].val()
-                    & !self.m_we[m].val()
+                if self.m[m].req.val()
+                    & !self.m[m].we.val()
                     & self.gany[b].val()
                     & !self.b_we[b].val()
                     & (self.mbank[m].val() == self.bank_id[b].val())
@@ -327,11 +312,11 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
                     self.mg[m].next = true;
                 }
             }
-            self.m_gnt[m].next = self.mg[m].val();
+            self.m[m].gnt.next = self.mg[m].val();
             // Wait counter: +1 per refused cycle (saturating), else 0.
             self.age[m].clock.next = self.clock.val();
             self.age[m].d.next = 0.into();
-            if self.m_req[m].val() & !self.mg[m].val() {
+            if self.m[m].req.val() & !self.mg[m].val() {
                 self.age[m].d.next = self.age[m].q.val();
                 if self.age[m].q.val() != self.age_limit.val() {
                     self.age[m].d.next = self.age[m].q.val() + 1;
@@ -344,11 +329,11 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
             self.rb_q[m].clock.next = self.clock.val();
             self.rv_q[m].d.next = self.mg[m].val() & !self.clear.val();
             self.rb_q[m].d.next = self.mbank[m].val().get_bits::<BANK_IDX_WIDTH>(0);
-            self.m_rvalid[m].next = self.rv_q[m].q.val();
-            self.m_rdata[m].next = 0.into();
+            self.m[m].r_valid.next = self.rv_q[m].q.val();
+            self.m[m].r_rdata.next = 0.into();
             for b in 0..B {
                 if self.rv_q[m].q.val() & (self.rb_q[m].q.val() == self.bank_idx[b].val()) {
-                    self.m_rdata[m].next = self.b_rdata[b].val();
+                    self.m[m].r_rdata.next = self.b_rdata[b].val();
                 }
             }
         }

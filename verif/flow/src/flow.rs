@@ -8,10 +8,29 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Verilator warnings we waive, and why: rust-hdl writes every literal as a
-/// 32-bit constant (WIDTH), and one file holds all modules of a block
-/// (DECLFILENAME). Everything else of `-Wall` stays on.
-pub const VERILATOR_WAIVERS: &[&str] = &["-Wno-WIDTH", "-Wno-DECLFILENAME"];
+/// The project's Verilator waivers (WIDTH, DECLFILENAME; why: see the
+/// comments in the file), `scripts/verilator.vlt`, the file `scripts/lint`
+/// passes too. Everything else of `-Wall` stays on.
+pub const VERILATOR_WAIVERS_VLT: &str = include_str!("../../../scripts/verilator.vlt");
+
+/// Write [`VERILATOR_WAIVERS_VLT`] into `dir` (next to the Verilog it is
+/// used with) and return its path.
+pub fn waiver_file(dir: &Path) -> Result<PathBuf, FlowError> {
+    let path = dir.join("verilator.vlt");
+    if std::fs::read_to_string(&path).is_ok_and(|s| s == VERILATOR_WAIVERS_VLT) {
+        return Ok(path);
+    }
+    // write and rename: parallel tests lint in the same directory
+    let tmp = dir.join(format!(
+        ".verilator.vlt.{}.{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::write(&tmp, VERILATOR_WAIVERS_VLT)
+        .and_then(|_| std::fs::rename(&tmp, &path))
+        .map_err(|e| FlowError(format!("write {}: {e}", path.display())))?;
+    Ok(path)
+}
 
 /// Error of the tool flow: which tool failed and what it printed.
 #[derive(Debug)]
@@ -157,10 +176,10 @@ pub fn yosys_hierarchy_check(file: &Path, top: &str) -> Result<(), FlowError> {
 /// `verilator --lint-only -Wall` with only the documented waivers.
 pub fn verilator_lint(file: &Path, top: &str) -> Result<String, FlowError> {
     let f = file.display().to_string();
-    let mut args = vec!["--lint-only", "-Wall"];
-    args.extend_from_slice(VERILATOR_WAIVERS);
-    args.extend_from_slice(&["--top-module", top, &f]);
-    run("verilator", &args, file.parent().unwrap_or(Path::new(".")))
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let vlt = waiver_file(dir)?.display().to_string();
+    let args = ["--lint-only", "-Wall", "--top-module", top, &vlt, &f];
+    run("verilator", &args, dir)
 }
 
 /// Icarus Verilog compile check (`iverilog -Wall`), no simulation.

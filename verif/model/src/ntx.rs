@@ -44,9 +44,9 @@ pub mod status {
 /// IRQ register bits.
 pub mod irq {
     /// Writeback-done interrupt (irq_cfg = 2).
-    pub const WRITEBACK: u32 = ntx_hw::params::irq::WB_DONE;
+    pub const WRITEBACK: u32 = ntx_params::irq::WB_DONE;
     /// Command-done interrupt (irq_cfg = 1), also raised by an invalid command.
-    pub const COMMAND: u32 = ntx_hw::params::irq::CMD_DONE;
+    pub const COMMAND: u32 = ntx_params::irq::CMD_DONE;
 }
 
 /// The staging area: LOOP_END and AGU registers as hardware keeps them.

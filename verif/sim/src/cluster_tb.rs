@@ -100,28 +100,28 @@ impl<const B: usize, const N: usize> ClusterDrive for ClusterTb<B, N> {
     }
     fn set_core(&mut self, req: bool, addr: u32, we: bool, wdata: u32) {
         let u = &mut self.uut;
-        u.core_req.next = req;
-        u.core_addr.next = (addr as u64).into();
-        u.core_we.next = we;
-        u.core_be.next = 15.into();
-        u.core_wdata.next = (wdata as u64).into();
+        u.core.req.next = req;
+        u.core.addr.next = (addr as u64).into();
+        u.core.we.next = we;
+        u.core.be.next = 15.into();
+        u.core.wdata.next = (wdata as u64).into();
     }
     fn pins(&mut self) -> ClusterPins {
         let ext = self.hmc.outputs();
         let u = &mut self.uut;
-        u.ext_gnt.next = ext.gnt;
-        u.ext_rvalid.next = ext.rvalid;
-        u.ext_rdata.next = (ext.rdata as u64).into();
+        u.ext.gnt.next = ext.gnt;
+        u.ext.rvalid.next = ext.rvalid;
+        u.ext.rdata.next = (ext.rdata as u64).into();
         self.settle();
         let u = &self.uut;
         ClusterPins {
-            core_gnt: u.core_gnt.val(),
-            core_rvalid: u.core_rvalid.val(),
-            core_rdata: u.core_rdata.val().to_u32(),
-            ext_req: u.ext_req.val(),
-            ext_we: u.ext_we.val(),
-            ext_addr: u.ext_addr.val().to_u32(),
-            ext_wdata: u.ext_wdata.val().to_u32(),
+            core_gnt: u.core.gnt.val(),
+            core_rvalid: u.core.r_valid.val(),
+            core_rdata: u.core.r_rdata.val().to_u32(),
+            ext_req: u.ext.req.val(),
+            ext_we: u.ext.we.val(),
+            ext_addr: u.ext.addr.val().to_u32(),
+            ext_wdata: u.ext.wdata.val().to_u32(),
             dma_irq: u.dma_irq.val(),
             ntx_irq: (0..u.ntx_irq.len())
                 .map(|i| (u.ntx_irq[i].val() as u32) << i)
@@ -169,15 +169,15 @@ impl<const B: usize, const N: usize> ClusterTb<B, N> {
     pub fn tick(&mut self) {
         let ext = self.hmc.outputs();
         let u = &mut self.uut;
-        u.ext_gnt.next = ext.gnt;
-        u.ext_rvalid.next = ext.rvalid;
-        u.ext_rdata.next = (ext.rdata as u64).into();
+        u.ext.gnt.next = ext.gnt;
+        u.ext.rvalid.next = ext.rvalid;
+        u.ext.rdata.next = (ext.rdata as u64).into();
         self.settle();
         let u = &mut self.uut;
-        let req = u.ext_req.val().then(|| ExtReq {
-            addr: u.ext_addr.val().to_u32(),
-            we: u.ext_we.val(),
-            wdata: u.ext_wdata.val().to_u32(),
+        let req = u.ext.req.val().then(|| ExtReq {
+            addr: u.ext.addr.val().to_u32(),
+            we: u.ext.we.val(),
+            wdata: u.ext.wdata.val().to_u32(),
         });
         self.hmc.edge(req);
         self.uut.clock.next = Clock { clk: true };
@@ -199,15 +199,15 @@ impl<const B: usize, const N: usize> ClusterTb<B, N> {
     /// One control-port access (held until granted); returns the read data.
     pub fn access(&mut self, addr: u32, we: bool, wdata: u32) -> u32 {
         let u = &mut self.uut;
-        u.core_req.next = true;
-        u.core_addr.next = (addr as u64).into();
-        u.core_we.next = we;
-        u.core_be.next = 15.into();
-        u.core_wdata.next = (wdata as u64).into();
+        u.core.req.next = true;
+        u.core.addr.next = (addr as u64).into();
+        u.core.we.next = we;
+        u.core.be.next = 15.into();
+        u.core.wdata.next = (wdata as u64).into();
         let mut waited = 0;
         loop {
             self.settle();
-            let g = self.uut.core_gnt.val();
+            let g = self.uut.core.gnt.val();
             self.tick();
             if g {
                 break;
@@ -218,13 +218,13 @@ impl<const B: usize, const N: usize> ClusterTb<B, N> {
                 "control access {addr:#x} never granted"
             );
         }
-        self.uut.core_req.next = false;
+        self.uut.core.req.next = false;
         self.settle();
         assert!(
-            self.uut.core_rvalid.val(),
+            self.uut.core.r_valid.val(),
             "no response one cycle after the grant"
         );
-        self.uut.core_rdata.val().to_u32()
+        self.uut.core.r_rdata.val().to_u32()
     }
 }
 

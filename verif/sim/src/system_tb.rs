@@ -153,9 +153,9 @@ impl<const B: usize, const N: usize> SystemDrive for RtlSystem<B, N> {
     fn step(&mut self) -> SysOut {
         let ext = self.hmc.outputs();
         let u = &mut self.uut;
-        u.ext_gnt.next = ext.gnt;
-        u.ext_rvalid.next = ext.rvalid;
-        u.ext_rdata.next = (ext.rdata as u64).into();
+        u.ext.gnt.next = ext.gnt;
+        u.ext.rvalid.next = ext.rvalid;
+        u.ext.rdata.next = (ext.rdata as u64).into();
         self.settle();
         let u = &self.uut;
         let out = SysOut {
@@ -175,10 +175,10 @@ impl<const B: usize, const N: usize> SystemDrive for RtlSystem<B, N> {
                 | u.minstret_lo.val().to_u32() as u64,
             irq_lines: u.irq_lines.val().to_u32(),
         };
-        let req = u.ext_req.val().then(|| ExtReq {
-            addr: u.ext_addr.val().to_u32(),
-            we: u.ext_we.val(),
-            wdata: u.ext_wdata.val().to_u32(),
+        let req = u.ext.req.val().then(|| ExtReq {
+            addr: u.ext.addr.val().to_u32(),
+            we: u.ext.we.val(),
+            wdata: u.ext.wdata.val().to_u32(),
         });
         self.hmc.edge(req);
         self.tick();
@@ -200,6 +200,8 @@ pub fn system_model_name(b: usize, n: usize) -> String {
     format!("system_b{b}_n{n}")
 }
 
+use ntx_hw::bus::EXT_FIELDS;
+
 /// Port names of the Verilator model, in the order of [`VerilatedSystem`]'s
 /// index table.
 const PORTS: [&str; 34] = [
@@ -217,13 +219,15 @@ const PORTS: [&str; 34] = [
     "tb_gnt",
     "tb_rvalid",
     "tb_rdata",
-    "ext_req",
-    "ext_we",
-    "ext_addr",
-    "ext_wdata",
-    "ext_gnt",
-    "ext_rvalid",
-    "ext_rdata",
+    // P_EXT_REQ ..= P_EXT_RDATA: the `ext` bundle, named from
+    // `ntx_hw::bus::EXT_FIELDS` (same order)
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
     "exit_valid",
     "exit_code",
     "putc_valid",
@@ -260,6 +264,7 @@ const P_EXT_WDATA: usize = 17;
 const P_EXT_GNT: usize = 18;
 const P_EXT_RVALID: usize = 19;
 const P_EXT_RDATA: usize = 20;
+const _: () = assert!(P_EXT_RDATA - P_EXT_REQ + 1 == EXT_FIELDS.len());
 const P_EXIT_V: usize = 21;
 const P_EXIT_C: usize = 22;
 const P_PUTC_V: usize = 23;
@@ -304,7 +309,11 @@ impl VerilatedSystem {
         };
         let mut idx = [0; 34];
         for (k, n) in PORTS.iter().enumerate() {
-            idx[k] = p(n)?;
+            idx[k] = if (P_EXT_REQ..=P_EXT_RDATA).contains(&k) {
+                p(&ntx_hw::bus::port_name("ext", EXT_FIELDS[k - P_EXT_REQ]))?
+            } else {
+                p(n)?
+            };
         }
         let cnt = [p("mcycle_hi")?, p("minstret_lo")?, p("minstret_hi")?];
         Ok(VerilatedSystem {

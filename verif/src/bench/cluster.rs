@@ -119,22 +119,22 @@ pub fn run_rtl<const B: usize, const N: usize>(ours: bool) -> ConvRun {
         let reqs: Vec<Option<Req>> = ntx.iter_mut().flat_map(|t| t.requests()).collect();
         let urgent: Vec<bool> = ntx.iter().flat_map(|t| t.urgent()).collect();
         for m in 0..M {
-            uut.m_urgent[m].next = urgent[m];
+            uut.m[m].urgent.next = urgent[m];
             let r = reqs[m].unwrap_or(Req {
                 addr: 0,
                 we: false,
                 be: 0,
                 wdata: 0,
             });
-            uut.m_req[m].next = reqs[m].is_some();
-            uut.m_addr[m].next = (r.addr as u64).into();
-            uut.m_we[m].next = r.we;
-            uut.m_be[m].next = (r.be as u64).into();
-            uut.m_wdata[m].next = (r.wdata as u64).into();
+            uut.m[m].req.next = reqs[m].is_some();
+            uut.m[m].addr.next = (r.addr as u64).into();
+            uut.m[m].we.next = r.we;
+            uut.m[m].be.next = (r.be as u64).into();
+            uut.m[m].wdata.next = (r.wdata as u64).into();
         }
         assert!(simulate(&mut *uut, 1000));
         for (n, t) in ntx.iter_mut().enumerate() {
-            t.cycle([uut.m_gnt[2 * n].val(), uut.m_gnt[2 * n + 1].val()]);
+            t.cycle([uut.m[2 * n].gnt.val(), uut.m[2 * n + 1].gnt.val()]);
         }
         uut.clock.next = Clock { clk: true };
         assert!(simulate(&mut *uut, 1000));

@@ -4,11 +4,15 @@
 //! [`ClusterDrive`]).
 //!
 //! The Verilog is rust-hdl's `generate_verilog` of the cluster (generated
-//! once per bank configuration and process, on a big stack). Composed blocks
-//! make Verilator report UNOPTFLAT (a false combinational loop through a
-//! master's `always @(*)` block, see [`crate::cluster_tb::flow_composed`]);
-//! [`VerilatedModel`] builds with `-Wno-fatal`, so the warning is printed to
-//! the build log (`target/verilator/<model>-<hash>/build.log`; the test
+//! once per bank configuration and process, on a big stack). The control
+//! and external ports are bundles (`ntx_hw::bus`); their Verilog names
+//! (`core$req`, `ext$gnt`, ...) are built from the bundles' field lists.
+//! Until the NTX computes its requests in a block that reads no grant
+//! (helper `ntxsplit`), its ports make Verilator report UNOPTFLAT (a false
+//! combinational loop through the NTX's `always @(*)` block, see
+//! [`crate::cluster_tb::lint_composed_ntx`]); [`VerilatedModel`] builds
+//! with `-Wno-fatal`, so the warning is printed to the build log
+//! (`target/verilator/<model>-<hash>/build.log`; the test
 //! `cluster_verilator.rs` checks it is the only warning there) and does not
 //! stop the build (it only means Verilator may evaluate that block more than
 //! once per `eval`; results are exact, see the lock-step test).
@@ -23,6 +27,7 @@ use super::VerilatedModel;
 use crate::cluster_tb::{ClusterDrive, ClusterPins};
 use crate::flow::FlowError;
 use crate::model::hmc::{ExtReq, HmcConfig, HmcVault};
+use ntx_hw::bus::{port_name, BUS_FIELDS, EXT_FIELDS};
 use ntx_hw::cluster::Cluster;
 use ntx_hw::params::cluster::{N_NTX, TCDM_BASE};
 
@@ -60,6 +65,15 @@ struct Idx {
     ntx_irq: [usize; N_NTX],
 }
 
+/// `f`, checked to be one of the bundle's `fields`.
+fn field<'a>(fields: &[&str], f: &'a str) -> &'a str {
+    assert!(
+        fields.contains(&f),
+        "{f} is not a bundle field ({fields:?})"
+    );
+    f
+}
+
 fn find(m: &VerilatedModel, cands: &[String]) -> Result<usize, FlowError> {
     cands.iter().find_map(|c| m.port(c)).ok_or_else(|| {
         FlowError(format!(
@@ -84,22 +98,25 @@ impl Idx {
                 ],
             )?;
         }
+        // the bundles' ports, named from the field lists of `ntx_hw::bus`
+        let core = |f: &str| p(&port_name("core", field(&BUS_FIELDS, f)));
+        let ext = |f: &str| p(&port_name("ext", field(&EXT_FIELDS, f)));
         Ok(Idx {
-            core_req: p("core_req")?,
-            core_addr: p("core_addr")?,
-            core_we: p("core_we")?,
-            core_be: p("core_be")?,
-            core_wdata: p("core_wdata")?,
-            core_gnt: p("core_gnt")?,
-            core_rvalid: p("core_rvalid")?,
-            core_rdata: p("core_rdata")?,
-            ext_req: p("ext_req")?,
-            ext_we: p("ext_we")?,
-            ext_addr: p("ext_addr")?,
-            ext_wdata: p("ext_wdata")?,
-            ext_gnt: p("ext_gnt")?,
-            ext_rvalid: p("ext_rvalid")?,
-            ext_rdata: p("ext_rdata")?,
+            core_req: core("req")?,
+            core_addr: core("addr")?,
+            core_we: core("we")?,
+            core_be: core("be")?,
+            core_wdata: core("wdata")?,
+            core_gnt: core("gnt")?,
+            core_rvalid: core("r_valid")?,
+            core_rdata: core("r_rdata")?,
+            ext_req: ext("req")?,
+            ext_we: ext("we")?,
+            ext_addr: ext("addr")?,
+            ext_wdata: ext("wdata")?,
+            ext_gnt: ext("gnt")?,
+            ext_rvalid: ext("rvalid")?,
+            ext_rdata: ext("rdata")?,
             clear: p("clear")?,
             dma_irq: p("dma_irq")?,
             ntx_irq,
