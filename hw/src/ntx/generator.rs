@@ -232,13 +232,10 @@ impl Logic for Generator {
         if self.c_push.val() {
             self.c_pend.d.next = false;
         }
-        if self.go.val() {
-            if self.three.val() {
-                self.c_pend.d.next = true;
-                self.c_addr.d.next = self.addr2.val();
-            }
+        if self.go.val() & self.three.val() {
+            self.c_pend.d.next = true;
+            self.c_addr.d.next = self.addr2.val();
         }
-
         self.job_done.next = self.go.val() & self.done.val();
         self.c_pending.next = self.c_pend.q.val();
         self.ex_a.next = self.g_ex_a.val();
