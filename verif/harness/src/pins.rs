@@ -177,6 +177,8 @@ impl<B: Block> Pins for RustHdlPins<B> {
     }
     fn tick(&mut self) {
         self.dut.tick();
+        // outputs are read right after the edge (register read data)
+        self.dut.outputs(&mut self.values);
     }
 }
 
