@@ -192,8 +192,8 @@ proptest! {
     }
 }
 
-/// Verilog of the whole cluster (8 NTX): Verilator lint (UNOPTFLAT only
-/// through the NTX ports until `ntxsplit` is merged, see `lint_composed`), Icarus compile, and Yosys `hierarchy -check` (every
+/// Verilog of the whole cluster (8 NTX): Verilator lint (strict, no
+/// UNOPTFLAT, see `lint_composed`), Icarus compile, and Yosys `hierarchy -check` (every
 /// module resolves, every port connects). Its parts (NTX, fabric) are
 /// synthesized latch-free by their own tests; a full Yosys `synth` of the
 /// cluster (the file this test leaves in `target/flow/cluster.v`) takes

@@ -7,15 +7,9 @@
 //! once per bank configuration and process, on a big stack). The control
 //! and external ports are bundles (`ntx_hw::bus`); their Verilog names
 //! (`core$req`, `ext$gnt`, ...) are built from the bundles' field lists.
-//! Until the NTX computes its requests in a block that reads no grant
-//! (helper `ntxsplit`), its ports make Verilator report UNOPTFLAT (a false
-//! combinational loop through the NTX's `always @(*)` block, see
-//! [`crate::cluster_tb::lint_composed_ntx`]); [`VerilatedModel`] builds
-//! with `-Wno-fatal`, so the warning is printed to the build log
-//! (`target/verilator/<model>-<hash>/build.log`; the test
-//! `cluster_verilator.rs` checks it is the only warning there) and does not
-//! stop the build (it only means Verilator may evaluate that block more than
-//! once per `eval`; results are exact, see the lock-step test).
+//! The cluster has no false combinational loop (every master computes its
+//! requests in a block that reads no grant), and `cluster_verilator.rs`
+//! checks that the model's build log is free of warnings.
 //!
 //! There is no backdoor into the banks of the compiled model (the memories
 //! are private C++ members), so [`ClusterDrive::load`] and
