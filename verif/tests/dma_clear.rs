@@ -328,7 +328,7 @@ fn random_initial_state_is_cleared_on_verilator() {
             let mut m = build(rs);
             m.eval();
             ["irq", "reg_rdata", "tcdm_req", "ext_req"]
-                .map(|p| m.get(p))
+                .map(|p| DmaPins::get(&mut m, p))
                 .to_vec()
         })
         .collect();
