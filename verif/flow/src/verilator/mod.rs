@@ -20,6 +20,7 @@
 //! let count = m.get("count");
 //! ```
 
+pub mod dedup;
 mod dl;
 pub mod shim;
 
@@ -47,6 +48,11 @@ pub struct BuildOptions {
     /// Build cache to use instead of [`cache_dir`] (e.g. an empty one to
     /// measure a fresh build).
     pub cache_dir: Option<PathBuf>,
+    /// Share identical modules before verilating
+    /// ([`dedup::share_identical_modules`]: the cluster's eight NTX become
+    /// one C++ class, compiled once). Default on; off
+    /// (`NTX_VERILATOR_SHARE_MODULES=0`) only to measure what it saves.
+    pub share_modules: bool,
 }
 
 impl Default for BuildOptions {
@@ -56,6 +62,8 @@ impl Default for BuildOptions {
             opt_fast: "-O2".into(),
             opt_slow: "-O1".into(),
             cache_dir: None,
+            // NTX_VERILATOR_SHARE_MODULES=0: measure what sharing saves
+            share_modules: std::env::var("NTX_VERILATOR_SHARE_MODULES").as_deref() != Ok("0"),
         }
     }
 }
@@ -237,6 +245,13 @@ fn build_into(
     opts: &BuildOptions,
 ) -> Result<Vec<Port>, FlowError> {
     let vfile = format!("{name}.v");
+    let shared;
+    let verilog = if opts.share_modules {
+        shared = dedup::share_identical_modules(verilog);
+        &shared
+    } else {
+        verilog
+    };
     std::fs::write(tmp.join(&vfile), verilog).map_err(|e| err(format!("write {vfile}: {e}")))?;
     let class = format!("V{name}");
     let mut log = String::new();
@@ -334,7 +349,17 @@ fn build_cached(
 ) -> Result<(PathBuf, bool), FlowError> {
     let ver = verilator_version()?;
     let shimv = shim::SHIM_VERSION.to_string();
-    let optkey = format!("{}|{}|{}", opts.trace, opts.opt_fast, opts.opt_slow);
+    let optkey = format!(
+        "{}|{}|{}|{}",
+        opts.trace,
+        opts.opt_fast,
+        opts.opt_slow,
+        if opts.share_modules {
+            "shared-modules-1"
+        } else {
+            ""
+        }
+    );
     let parts: [&[u8]; 5] = [
         name.as_bytes(),
         verilog.as_bytes(),
