@@ -283,6 +283,8 @@ pub struct ClusterNtx {
     /// TCDM port 0 (operand A) and 1 (operand B) of the NTX.
     pub tcdm0: TcdmMaster,
     pub tcdm1: TcdmMaster,
+    /// The NTX's FIFO check ([`Ntx::err`]).
+    pub err: Signal<Out, Bit>,
     pub ntx: Ntx,
 }
 
@@ -293,6 +295,7 @@ impl Logic for ClusterNtx {
         RegSlave::<REG_ADDR_WIDTH>::link(&mut self.regs, &mut self.ntx.regs);
         self.irq.next = self.ntx.irq.val();
         self.tcdm_prio.next = self.ntx.tcdm_prio.val();
+        self.err.next = self.ntx.err.val();
         TcdmMaster::link(&mut self.tcdm0, &mut self.ntx.tcdm[0]);
         TcdmMaster::link(&mut self.tcdm1, &mut self.ntx.tcdm[1]);
     }
@@ -313,6 +316,8 @@ pub struct Cluster<const B: usize, const N: usize> {
     pub ext: ExtMaster,
     pub dma_irq: Signal<Out, Bit>,
     pub ntx_irq: [Signal<Out, Bit>; N_NTX],
+    /// The FIFO checks of all NTX, ORed ([`Ntx::err`]; simulation check).
+    pub ntx_err: Signal<Out, Bit>,
     pub fabric: ClusterFabric<B, N>,
     pub ntx: [ClusterNtx; N_NTX],
 }
@@ -326,6 +331,7 @@ impl<const B: usize, const N: usize> Default for Cluster<B, N> {
             ext: Default::default(),
             dma_irq: Default::default(),
             ntx_irq: arr(),
+            ntx_err: Default::default(),
             fabric: Default::default(),
             ntx: arr(),
         }
@@ -340,7 +346,9 @@ impl<const B: usize, const N: usize> Logic for Cluster<B, N> {
         BusSlave::link(&mut self.core, &mut self.fabric.core);
         ExtMaster::link(&mut self.ext, &mut self.fabric.ext);
         self.dma_irq.next = self.fabric.dma_irq.val();
+        self.ntx_err.next = false;
         for i in 0..N_NTX {
+            self.ntx_err.next = self.ntx_err.val() | self.ntx[i].err.val();
             self.ntx[i].clock.next = self.clock.val();
             RegMaster::<REG_ADDR_WIDTH>::join(&mut self.fabric.ntx_reg[i], &mut self.ntx[i].regs);
             self.fabric.ntx_prio[i].next = self.ntx[i].tcdm_prio.val();

@@ -80,6 +80,10 @@ pub struct Ntx {
     /// port is behind the other one (more queued reads), a hint for the
     /// interconnect to serve it first.
     pub tcdm: [TcdmMaster; 2],
+    /// FIFO check (fires in simulation; the harnesses assert it stays 0):
+    /// some NTX FIFO or queue was pushed while full or popped while empty
+    /// since the last soft clear (the OR of their sticky `err` outputs).
+    pub err: Signal<Out, Bit>,
     // blocks
     pub regif: RegIf,
     pub dag: Dag,
@@ -333,5 +337,12 @@ impl Logic for Ntx {
         if self.regif.soft_clear.val() {
             self.act_valid.d.next = false;
         }
+        self.err.next = self.q0.err.val()
+            | self.q1.err.val()
+            | self.rf0.err.val()
+            | self.rf1.err.val()
+            | self.ef.err.val()
+            | self.wq.err.val()
+            | self.sb.err.val();
     }
 }

@@ -277,6 +277,10 @@ impl MonitoredNtx {
         for v in ntx_fifo_violations(u) {
             self.violations.push((self.cycle, v));
         }
+        if u.err.val() {
+            self.violations
+                .push((self.cycle, "the NTX's err output (FIFO check)".into()));
+        }
         let reg_gnt = u.regs.req.val() && u.regs.gnt.val();
         let req = u.tcdm.each_ref().map(|t| {
             (
@@ -338,6 +342,48 @@ impl MonitoredNtx {
             assert!(n < 10_000_000, "job never finished");
         }
     }
+}
+
+/// The FIFOs' own check, driven directly: `err` rises after a push into a
+/// full FIFO (without a pop) or a pop of an empty one, stays set, and only
+/// `clear` resets it; a push with a pop while full is no error.
+#[test]
+fn fifo_err_fires_on_overflow_and_underflow() {
+    use ntx_hw::ntx::fifo::{Fifo16, RamFifo32, RamFifo32Af};
+    use ntx_hw::ntx::scoreboard::{Scoreboard, SB_DEPTH};
+    macro_rules! check {
+        ($ty:ty, $depth:expr) => {{
+            let mut u: Box<$ty> = Box::default();
+            u.connect_all();
+            let mut step = |push: bool, pop: bool, clear: bool| -> bool {
+                u.push.next = push;
+                u.pop.next = pop;
+                u.clear.next = clear;
+                u.din.next = 5u64.into();
+                assert!(simulate(&mut *u, 100));
+                u.clock.next = Clock { clk: true };
+                assert!(simulate(&mut *u, 100));
+                u.clock.next = Clock { clk: false };
+                assert!(simulate(&mut *u, 100));
+                u.err.val()
+            };
+            let name = stringify!($ty);
+            assert!(!step(false, false, true), "{name}: after clear");
+            for _ in 0..$depth {
+                assert!(!step(true, false, false), "{name}: filling");
+            }
+            assert!(!step(true, true, false), "{name}: push and pop while full");
+            assert!(step(true, false, false), "{name}: push into a full FIFO");
+            assert!(step(false, false, false), "{name}: err is sticky");
+            assert!(!step(false, false, true), "{name}: clear resets err");
+            assert!(step(false, true, false), "{name}: pop of an empty FIFO");
+            assert!(!step(false, false, true), "{name}: clear resets err");
+        }};
+    }
+    check!(Fifo16<Bits<8>>, 16);
+    check!(RamFifo32<Bits<8>>, 32);
+    check!(RamFifo32Af<Bits<8>>, 32);
+    check!(Scoreboard, SB_DEPTH);
 }
 
 #[test]

@@ -62,6 +62,9 @@ pub trait NtxBus {
     fn reg_gnt(&mut self) -> bool;
     /// Register-port read data (valid in the cycle after the grant).
     fn reg_rdata(&mut self) -> u32;
+    /// The NTX's FIFO check (`err`: a FIFO was pushed while full or popped
+    /// while empty since the last soft clear); false for a design without it.
+    fn err(&mut self) -> bool;
     /// Propagate input changes.
     fn settle(&mut self);
     /// One clock cycle (rising and falling edge, settled afterwards).
@@ -252,6 +255,8 @@ pub struct NtxPinNames {
     pub tcdm: [Vec<String>; 2],
     /// Synchronous clear input candidates, pulsed at start-up if present.
     pub clear: Vec<String>,
+    /// The FIFO check output (`Ntx::err`), checked every cycle if present.
+    pub err: String,
 }
 
 impl Default for NtxPinNames {
@@ -260,6 +265,7 @@ impl Default for NtxPinNames {
             reg: (0..REG_FIELDS.len()).map(ntx_reg_pin).collect(),
             tcdm: [0, 1].map(|k| (0..TCDM_FIELDS.len()).map(|j| ntx_tcdm_pin(k, j)).collect()),
             clear: vec!["clear".into(), "rst".into()],
+            err: "err".into(),
         }
     }
 }
@@ -351,6 +357,7 @@ pub struct PinBus<P: Pins> {
     pub pins: P,
     reg: [usize; REG_FIELDS.len()],
     tcdm: [[usize; TCDM_FIELDS.len()]; 2],
+    err: Option<usize>,
 }
 
 impl<P: Pins> PinBus<P> {
@@ -375,7 +382,13 @@ impl<P: Pins> PinBus<P> {
             }
             pins.set(c, 0);
         }
-        Ok(PinBus { pins, reg, tcdm })
+        let err = pins.port(&names.err);
+        Ok(PinBus {
+            pins,
+            reg,
+            tcdm,
+            err,
+        })
     }
 }
 
@@ -413,6 +426,9 @@ impl<P: Pins> NtxBus for PinBus<P> {
     }
     fn reg_rdata(&mut self) -> u32 {
         self.pins.get(self.reg[R_RDATA]) as u32
+    }
+    fn err(&mut self) -> bool {
+        self.err.is_some_and(|i| self.pins.get(i) & 1 == 1)
     }
     fn settle(&mut self) {
         self.pins.settle()
@@ -564,6 +580,8 @@ pub struct BusHarness<B: NtxBus> {
     req_grant: Option<ReqGrantFn>,
     checker: BusChecker,
     violation: Option<BackendError>,
+    /// Check the NTX's `err` (from the end of the power-up soft clear on).
+    check_err: bool,
     name: &'static str,
     accesses: u64,
 }
@@ -602,6 +620,7 @@ impl<B: NtxBus> BusHarness<B> {
             req_grant: None,
             checker: BusChecker::default(),
             violation: None,
+            check_err: false,
             name,
             accesses: 0,
         };
@@ -610,6 +629,7 @@ impl<B: NtxBus> BusHarness<B> {
         h.cycles = 0;
         h.pending = [None; 2];
         h.checker = BusChecker::default();
+        h.check_err = true;
         Ok(h)
     }
 
@@ -655,6 +675,13 @@ impl<B: NtxBus> BusHarness<B> {
         if self.violation.is_none() {
             if let Err(e) = self.checker.check(self.cycles, &ports, self.pending) {
                 self.violation = Some(BackendError(format!("{} harness: {e}", self.name)));
+            } else if self.check_err && self.uut.err() {
+                self.violation = Some(BackendError(format!(
+                    "{} harness: the NTX's FIFO check (err) fired in cycle {}: one of its FIFOs \
+                     or queues was pushed while full or popped while empty in an earlier cycle \
+                     (since the last soft clear)",
+                    self.name, self.cycles
+                )));
             }
         }
         // Serve what the NTX sees granted; reads before this cycle's writes.

@@ -64,6 +64,10 @@ impl NtxBus for Ntx {
     fn reg_rdata(&mut self) -> u32 {
         self.regs.rdata.val().to_u32()
     }
+    #[inline]
+    fn err(&mut self) -> bool {
+        self.err.val()
+    }
     fn settle(&mut self) {
         settle(self)
     }
