@@ -44,6 +44,7 @@ pub struct NtxGrantTop {
     pub allow1: Signal<In, Bit>,
     pub regs: RegSlave<REG_ADDR_WIDTH>,
     pub irq: Signal<Out, Bit>,
+    pub err: Signal<Out, Bit>,
     pub wdata: Signal<Out, Bits<DATA_WIDTH>>,
     pub be: Signal<Out, Bits<BE_WIDTH>>,
     pub we: Signal<Out, Bits<2>>,
@@ -62,6 +63,7 @@ impl Logic for NtxGrantTop {
         self.s1.allow.next = self.allow1.val();
         RegSlave::<REG_ADDR_WIDTH>::link(&mut self.regs, &mut self.ntx.regs);
         self.irq.next = self.ntx.irq.val();
+        self.err.next = self.ntx.err.val();
         self.s0.req.next = self.ntx.tcdm[0].req.val();
         self.s0.addr.next = self.ntx.tcdm[0].addr.val();
         self.ntx.tcdm[0].gnt.next = self.s0.gnt.val();
@@ -90,6 +92,7 @@ pub struct NtxTcdmTop {
     pub clock: Signal<In, Clock>,
     pub regs: RegSlave<REG_ADDR_WIDTH>,
     pub irq: Signal<Out, Bit>,
+    pub err: Signal<Out, Bit>,
     pub ntx: Ntx,
     pub tcdm: Tcdm<2, 2, 4>,
 }
@@ -101,6 +104,7 @@ impl Logic for NtxTcdmTop {
         self.tcdm.clear.next = false;
         RegSlave::<REG_ADDR_WIDTH>::link(&mut self.regs, &mut self.ntx.regs);
         self.irq.next = self.ntx.irq.val();
+        self.err.next = self.ntx.err.val();
         for k in 0..2 {
             self.tcdm.m_level[k].next = self.ntx.tcdm_prio.val();
         }
