@@ -27,7 +27,7 @@
 
 pub mod req;
 
-use crate::bus::{BusSlave, ExtMaster, RegMaster, TcdmSlave};
+use crate::bus::{BusSlave, ExtMaster, RegMaster, RegSlave, TcdmMaster, TcdmSlave};
 use crate::dma::Dma;
 use crate::ntx::Ntx;
 use crate::params::{
@@ -269,9 +269,41 @@ impl<const B: usize, const N: usize> Logic for ClusterFabric<B, N> {
     }
 }
 
+/// One NTX as the cluster instantiates it: the [`Ntx`] with its two TCDM
+/// master ports as separate fields. rust-hdl translates only one array
+/// index per path, so the cluster, which indexes its NTX, cannot name
+/// `ntx[i].tcdm[k]`; this block names `ntx.tcdm[k]` (one index) and the
+/// cluster `ntx[i].tcdm0` (one index). Links only: no logic.
+#[derive(LogicBlock, Default)]
+pub struct ClusterNtx {
+    pub clock: Signal<In, Clock>,
+    pub regs: RegSlave<REG_ADDR_WIDTH>,
+    pub irq: Signal<Out, Bit>,
+    pub tcdm_prio: Signal<Out, Bits<2>>,
+    /// TCDM port 0 (operand A) and 1 (operand B) of the NTX.
+    pub tcdm0: TcdmMaster,
+    pub tcdm1: TcdmMaster,
+    /// The NTX's FIFO check ([`Ntx::err`]).
+    pub err: Signal<Out, Bit>,
+    pub ntx: Ntx,
+}
+
+impl Logic for ClusterNtx {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.ntx.clock.next = self.clock.val();
+        RegSlave::<REG_ADDR_WIDTH>::link(&mut self.regs, &mut self.ntx.regs);
+        self.irq.next = self.ntx.irq.val();
+        self.tcdm_prio.next = self.ntx.tcdm_prio.val();
+        self.err.next = self.ntx.err.val();
+        TcdmMaster::link(&mut self.tcdm0, &mut self.ntx.tcdm[0]);
+        TcdmMaster::link(&mut self.tcdm1, &mut self.ntx.tcdm[1]);
+    }
+}
+
 /// The cluster: [`ClusterFabric`] plus `N_NTX` NTX at the reference
-/// register addresses; `B` banks of `2^N` words. The NTX keep flat ports
-/// (wired to the fabric's bundles here).
+/// register addresses; `B` banks of `2^N` words. The NTX's bundles are
+/// joined to the fabric's.
 #[derive(LogicBlock)]
 pub struct Cluster<const B: usize, const N: usize> {
     pub clock: Signal<In, Clock>,
@@ -284,8 +316,10 @@ pub struct Cluster<const B: usize, const N: usize> {
     pub ext: ExtMaster,
     pub dma_irq: Signal<Out, Bit>,
     pub ntx_irq: [Signal<Out, Bit>; N_NTX],
+    /// The FIFO checks of all NTX, ORed ([`Ntx::err`]; simulation check).
+    pub ntx_err: Signal<Out, Bit>,
     pub fabric: ClusterFabric<B, N>,
-    pub ntx: [Ntx; N_NTX],
+    pub ntx: [ClusterNtx; N_NTX],
 }
 
 impl<const B: usize, const N: usize> Default for Cluster<B, N> {
@@ -297,6 +331,7 @@ impl<const B: usize, const N: usize> Default for Cluster<B, N> {
             ext: Default::default(),
             dma_irq: Default::default(),
             ntx_irq: arr(),
+            ntx_err: Default::default(),
             fabric: Default::default(),
             ntx: arr(),
         }
@@ -311,35 +346,16 @@ impl<const B: usize, const N: usize> Logic for Cluster<B, N> {
         BusSlave::link(&mut self.core, &mut self.fabric.core);
         ExtMaster::link(&mut self.ext, &mut self.fabric.ext);
         self.dma_irq.next = self.fabric.dma_irq.val();
+        self.ntx_err.next = false;
         for i in 0..N_NTX {
+            self.ntx_err.next = self.ntx_err.val() | self.ntx[i].err.val();
             self.ntx[i].clock.next = self.clock.val();
-            self.ntx[i].reg_req.next = self.fabric.ntx_reg[i].req.val();
-            self.ntx[i].reg_we.next = self.fabric.ntx_reg[i].we.val();
-            self.ntx[i].reg_addr.next = self.fabric.ntx_reg[i].addr.val();
-            self.ntx[i].reg_wdata.next = self.fabric.ntx_reg[i].wdata.val();
-            self.fabric.ntx_reg[i].gnt.next = self.ntx[i].reg_gnt.val();
-            self.fabric.ntx_reg[i].rdata.next = self.ntx[i].reg_rdata.val();
+            RegMaster::<REG_ADDR_WIDTH>::join(&mut self.fabric.ntx_reg[i], &mut self.ntx[i].regs);
             self.fabric.ntx_prio[i].next = self.ntx[i].tcdm_prio.val();
             self.ntx_irq[i].next = self.ntx[i].irq.val();
             // port 0 (operand A) = master 2i, port 1 (operand B) = master 2i+1
-            self.fabric.ntx_tcdm[2 * i].req.next = self.ntx[i].tcdm0_req.val();
-            self.fabric.ntx_tcdm[2 * i].addr.next = self.ntx[i].tcdm0_addr.val();
-            self.fabric.ntx_tcdm[2 * i].we.next = self.ntx[i].tcdm0_we.val();
-            self.fabric.ntx_tcdm[2 * i].be.next = self.ntx[i].tcdm0_be.val();
-            self.fabric.ntx_tcdm[2 * i].wdata.next = self.ntx[i].tcdm0_wdata.val();
-            self.fabric.ntx_tcdm[2 * i].urgent.next = self.ntx[i].tcdm0_urgent.val();
-            self.ntx[i].tcdm0_gnt.next = self.fabric.ntx_tcdm[2 * i].gnt.val();
-            self.ntx[i].tcdm0_r_valid.next = self.fabric.ntx_tcdm[2 * i].r_valid.val();
-            self.ntx[i].tcdm0_r_rdata.next = self.fabric.ntx_tcdm[2 * i].r_rdata.val();
-            self.fabric.ntx_tcdm[2 * i + 1].req.next = self.ntx[i].tcdm1_req.val();
-            self.fabric.ntx_tcdm[2 * i + 1].addr.next = self.ntx[i].tcdm1_addr.val();
-            self.fabric.ntx_tcdm[2 * i + 1].we.next = self.ntx[i].tcdm1_we.val();
-            self.fabric.ntx_tcdm[2 * i + 1].be.next = self.ntx[i].tcdm1_be.val();
-            self.fabric.ntx_tcdm[2 * i + 1].wdata.next = self.ntx[i].tcdm1_wdata.val();
-            self.fabric.ntx_tcdm[2 * i + 1].urgent.next = self.ntx[i].tcdm1_urgent.val();
-            self.ntx[i].tcdm1_gnt.next = self.fabric.ntx_tcdm[2 * i + 1].gnt.val();
-            self.ntx[i].tcdm1_r_valid.next = self.fabric.ntx_tcdm[2 * i + 1].r_valid.val();
-            self.ntx[i].tcdm1_r_rdata.next = self.fabric.ntx_tcdm[2 * i + 1].r_rdata.val();
+            TcdmMaster::join(&mut self.ntx[i].tcdm0, &mut self.fabric.ntx_tcdm[2 * i]);
+            TcdmMaster::join(&mut self.ntx[i].tcdm1, &mut self.fabric.ntx_tcdm[2 * i + 1]);
         }
     }
 }

@@ -33,6 +33,7 @@ pub mod regif;
 pub mod scoreboard;
 pub mod writer;
 
+use crate::bus::{RegSlave, TcdmMaster};
 use crate::dag::Dag;
 use crate::fmac::Fmac;
 use crate::params::cmd::LEVEL_WIDTH;
@@ -71,38 +72,18 @@ const _: () = assert!(N_LOOPS == 5, "outer_level <= 5 in the validity check");
 #[derive(LogicBlock, Default)]
 pub struct Ntx {
     pub clock: Signal<In, Clock>,
-    // register slave port
-    pub reg_req: Signal<In, Bit>,
-    pub reg_we: Signal<In, Bit>,
-    pub reg_addr: Signal<In, Bits<REG_ADDR_WIDTH>>,
-    pub reg_wdata: Signal<In, Bits<32>>,
-    pub reg_gnt: Signal<Out, Bit>,
-    pub reg_rdata: Signal<Out, Bits<32>>,
+    /// Register slave port (word addresses, spec section 3).
+    pub regs: RegSlave<REG_ADDR_WIDTH>,
     pub irq: Signal<Out, Bit>,
     pub tcdm_prio: Signal<Out, Bits<2>>,
-    // TCDM master port 0 (operand A)
-    pub tcdm0_req: Signal<Out, Bit>,
-    pub tcdm0_addr: Signal<Out, Bits<ADDR_WIDTH>>,
-    pub tcdm0_we: Signal<Out, Bit>,
-    pub tcdm0_be: Signal<Out, Bits<BE_WIDTH>>,
-    pub tcdm0_wdata: Signal<Out, Bits<DATA_WIDTH>>,
-    /// Port 0 is behind port 1 (more queued reads): a hint for the
+    /// TCDM master ports: 0 (operand A) and 1 (operand B). `urgent`: the
+    /// port is behind the other one (more queued reads), a hint for the
     /// interconnect to serve it first.
-    pub tcdm0_urgent: Signal<Out, Bit>,
-    pub tcdm0_gnt: Signal<In, Bit>,
-    pub tcdm0_r_valid: Signal<In, Bit>,
-    pub tcdm0_r_rdata: Signal<In, Bits<DATA_WIDTH>>,
-    // TCDM master port 1 (operand B)
-    pub tcdm1_req: Signal<Out, Bit>,
-    pub tcdm1_addr: Signal<Out, Bits<ADDR_WIDTH>>,
-    pub tcdm1_we: Signal<Out, Bit>,
-    pub tcdm1_be: Signal<Out, Bits<BE_WIDTH>>,
-    pub tcdm1_wdata: Signal<Out, Bits<DATA_WIDTH>>,
-    /// Port 1 is behind port 0.
-    pub tcdm1_urgent: Signal<Out, Bit>,
-    pub tcdm1_gnt: Signal<In, Bit>,
-    pub tcdm1_r_valid: Signal<In, Bit>,
-    pub tcdm1_r_rdata: Signal<In, Bits<DATA_WIDTH>>,
+    pub tcdm: [TcdmMaster; 2],
+    /// FIFO check (fires in simulation; the harnesses assert it stays 0):
+    /// some NTX FIFO or queue was pushed while full or popped while empty
+    /// since the last soft clear (the OR of their sticky `err` outputs).
+    pub err: Signal<Out, Bit>,
     // blocks
     pub regif: RegIf,
     pub dag: Dag,
@@ -156,12 +137,7 @@ impl Logic for Ntx {
         );
 
         // ---------------- register interface ----------------
-        self.regif.req.next = self.reg_req.val();
-        self.regif.we.next = self.reg_we.val();
-        self.regif.addr.next = self.reg_addr.val();
-        self.regif.wdata.next = self.reg_wdata.val();
-        self.reg_gnt.next = self.regif.gnt.val();
-        self.reg_rdata.next = self.regif.rdata.val();
+        RegSlave::<REG_ADDR_WIDTH>::link(&mut self.regs, &mut self.regif.regs);
         self.irq.next = self.regif.irq.val();
         self.tcdm_prio.next = self.regif.tcdm_prio.val();
 
@@ -253,8 +229,8 @@ impl Logic for Ntx {
         self.r1_ready.next = self.q1.valid.val()
             & (!self.rf1.almost_full.val() | (!self.port1.inflight.val() & !self.rf1.full.val()));
         // urgency hint: the port whose address queue is longer is behind
-        self.tcdm0_urgent.next = self.q0.count.val() > self.q1.count.val();
-        self.tcdm1_urgent.next = self.q1.count.val() > self.q0.count.val();
+        self.port0.urgent.next = self.q0.count.val() > self.q1.count.val();
+        self.port1.urgent.next = self.q1.count.val() > self.q0.count.val();
         self.port0.rd_req.next = self.r0_ready.val();
         self.port1.rd_req.next = self.r1_ready.val();
         self.port0.rd_addr.next = self.q0.dout.val();
@@ -317,7 +293,7 @@ impl Logic for Ntx {
         self.warb.r1_ready.next = self.r1_ready.val();
         self.warb.q0_valid.next = self.q0.valid.val();
         self.warb.q1_valid.next = self.q1.valid.val();
-        self.warb.urgent1.next = self.tcdm1_urgent.val();
+        self.warb.urgent1.next = self.port1.urgent.val();
         self.warb.ex_a.next = self.gen.ex_a.val();
         self.port0.wr_sel.next = self.warb.sel0.val();
         self.port1.wr_sel.next = self.warb.sel1.val();
@@ -331,23 +307,9 @@ impl Logic for Ntx {
             self.regif.set_irq.next = self.wq.dout.val().irq;
         }
 
-        // ---------------- TCDM pins ----------------
-        self.tcdm0_req.next = self.port0.req.val();
-        self.tcdm0_addr.next = self.port0.addr.val();
-        self.tcdm0_we.next = self.port0.we.val();
-        self.tcdm0_be.next = self.port0.be.val();
-        self.tcdm0_wdata.next = self.port0.wdata.val();
-        self.port0.gnt.next = self.tcdm0_gnt.val();
-        self.port0.r_valid.next = self.tcdm0_r_valid.val();
-        self.port0.r_rdata.next = self.tcdm0_r_rdata.val();
-        self.tcdm1_req.next = self.port1.req.val();
-        self.tcdm1_addr.next = self.port1.addr.val();
-        self.tcdm1_we.next = self.port1.we.val();
-        self.tcdm1_be.next = self.port1.be.val();
-        self.tcdm1_wdata.next = self.port1.wdata.val();
-        self.port1.gnt.next = self.tcdm1_gnt.val();
-        self.port1.r_valid.next = self.tcdm1_r_valid.val();
-        self.port1.r_rdata.next = self.tcdm1_r_rdata.val();
+        // ---------------- TCDM ports ----------------
+        TcdmMaster::link(&mut self.tcdm[0], &mut self.port0.tcdm);
+        TcdmMaster::link(&mut self.tcdm[1], &mut self.port1.tcdm);
 
         // ---------------- status and clear ----------------
         self.pipe_empty.next = (self.ef.count.val() == 0)
@@ -375,5 +337,12 @@ impl Logic for Ntx {
         if self.regif.soft_clear.val() {
             self.act_valid.d.next = false;
         }
+        self.err.next = self.q0.err.val()
+            | self.q1.err.val()
+            | self.rf0.err.val()
+            | self.rf1.err.val()
+            | self.ef.err.val()
+            | self.wq.err.val()
+            | self.sb.err.val();
     }
 }

@@ -6,6 +6,10 @@
 
 use ntx_verif::cosim::{cosim, CosimError, RustHdlDut, Sampled, Stim, Testbench};
 use ntx_verif::drive_fn;
+use ntx_verif::pins::{
+    drive_ntx, ntx_pins, R_ADDR, R_GNT, R_REQ, R_WDATA, R_WE, T_GNT, T_REQ, T_R_RDATA, T_R_VALID,
+    T_WE,
+};
 use ntx_verif::verilator::VerilatedModel;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -494,7 +498,7 @@ impl NtxTb {
 impl Testbench for NtxTb {
     fn inputs(&mut self, _cycle: u64, prev: &Sampled, stim: &mut Stim) {
         // Register port: hold until granted.
-        if self.reg.is_some() && prev.get("reg_gnt") == 1 {
+        if self.reg.is_some() && prev.get(&ntx_pins().reg[R_GNT]) == 1 {
             self.reg = None;
             self.waited = 0;
         } else if self.reg.is_some() {
@@ -513,30 +517,15 @@ impl Testbench for NtxTb {
             Some(x) => (true, x),
             None => (false, (false, 0, 0)),
         };
-        stim.set("reg_req", req as u64);
-        stim.set("reg_we", we as u64);
-        stim.set("reg_addr", addr as u64);
-        stim.set("reg_wdata", wdata as u64);
+        let pins = ntx_pins();
+        stim.set(&pins.reg[R_REQ], req as u64);
+        stim.set(&pins.reg[R_WE], we as u64);
+        stim.set(&pins.reg[R_ADDR], addr as u64);
+        stim.set(&pins.reg[R_WDATA], wdata as u64);
         // TCDM: read data one cycle after a granted read.
-        for (k, (req, we, gnt, valid, rdata)) in [
-            (
-                "tcdm0_req",
-                "tcdm0_we",
-                "tcdm0_gnt",
-                "tcdm0_r_valid",
-                "tcdm0_r_rdata",
-            ),
-            (
-                "tcdm1_req",
-                "tcdm1_we",
-                "tcdm1_gnt",
-                "tcdm1_r_valid",
-                "tcdm1_r_rdata",
-            ),
-        ]
-        .into_iter()
-        .enumerate()
-        {
+        for k in 0..2 {
+            let [req, we, gnt, valid, rdata] =
+                [T_REQ, T_WE, T_GNT, T_R_VALID, T_R_RDATA].map(|j| pins.tcdm[k][j].as_str());
             let granted = self.gnt[k] && prev.get(req) == 1;
             if granted && prev.get(we) == 1 {
                 NTX_STORES.fetch_add(1, Ordering::Relaxed);
@@ -557,11 +546,7 @@ impl Testbench for NtxTb {
 }
 
 fn ntx() -> RustHdlDut<Ntx> {
-    RustHdlDut::new(
-        Ntx::default(),
-        drive_fn!(Ntx; clock, reg_req, reg_we, reg_addr, reg_wdata,
-            tcdm0_gnt, tcdm0_r_valid, tcdm0_r_rdata, tcdm1_gnt, tcdm1_r_valid, tcdm1_r_rdata),
-    )
+    RustHdlDut::new(Ntx::default(), drive_ntx)
 }
 
 #[test]

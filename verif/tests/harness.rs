@@ -39,6 +39,8 @@ enum Fault {
     /// The master drops its request in the cycle it would be granted after
     /// a stall.
     WithdrawRequest,
+    /// The NTX's FIFO check output reads 1 from the 20th read response on.
+    FifoErr,
 }
 
 /// The rust-hdl NTX behind a wrapper that injects `fault` once armed.
@@ -113,6 +115,9 @@ impl NtxBus for Faulty {
     fn reg_rdata(&mut self) -> u32 {
         self.inner.reg_rdata()
     }
+    fn err(&mut self) -> bool {
+        self.inner.err() || (self.armed && self.fault == Fault::FifoErr && self.responses >= 20)
+    }
     fn settle(&mut self) {
         NtxBus::settle(self.inner.as_mut())
     }
@@ -176,6 +181,15 @@ fn injected_protocol_violations_are_reported() {
             }
         }
     }
+}
+
+/// A raised FIFO check (`err`) stops the run with an error that says so.
+#[test]
+fn a_fired_fifo_check_is_reported() {
+    let (r, _) = run_faulty(Fault::FifoErr);
+    let e = r.expect_err("the run passed although the NTX's FIFO check fired");
+    println!("{e}");
+    assert!(e.contains("FIFO check (err) fired"), "{e}");
 }
 
 fn port(req: bool, addr: u32, we: bool, gnt: bool) -> TcdmPort {
@@ -280,6 +294,9 @@ fn byte_enables_are_honoured() {
         }
         fn reg_rdata(&mut self) -> u32 {
             self.inner.reg_rdata()
+        }
+        fn err(&mut self) -> bool {
+            self.inner.err()
         }
         fn settle(&mut self) {
             NtxBus::settle(self.inner.as_mut())

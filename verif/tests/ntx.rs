@@ -570,9 +570,8 @@ fn ntx_back_to_back_gap() {
     let act2 = activity.clone();
     be.on_cycle = Some(Box::new(move |u: &Ntx, _| {
         // read requests only: the final write trails the last read by the FMAC latency
-        act2.borrow_mut().push(
-            (u.tcdm0_req.val() && !u.tcdm0_we.val()) || (u.tcdm1_req.val() && !u.tcdm1_we.val()),
-        );
+        act2.borrow_mut()
+            .push(u.tcdm.iter().any(|t| t.req.val() && !t.we.val()));
     }));
     let (got, _, both) = rtl_run(&mut be, &jobs).unwrap();
     assert!(diff_mem(&got, &model_run(&jobs, &mem).0).is_empty());
@@ -599,82 +598,45 @@ fn probes() -> Vec<(&'static str, &'static str, u32, Getter)> {
         x as u64
     }
     let mut p: Vec<(&'static str, &'static str, u32, Getter)> = vec![
-        ("regport", "req", 1, Box::new(|u| b(u.reg_req.val()))),
-        ("regport", "we", 1, Box::new(|u| b(u.reg_we.val()))),
+        ("regs", "req", 1, Box::new(|u| b(u.regs.req.val()))),
+        ("regs", "we", 1, Box::new(|u| b(u.regs.we.val()))),
+        ("regs", "addr", 7, Box::new(|u| u.regs.addr.val().to_u64())),
         (
-            "regport",
-            "addr",
-            7,
-            Box::new(|u| u.reg_addr.val().to_u64()),
-        ),
-        (
-            "regport",
+            "regs",
             "wdata",
             32,
-            Box::new(|u| u.reg_wdata.val().to_u64()),
+            Box::new(|u| u.regs.wdata.val().to_u64()),
         ),
-        ("regport", "gnt", 1, Box::new(|u| b(u.reg_gnt.val()))),
+        ("regs", "gnt", 1, Box::new(|u| b(u.regs.gnt.val()))),
         (
-            "regport",
+            "regs",
             "rdata",
             32,
-            Box::new(|u| u.reg_rdata.val().to_u64()),
+            Box::new(|u| u.regs.rdata.val().to_u64()),
         ),
-        ("regport", "irq", 1, Box::new(|u| b(u.irq.val()))),
-        ("tcdm0", "req", 1, Box::new(|u| b(u.tcdm0_req.val()))),
-        ("tcdm0", "gnt", 1, Box::new(|u| b(u.tcdm0_gnt.val()))),
-        ("tcdm0", "we", 1, Box::new(|u| b(u.tcdm0_we.val()))),
-        (
-            "tcdm0",
-            "addr",
-            32,
-            Box::new(|u| u.tcdm0_addr.val().to_u64()),
-        ),
-        (
-            "tcdm0",
-            "wdata",
-            32,
-            Box::new(|u| u.tcdm0_wdata.val().to_u64()),
-        ),
-        (
-            "tcdm0",
-            "r_valid",
-            1,
-            Box::new(|u| b(u.tcdm0_r_valid.val())),
-        ),
-        (
-            "tcdm0",
-            "r_rdata",
-            32,
-            Box::new(|u| u.tcdm0_r_rdata.val().to_u64()),
-        ),
-        ("tcdm1", "req", 1, Box::new(|u| b(u.tcdm1_req.val()))),
-        ("tcdm1", "gnt", 1, Box::new(|u| b(u.tcdm1_gnt.val()))),
-        ("tcdm1", "we", 1, Box::new(|u| b(u.tcdm1_we.val()))),
-        (
-            "tcdm1",
-            "addr",
-            32,
-            Box::new(|u| u.tcdm1_addr.val().to_u64()),
-        ),
-        (
-            "tcdm1",
-            "wdata",
-            32,
-            Box::new(|u| u.tcdm1_wdata.val().to_u64()),
-        ),
-        (
-            "tcdm1",
-            "r_valid",
-            1,
-            Box::new(|u| b(u.tcdm1_r_valid.val())),
-        ),
-        (
-            "tcdm1",
-            "r_rdata",
-            32,
-            Box::new(|u| u.tcdm1_r_rdata.val().to_u64()),
-        ),
+        ("regs", "irq", 1, Box::new(|u| b(u.irq.val()))),
+    ];
+    for (k, s) in ["tcdm0", "tcdm1"].into_iter().enumerate() {
+        let t: [(&'static str, u32, Getter); 7] = [
+            ("req", 1, Box::new(move |u| b(u.tcdm[k].req.val()))),
+            ("gnt", 1, Box::new(move |u| b(u.tcdm[k].gnt.val()))),
+            ("we", 1, Box::new(move |u| b(u.tcdm[k].we.val()))),
+            ("addr", 32, Box::new(move |u| u.tcdm[k].addr.val().to_u64())),
+            (
+                "wdata",
+                32,
+                Box::new(move |u| u.tcdm[k].wdata.val().to_u64()),
+            ),
+            ("r_valid", 1, Box::new(move |u| b(u.tcdm[k].r_valid.val()))),
+            (
+                "r_rdata",
+                32,
+                Box::new(move |u| u.tcdm[k].r_rdata.val().to_u64()),
+            ),
+        ];
+        p.extend(t.into_iter().map(|(n, w, g)| (s, n, w, g)));
+    }
+    let rest: Vec<(&'static str, &'static str, u32, Getter)> = vec![
         ("dag", "init", 1, Box::new(|u| b(u.dag.init.val()))),
         ("dag", "step", 1, Box::new(|u| b(u.dag.step.val()))),
         ("dag", "first", 6, Box::new(|u| u.dag.first.val().to_u64())),
@@ -720,6 +682,7 @@ fn probes() -> Vec<(&'static str, &'static str, u32, Getter)> {
             Box::new(|u| u.wq.count.val().to_u64()),
         ),
     ];
+    p.extend(rest);
     let cnt: [(&'static str, Getter); 5] = [
         ("cnt0", Box::new(|u: &Ntx| u.dag.cnt[0].q.val().to_u64())),
         ("cnt1", Box::new(|u: &Ntx| u.dag.cnt[1].q.val().to_u64())),

@@ -3,6 +3,7 @@
 //! no UNOPTFLAT from the NTX side (no always block of the NTX reads a
 //! grant-derived signal and drives a signal in the request's cone).
 
+use ntx_hw::bus::{RegSlave, TcdmMaster};
 use ntx_hw::ntx::Ntx;
 use ntx_hw::params::*;
 use ntx_hw::tcdm::Tcdm;
@@ -41,13 +42,9 @@ pub struct NtxGrantTop {
     pub clock: Signal<In, Clock>,
     pub allow0: Signal<In, Bit>,
     pub allow1: Signal<In, Bit>,
-    pub reg_req: Signal<In, Bit>,
-    pub reg_we: Signal<In, Bit>,
-    pub reg_addr: Signal<In, Bits<REG_ADDR_WIDTH>>,
-    pub reg_wdata: Signal<In, Bits<32>>,
-    pub reg_gnt: Signal<Out, Bit>,
-    pub reg_rdata: Signal<Out, Bits<32>>,
+    pub regs: RegSlave<REG_ADDR_WIDTH>,
     pub irq: Signal<Out, Bit>,
+    pub err: Signal<Out, Bit>,
     pub wdata: Signal<Out, Bits<DATA_WIDTH>>,
     pub be: Signal<Out, Bits<BE_WIDTH>>,
     pub we: Signal<Out, Bits<2>>,
@@ -64,31 +61,27 @@ impl Logic for NtxGrantTop {
         clock!(self, clock, ntx, s0, s1);
         self.s0.allow.next = self.allow0.val();
         self.s1.allow.next = self.allow1.val();
-        self.ntx.reg_req.next = self.reg_req.val();
-        self.ntx.reg_we.next = self.reg_we.val();
-        self.ntx.reg_addr.next = self.reg_addr.val();
-        self.ntx.reg_wdata.next = self.reg_wdata.val();
-        self.reg_gnt.next = self.ntx.reg_gnt.val();
-        self.reg_rdata.next = self.ntx.reg_rdata.val();
+        RegSlave::<REG_ADDR_WIDTH>::link(&mut self.regs, &mut self.ntx.regs);
         self.irq.next = self.ntx.irq.val();
-        self.s0.req.next = self.ntx.tcdm0_req.val();
-        self.s0.addr.next = self.ntx.tcdm0_addr.val();
-        self.ntx.tcdm0_gnt.next = self.s0.gnt.val();
-        self.ntx.tcdm0_r_valid.next = self.s0.r_valid.val();
-        self.ntx.tcdm0_r_rdata.next = self.s0.r_rdata.val();
-        self.s1.req.next = self.ntx.tcdm1_req.val();
-        self.s1.addr.next = self.ntx.tcdm1_addr.val();
-        self.ntx.tcdm1_gnt.next = self.s1.gnt.val();
-        self.ntx.tcdm1_r_valid.next = self.s1.r_valid.val();
-        self.ntx.tcdm1_r_rdata.next = self.s1.r_rdata.val();
-        self.wdata.next = self.ntx.tcdm0_wdata.val() ^ self.ntx.tcdm1_wdata.val();
-        self.be.next = self.ntx.tcdm0_be.val() ^ self.ntx.tcdm1_be.val();
+        self.err.next = self.ntx.err.val();
+        self.s0.req.next = self.ntx.tcdm[0].req.val();
+        self.s0.addr.next = self.ntx.tcdm[0].addr.val();
+        self.ntx.tcdm[0].gnt.next = self.s0.gnt.val();
+        self.ntx.tcdm[0].r_valid.next = self.s0.r_valid.val();
+        self.ntx.tcdm[0].r_rdata.next = self.s0.r_rdata.val();
+        self.s1.req.next = self.ntx.tcdm[1].req.val();
+        self.s1.addr.next = self.ntx.tcdm[1].addr.val();
+        self.ntx.tcdm[1].gnt.next = self.s1.gnt.val();
+        self.ntx.tcdm[1].r_valid.next = self.s1.r_valid.val();
+        self.ntx.tcdm[1].r_rdata.next = self.s1.r_rdata.val();
+        self.wdata.next = self.ntx.tcdm[0].wdata.val() ^ self.ntx.tcdm[1].wdata.val();
+        self.be.next = self.ntx.tcdm[0].be.val() ^ self.ntx.tcdm[1].be.val();
         self.we.next = bits::<2>(0)
-            .replace_bit(0, self.ntx.tcdm0_we.val())
-            .replace_bit(1, self.ntx.tcdm1_we.val());
+            .replace_bit(0, self.ntx.tcdm[0].we.val())
+            .replace_bit(1, self.ntx.tcdm[1].we.val());
         self.urgent.next = bits::<2>(0)
-            .replace_bit(0, self.ntx.tcdm0_urgent.val())
-            .replace_bit(1, self.ntx.tcdm1_urgent.val());
+            .replace_bit(0, self.ntx.tcdm[0].urgent.val())
+            .replace_bit(1, self.ntx.tcdm[1].urgent.val());
         self.prio.next = self.ntx.tcdm_prio.val();
     }
 }
@@ -97,13 +90,9 @@ impl Logic for NtxGrantTop {
 #[derive(LogicBlock, Default)]
 pub struct NtxTcdmTop {
     pub clock: Signal<In, Clock>,
-    pub reg_req: Signal<In, Bit>,
-    pub reg_we: Signal<In, Bit>,
-    pub reg_addr: Signal<In, Bits<REG_ADDR_WIDTH>>,
-    pub reg_wdata: Signal<In, Bits<32>>,
-    pub reg_gnt: Signal<Out, Bit>,
-    pub reg_rdata: Signal<Out, Bits<32>>,
+    pub regs: RegSlave<REG_ADDR_WIDTH>,
     pub irq: Signal<Out, Bit>,
+    pub err: Signal<Out, Bit>,
     pub ntx: Ntx,
     pub tcdm: Tcdm<2, 2, 4>,
 }
@@ -113,33 +102,14 @@ impl Logic for NtxTcdmTop {
     fn update(&mut self) {
         clock!(self, clock, ntx, tcdm);
         self.tcdm.clear.next = false;
-        self.ntx.reg_req.next = self.reg_req.val();
-        self.ntx.reg_we.next = self.reg_we.val();
-        self.ntx.reg_addr.next = self.reg_addr.val();
-        self.ntx.reg_wdata.next = self.reg_wdata.val();
-        self.reg_gnt.next = self.ntx.reg_gnt.val();
-        self.reg_rdata.next = self.ntx.reg_rdata.val();
+        RegSlave::<REG_ADDR_WIDTH>::link(&mut self.regs, &mut self.ntx.regs);
         self.irq.next = self.ntx.irq.val();
-        self.tcdm.m[0].req.next = self.ntx.tcdm0_req.val();
-        self.tcdm.m[0].addr.next = self.ntx.tcdm0_addr.val();
-        self.tcdm.m[0].we.next = self.ntx.tcdm0_we.val();
-        self.tcdm.m[0].be.next = self.ntx.tcdm0_be.val();
-        self.tcdm.m[0].wdata.next = self.ntx.tcdm0_wdata.val();
-        self.tcdm.m_level[0].next = self.ntx.tcdm_prio.val();
-        self.tcdm.m[0].urgent.next = self.ntx.tcdm0_urgent.val();
-        self.ntx.tcdm0_gnt.next = self.tcdm.m[0].gnt.val();
-        self.ntx.tcdm0_r_valid.next = self.tcdm.m[0].r_valid.val();
-        self.ntx.tcdm0_r_rdata.next = self.tcdm.m[0].r_rdata.val();
-        self.tcdm.m[1].req.next = self.ntx.tcdm1_req.val();
-        self.tcdm.m[1].addr.next = self.ntx.tcdm1_addr.val();
-        self.tcdm.m[1].we.next = self.ntx.tcdm1_we.val();
-        self.tcdm.m[1].be.next = self.ntx.tcdm1_be.val();
-        self.tcdm.m[1].wdata.next = self.ntx.tcdm1_wdata.val();
-        self.tcdm.m_level[1].next = self.ntx.tcdm_prio.val();
-        self.tcdm.m[1].urgent.next = self.ntx.tcdm1_urgent.val();
-        self.ntx.tcdm1_gnt.next = self.tcdm.m[1].gnt.val();
-        self.ntx.tcdm1_r_valid.next = self.tcdm.m[1].r_valid.val();
-        self.ntx.tcdm1_r_rdata.next = self.tcdm.m[1].r_rdata.val();
+        self.err.next = self.ntx.err.val();
+        for k in 0..2 {
+            self.tcdm.m_level[k].next = self.ntx.tcdm_prio.val();
+        }
+        TcdmMaster::join(&mut self.ntx.tcdm[0], &mut self.tcdm.m[0]);
+        TcdmMaster::join(&mut self.ntx.tcdm[1], &mut self.tcdm.m[1]);
     }
 }
 
@@ -301,36 +271,29 @@ impl MonitoredNtx {
     fn tick(&mut self) -> bool {
         use rand::Rng;
         let u = &mut self.u;
-        u.tcdm0_r_valid.next = self.resp[0].is_some();
-        u.tcdm0_r_rdata.next = (self.resp[0].unwrap_or(0) as u64).into();
-        u.tcdm1_r_valid.next = self.resp[1].is_some();
-        u.tcdm1_r_rdata.next = (self.resp[1].unwrap_or(0) as u64).into();
-        let g = [
-            self.rng.gen::<f64>() >= self.stall,
-            self.rng.gen::<f64>() >= self.stall,
-        ];
-        u.tcdm0_gnt.next = g[0];
-        u.tcdm1_gnt.next = g[1];
+        for (k, r) in self.resp.iter().enumerate() {
+            u.tcdm[k].r_valid.next = r.is_some();
+            u.tcdm[k].r_rdata.next = (r.unwrap_or(0) as u64).into();
+            u.tcdm[k].gnt.next = self.rng.gen::<f64>() >= self.stall;
+        }
         self.settle();
         let u = &self.u;
         for v in ntx_fifo_violations(u) {
             self.violations.push((self.cycle, v));
         }
-        let reg_gnt = u.reg_req.val() && u.reg_gnt.val();
-        let req = [
+        if u.err.val() {
+            self.violations
+                .push((self.cycle, "the NTX's err output (FIFO check)".into()));
+        }
+        let reg_gnt = u.regs.req.val() && u.regs.gnt.val();
+        let req = u.tcdm.each_ref().map(|t| {
             (
-                u.tcdm0_req.val() && g[0],
-                u.tcdm0_we.val(),
-                u.tcdm0_addr.val().to_u32(),
-                u.tcdm0_wdata.val().to_u32(),
-            ),
-            (
-                u.tcdm1_req.val() && g[1],
-                u.tcdm1_we.val(),
-                u.tcdm1_addr.val().to_u32(),
-                u.tcdm1_wdata.val().to_u32(),
-            ),
-        ];
+                t.req.val() && t.gnt.val(),
+                t.we.val(),
+                t.addr.val().to_u32(),
+                t.wdata.val().to_u32(),
+            )
+        });
         self.resp = [None, None];
         for (p, &(go, we, addr, _)) in req.iter().enumerate() {
             if go && !we {
@@ -351,17 +314,18 @@ impl MonitoredNtx {
     }
 
     fn write_reg(&mut self, word: u32, value: u32) {
-        self.u.reg_req.next = true;
-        self.u.reg_we.next = true;
-        self.u.reg_addr.next = (word as u64).into();
-        self.u.reg_wdata.next = (value as u64).into();
+        let r = &mut self.u.regs;
+        r.req.next = true;
+        r.we.next = true;
+        r.addr.next = (word as u64).into();
+        r.wdata.next = (value as u64).into();
         let mut n = 0;
         while !self.tick() {
             n += 1;
             assert!(n < 1_000_000, "register write never granted");
         }
-        self.u.reg_req.next = false;
-        self.u.reg_we.next = false;
+        self.u.regs.req.next = false;
+        self.u.regs.we.next = false;
     }
 
     /// Program `job`, start it and run until the NTX is idle.
@@ -382,6 +346,48 @@ impl MonitoredNtx {
             assert!(n < 10_000_000, "job never finished");
         }
     }
+}
+
+/// The FIFOs' own check, driven directly: `err` rises after a push into a
+/// full FIFO (without a pop) or a pop of an empty one, stays set, and only
+/// `clear` resets it; a push with a pop while full is no error.
+#[test]
+fn fifo_err_fires_on_overflow_and_underflow() {
+    use ntx_hw::ntx::fifo::{Fifo16, RamFifo32, RamFifo32Af};
+    use ntx_hw::ntx::scoreboard::{Scoreboard, SB_DEPTH};
+    macro_rules! check {
+        ($ty:ty, $depth:expr) => {{
+            let mut u: Box<$ty> = Box::default();
+            u.connect_all();
+            let mut step = |push: bool, pop: bool, clear: bool| -> bool {
+                u.push.next = push;
+                u.pop.next = pop;
+                u.clear.next = clear;
+                u.din.next = 5u64.into();
+                assert!(simulate(&mut *u, 100));
+                u.clock.next = Clock { clk: true };
+                assert!(simulate(&mut *u, 100));
+                u.clock.next = Clock { clk: false };
+                assert!(simulate(&mut *u, 100));
+                u.err.val()
+            };
+            let name = stringify!($ty);
+            assert!(!step(false, false, true), "{name}: after clear");
+            for _ in 0..$depth {
+                assert!(!step(true, false, false), "{name}: filling");
+            }
+            assert!(!step(true, true, false), "{name}: push and pop while full");
+            assert!(step(true, false, false), "{name}: push into a full FIFO");
+            assert!(step(false, false, false), "{name}: err is sticky");
+            assert!(!step(false, false, true), "{name}: clear resets err");
+            assert!(step(false, true, false), "{name}: pop of an empty FIFO");
+            assert!(!step(false, false, true), "{name}: clear resets err");
+        }};
+    }
+    check!(Fifo16<Bits<8>>, 16);
+    check!(RamFifo32<Bits<8>>, 32);
+    check!(RamFifo32Af<Bits<8>>, 32);
+    check!(Scoreboard, SB_DEPTH);
 }
 
 #[test]

@@ -16,7 +16,6 @@ use ntx_hw::ntx::Ntx;
 use ntx_hw::params::regs;
 use ntx_verif::backend::Backend;
 use ntx_verif::cosim::RustHdlDut;
-use ntx_verif::drive_fn;
 use ntx_verif::model::job::{Command, Job};
 use ntx_verif::model::mem::Tcdm;
 use ntx_verif::model::ntx::{store_prefix, NtxModel, QueuedJob};
@@ -38,11 +37,7 @@ fn trials(default: u64) -> u64 {
 }
 
 fn rust_hdl() -> NtxHarness<RustHdlPins<Ntx>> {
-    let dut = RustHdlDut::new(
-        Ntx::default(),
-        drive_fn!(Ntx; clock, reg_req, reg_we, reg_addr, reg_wdata,
-            tcdm0_gnt, tcdm0_r_valid, tcdm0_r_rdata, tcdm1_gnt, tcdm1_r_valid, tcdm1_r_rdata),
-    );
+    let dut = RustHdlDut::new(Ntx::default(), ntx_verif::pins::drive_ntx);
     NtxHarness::new(
         RustHdlPins::new(dut),
         &NtxPinNames::default(),

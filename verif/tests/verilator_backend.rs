@@ -5,13 +5,17 @@
 //!
 //! Run: `cargo test --release -p ntx-verif --test verilator_backend`
 
+use ntx_hw::bus::{RegSlave, TcdmMaster, REG_FIELDS, TCDM_FIELDS};
+use ntx_hw::params::REG_ADDR_WIDTH;
 use ntx_hw::params::{opcode, regs};
 use ntx_verif::backend::{run_job, Backend, ModelBackend, RunLimits};
 use ntx_verif::cosim::RustHdlDut;
-use ntx_verif::drive_fn;
 use ntx_verif::model::job::Job;
 use ntx_verif::model::mem::Tcdm;
-use ntx_verif::pins::{NtxHarness, NtxPinNames, RustHdlPins};
+use ntx_verif::pins::{
+    drive_ntx, drive_ntx_input, ntx_reg_pin, ntx_tcdm_pin, NtxHarness, NtxPinNames, RustHdlPins,
+    R_REQ,
+};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rust_hdl::prelude::*;
@@ -19,11 +23,15 @@ use rust_hdl::prelude::*;
 /// Stand-in NTX: staging registers, STATUS, CMD starts "C[AGU2] = A[AGU0]"
 /// through TCDM port 0 (read) and port 1 (write). Its register grant is
 /// withheld every other cycle so that the harness must hold requests.
+/// Written with placeholder port names (`reg_<field>`, `tcdm<k>_<field>`),
+/// which [`fake_ntx`] replaces by the NTX's Verilog names.
 const FAKE_NTX: &str = r#"
 module ntx_fake(clock, clear,
   reg_req, reg_we, reg_addr, reg_wdata, reg_gnt, reg_rdata,
-  tcdm0_req, tcdm0_addr, tcdm0_we, tcdm0_be, tcdm0_wdata, tcdm0_gnt, tcdm0_r_valid, tcdm0_r_rdata,
-  tcdm1_req, tcdm1_addr, tcdm1_we, tcdm1_be, tcdm1_wdata, tcdm1_gnt, tcdm1_r_valid, tcdm1_r_rdata);
+  tcdm0_req, tcdm0_addr, tcdm0_we, tcdm0_be, tcdm0_wdata, tcdm0_urgent, tcdm0_gnt, tcdm0_r_valid,
+  tcdm0_r_rdata,
+  tcdm1_req, tcdm1_addr, tcdm1_we, tcdm1_be, tcdm1_wdata, tcdm1_urgent, tcdm1_gnt, tcdm1_r_valid,
+  tcdm1_r_rdata);
   input wire clock;
   input wire clear;
   input wire reg_req;
@@ -37,6 +45,7 @@ module ntx_fake(clock, clear,
   output wire tcdm0_we;
   output wire [3:0] tcdm0_be;
   output wire [31:0] tcdm0_wdata;
+  output wire tcdm0_urgent;
   input wire tcdm0_gnt;
   input wire tcdm0_r_valid;
   input wire [31:0] tcdm0_r_rdata;
@@ -45,6 +54,7 @@ module ntx_fake(clock, clear,
   output wire tcdm1_we;
   output wire [3:0] tcdm1_be;
   output wire [31:0] tcdm1_wdata;
+  output wire tcdm1_urgent;
   input wire tcdm1_gnt;
   input wire tcdm1_r_valid;
   input wire [31:0] tcdm1_r_rdata;
@@ -58,11 +68,13 @@ module ntx_fake(clock, clear,
   assign tcdm0_addr = {12'd0, regs[9][19:2], 2'b00};
   assign tcdm0_we = 1'b0;
   assign tcdm0_be = 4'hF;
+  assign tcdm0_urgent = 1'b0;
   assign tcdm0_wdata = 32'd0;
   assign tcdm1_req = (state == 2'd3);
   assign tcdm1_addr = {12'd0, regs[21][19:2], 2'b00};
   assign tcdm1_we = 1'b1;
   assign tcdm1_be = 4'hF;
+  assign tcdm1_urgent = 1'b0;
   assign tcdm1_wdata = data;
   always @(posedge clock) begin
     toggle <= ~toggle;
@@ -88,6 +100,21 @@ module ntx_fake(clock, clear,
 endmodule
 "#;
 
+/// [`FAKE_NTX`] with the NTX's port names (`regs$req`, `tcdm$0$gnt`, ...,
+/// from the field lists of `ntx_hw::bus`).
+fn fake_ntx() -> String {
+    let mut v = FAKE_NTX.to_string();
+    for (j, f) in REG_FIELDS.iter().enumerate() {
+        v = v.replace(&format!("reg_{f}"), &ntx_reg_pin(j));
+    }
+    for k in 0..2 {
+        for (j, f) in TCDM_FIELDS.iter().enumerate() {
+            v = v.replace(&format!("tcdm{k}_{f}"), &ntx_tcdm_pin(k, j));
+        }
+    }
+    v
+}
+
 fn copy_job(src_word: u32, dst_word: u32) -> Job {
     Job {
         name: "copy1".into(),
@@ -109,9 +136,13 @@ fn the_harness_runs_a_job_like_the_model_under_random_grants() {
         let mut model = ModelBackend::new(mem.clone());
         let want = run_job(&mut model, &job, &mem, &RunLimits::default()).unwrap();
 
-        let mut be =
-            NtxHarness::verilated("ntx_fake", FAKE_NTX, &NtxPinNames::default(), mem.clone())
-                .unwrap();
+        let mut be = NtxHarness::verilated(
+            "ntx_fake",
+            &fake_ntx(),
+            &NtxPinNames::default(),
+            mem.clone(),
+        )
+        .unwrap();
         let seed = rng.gen::<u64>();
         let mut g = StdRng::seed_from_u64(seed);
         let p = if round == 0 {
@@ -145,7 +176,7 @@ fn a_design_without_the_expected_ports_is_refused_with_its_port_list() {
     .err()
     .expect("must fail");
     assert!(
-        err.0.contains("reg_req") && err.0.contains("\"x\""),
+        err.0.contains(&ntx_reg_pin(R_REQ)) && err.0.contains("\"x\""),
         "{err}"
     );
 }
@@ -156,28 +187,8 @@ fn a_design_without_the_expected_ports_is_refused_with_its_port_list() {
 struct FakeNtx {
     pub clock: Signal<In, Clock>,
     pub clear: Signal<In, Bit>,
-    pub reg_req: Signal<In, Bit>,
-    pub reg_we: Signal<In, Bit>,
-    pub reg_addr: Signal<In, Bits<7>>,
-    pub reg_wdata: Signal<In, Bits<32>>,
-    pub reg_gnt: Signal<Out, Bit>,
-    pub reg_rdata: Signal<Out, Bits<32>>,
-    pub tcdm0_req: Signal<Out, Bit>,
-    pub tcdm0_addr: Signal<Out, Bits<32>>,
-    pub tcdm0_we: Signal<Out, Bit>,
-    pub tcdm0_be: Signal<Out, Bits<4>>,
-    pub tcdm0_wdata: Signal<Out, Bits<32>>,
-    pub tcdm0_gnt: Signal<In, Bit>,
-    pub tcdm0_r_valid: Signal<In, Bit>,
-    pub tcdm0_r_rdata: Signal<In, Bits<32>>,
-    pub tcdm1_req: Signal<Out, Bit>,
-    pub tcdm1_addr: Signal<Out, Bits<32>>,
-    pub tcdm1_we: Signal<Out, Bit>,
-    pub tcdm1_be: Signal<Out, Bits<4>>,
-    pub tcdm1_wdata: Signal<Out, Bits<32>>,
-    pub tcdm1_gnt: Signal<In, Bit>,
-    pub tcdm1_r_valid: Signal<In, Bit>,
-    pub tcdm1_r_rdata: Signal<In, Bits<32>>,
+    pub regs: RegSlave<REG_ADDR_WIDTH>,
+    pub tcdm: [TcdmMaster; 2],
     src: DFF<Bits<32>>,
     dst: DFF<Bits<32>>,
     state: DFF<Bits<2>>,
@@ -193,54 +204,56 @@ impl Logic for FakeNtx {
     fn update(&mut self) {
         dff_setup!(self, clock, src, dst, state, toggle, data, rdata);
         self.toggle.d.next = !self.toggle.q.val();
-        self.granted.next = self.reg_req.val() & self.toggle.q.val();
-        self.reg_gnt.next = self.granted.val();
+        self.granted.next = self.regs.req.val() & self.toggle.q.val();
+        self.regs.gnt.next = self.granted.val();
         self.idle.next = self.state.q.val() == 0;
-        self.reg_rdata.next = self.rdata.q.val();
-        self.tcdm0_req.next = self.state.q.val() == 1;
-        self.tcdm0_addr.next = self.src.q.val() & bits::<32>(0xFFFFC);
-        self.tcdm0_we.next = false;
-        self.tcdm0_be.next = bits::<4>(15);
-        self.tcdm0_wdata.next = bits::<32>(0);
-        self.tcdm1_req.next = self.state.q.val() == 3;
-        self.tcdm1_addr.next = self.dst.q.val() & bits::<32>(0xFFFFC);
-        self.tcdm1_we.next = true;
-        self.tcdm1_be.next = bits::<4>(15);
-        self.tcdm1_wdata.next = self.data.q.val();
+        self.regs.rdata.next = self.rdata.q.val();
+        self.tcdm[0].req.next = self.state.q.val() == 1;
+        self.tcdm[0].addr.next = self.src.q.val() & bits::<32>(0xFFFFC);
+        self.tcdm[0].we.next = false;
+        self.tcdm[0].be.next = bits::<4>(15);
+        self.tcdm[0].wdata.next = bits::<32>(0);
+        self.tcdm[0].urgent.next = false;
+        self.tcdm[1].req.next = self.state.q.val() == 3;
+        self.tcdm[1].addr.next = self.dst.q.val() & bits::<32>(0xFFFFC);
+        self.tcdm[1].we.next = true;
+        self.tcdm[1].be.next = bits::<4>(15);
+        self.tcdm[1].wdata.next = self.data.q.val();
+        self.tcdm[1].urgent.next = false;
         if self.granted.val() {
-            if self.reg_we.val() {
-                if self.reg_addr.val() == 2 {
+            if self.regs.we.val() {
+                if self.regs.addr.val() == 2 {
                     self.state.d.next = bits::<2>(1);
-                } else if self.reg_addr.val() == 9 {
-                    self.src.d.next = self.reg_wdata.val();
-                } else if self.reg_addr.val() == 21 {
-                    self.dst.d.next = self.reg_wdata.val();
+                } else if self.regs.addr.val() == 9 {
+                    self.src.d.next = self.regs.wdata.val();
+                } else if self.regs.addr.val() == 21 {
+                    self.dst.d.next = self.regs.wdata.val();
                 }
             }
-            if self.reg_addr.val() == 0 {
+            if self.regs.addr.val() == 0 {
                 if self.idle.val() {
                     self.rdata.d.next = bits::<32>(7);
                 } else {
                     self.rdata.d.next = bits::<32>(0);
                 }
-            } else if self.reg_addr.val() == 9 {
+            } else if self.regs.addr.val() == 9 {
                 self.rdata.d.next = self.src.q.val();
-            } else if self.reg_addr.val() == 21 {
+            } else if self.regs.addr.val() == 21 {
                 self.rdata.d.next = self.dst.q.val();
             } else {
                 self.rdata.d.next = bits::<32>(0);
             }
         }
         if self.state.q.val() == 1 {
-            if self.tcdm0_gnt.val() {
+            if self.tcdm[0].gnt.val() {
                 self.state.d.next = bits::<2>(2);
             }
         } else if self.state.q.val() == 2 {
-            if self.tcdm0_r_valid.val() {
-                self.data.d.next = self.tcdm0_r_rdata.val();
+            if self.tcdm[0].r_valid.val() {
+                self.data.d.next = self.tcdm[0].r_rdata.val();
                 self.state.d.next = bits::<2>(3);
             }
-        } else if self.state.q.val() == 3 && self.tcdm1_gnt.val() {
+        } else if self.state.q.val() == 3 && self.tcdm[1].gnt.val() {
             self.state.d.next = bits::<2>(0);
         }
         if self.clear.val() {
@@ -267,8 +280,13 @@ fn run_with_grants<P: ntx_verif::pins::Pins>(
 fn fake_dut() -> RustHdlDut<FakeNtx> {
     RustHdlDut::new(
         FakeNtx::default(),
-        drive_fn!(FakeNtx; clock, clear, reg_req, reg_we, reg_addr, reg_wdata,
-            tcdm0_gnt, tcdm0_r_valid, tcdm0_r_rdata, tcdm1_gnt, tcdm1_r_valid, tcdm1_r_rdata),
+        |u: &mut FakeNtx, port: &str, w: &[u32]| {
+            if port == "clear" {
+                u.clear.next = w[0] & 1 == 1;
+            } else if !drive_ntx_input(&mut u.clock, &mut u.regs, &mut u.tcdm, port, w) {
+                panic!("FakeNtx: no input port `{port}`");
+            }
+        },
     )
 }
 
@@ -359,13 +377,7 @@ fn verilator_backend_reproduces_the_rtl_backend_on_the_reference_cases() {
 #[test]
 fn rust_hdl_and_verilator_ntx_agree_under_random_grants() {
     use ntx_hw::ntx::Ntx;
-    let dut = || {
-        RustHdlDut::new(
-            Ntx::default(),
-            drive_fn!(Ntx; clock, reg_req, reg_we, reg_addr, reg_wdata,
-                tcdm0_gnt, tcdm0_r_valid, tcdm0_r_rdata, tcdm1_gnt, tcdm1_r_valid, tcdm1_r_rdata),
-        )
-    };
+    let dut = || RustHdlDut::new(Ntx::default(), drive_ntx);
     let verilog = generate_verilog(&dut().uut);
     let cases = ntx_verif::jobfile::find_cases(&cases_dir()).expect("reference cases");
     let mut rng = StdRng::seed_from_u64(3);

@@ -3,7 +3,9 @@
 //! push and pop in the same cycle, synchronous `clear`. `dout` is the head
 //! (valid when `valid`); `count` the occupancy. Pushing into a full FIFO
 //! (without a pop) or popping an empty one is the user's error and is
-//! ignored.
+//! ignored; it sets the sticky `err` output (a check that fires in
+//! simulation: the harnesses assert it stays 0), which only the synchronous
+//! `clear` resets.
 
 use rust_hdl::prelude::*;
 
@@ -19,6 +21,10 @@ macro_rules! small_fifo {
             pub dout: Signal<Out, T>,
             pub valid: Signal<Out, Bit>,
             pub count: Signal<Out, Bits<$cw>>,
+            /// Sticky: pushed while full (without a pop) or popped while
+            /// empty since the last `clear`.
+            pub err: Signal<Out, Bit>,
+            err_r: DFF<Bit>,
             e: [DFF<T>; $depth],
             v: [DFF<Bit>; $depth],
             /// Occupancy after this cycle's pop (before the push).
@@ -30,7 +36,7 @@ macro_rules! small_fifo {
         impl<T: Synth> Logic for $name<T> {
             #[hdl_gen]
             fn update(&mut self) {
-                dff_setup!(self, clock, cnt);
+                dff_setup!(self, clock, cnt, err_r);
                 for i in 0..$depth {
                     self.e[i].clock.next = self.clock.val();
                     self.e[i].d.next = self.e[i].q.val();
@@ -68,7 +74,11 @@ macro_rules! small_fifo {
                 if !(self.push.val() & !self.vs[$dm1].val()) & self.popv.val() {
                     self.cnt.d.next = self.cnt.q.val() - 1;
                 }
+                if (self.push.val() & self.vs[$dm1].val()) | (self.pop.val() & !self.popv.val()) {
+                    self.err_r.d.next = true;
+                }
                 if self.clear.val() {
+                    self.err_r.d.next = false;
                     self.cnt.d.next = 0.into();
                     for i in 0..$depth {
                         self.v[i].d.next = false;
@@ -77,6 +87,7 @@ macro_rules! small_fifo {
                 self.dout.next = self.e[0].q.val();
                 self.valid.next = self.v[0].q.val();
                 self.count.next = self.cnt.q.val();
+                self.err.next = self.err_r.q.val();
             }
         }
     };
@@ -106,6 +117,10 @@ macro_rules! ram_fifo {
             pub count: Signal<Out, Bits<$cw>>,
             pub full: Signal<Out, Bit>,
             $(pub $af: Signal<Out, Bit>,)?
+            /// Sticky: pushed while full (without a pop) or popped while
+            /// empty since the last `clear`.
+            pub err: Signal<Out, Bit>,
+            err_r: DFF<Bit>,
             ram: RAM<T, $aw>,
             wp: DFF<Bits<$aw>>,
             rp: DFF<Bits<$aw>>,
@@ -131,6 +146,8 @@ macro_rules! ram_fifo {
                     count: Default::default(),
                     full: Default::default(),
                     $($af: Default::default(),)?
+                    err: Default::default(),
+                    err_r: Default::default(),
                     ram: Default::default(),
                     wp: Default::default(),
                     rp: Default::default(),
@@ -148,7 +165,7 @@ macro_rules! ram_fifo {
         impl<T: Synth> Logic for $name<T> {
             #[hdl_gen]
             fn update(&mut self) {
-                dff_setup!(self, clock, wp, rp, cnt, byp, bypd);
+                dff_setup!(self, clock, wp, rp, cnt, byp, bypd, err_r);
                 self.popv.next = self.pop.val() & (self.cnt.q.val() != 0);
                 self.pushv.next = self.push.val()
                     & ((self.cnt.q.val() != self.depth.val()) | self.popv.val());
@@ -175,7 +192,11 @@ macro_rules! ram_fifo {
                 self.ram.write_address.next = self.wp.q.val();
                 self.ram.write_data.next = self.din.val();
                 self.ram.read_address.next = self.rp_next.val();
+                if (self.push.val() & !self.pushv.val()) | (self.pop.val() & !self.popv.val()) {
+                    self.err_r.d.next = true;
+                }
                 if self.clear.val() {
+                    self.err_r.d.next = false;
                     self.cnt.d.next = 0.into();
                     self.wp.d.next = 0.into();
                     self.rp.d.next = 0.into();
@@ -189,6 +210,7 @@ macro_rules! ram_fifo {
                 self.count.next = self.cnt.q.val();
                 self.full.next = self.cnt.q.val() == self.depth.val();
                 $(self.$af.next = (self.cnt.q.val() + 1) >= self.depth.val();)?
+                self.err.next = self.err_r.q.val();
             }
         }
     };

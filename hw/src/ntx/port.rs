@@ -11,6 +11,7 @@
 //! controller's offer and never sees `gnt`; [`PortResp`] reads `gnt`, owns
 //! the lock registers and reports completions and read data.
 
+use crate::bus::TcdmMaster;
 use crate::params::*;
 use rust_hdl::prelude::*;
 
@@ -105,7 +106,8 @@ impl Logic for PortResp {
     }
 }
 
-/// The whole port: [`PortReq`] and [`PortResp`] wired together.
+/// The whole port: [`PortReq`] and [`PortResp`] wired together behind
+/// one [`TcdmMaster`] bundle.
 #[derive(LogicBlock, Default)]
 pub struct Port {
     pub clock: Signal<In, Clock>,
@@ -128,15 +130,10 @@ pub struct Port {
     pub resp_data: Signal<Out, Bits<DATA_WIDTH>>,
     /// A read was granted last cycle (its data arrives now).
     pub inflight: Signal<Out, Bit>,
-    // TCDM master side
-    pub req: Signal<Out, Bit>,
-    pub addr: Signal<Out, Bits<ADDR_WIDTH>>,
-    pub we: Signal<Out, Bit>,
-    pub be: Signal<Out, Bits<BE_WIDTH>>,
-    pub wdata: Signal<Out, Bits<DATA_WIDTH>>,
-    pub gnt: Signal<In, Bit>,
-    pub r_valid: Signal<In, Bit>,
-    pub r_rdata: Signal<In, Bits<DATA_WIDTH>>,
+    /// The controller's hint for `tcdm.urgent` (this port is behind).
+    pub urgent: Signal<In, Bit>,
+    /// The TCDM master port (the NTX's `tcdm[k]`).
+    pub tcdm: TcdmMaster,
     pub rq: PortReq,
     pub rs: PortResp,
 }
@@ -157,9 +154,9 @@ impl Logic for Port {
         self.rq.lock_wr.next = self.rs.held_wr.val();
         self.rs.do_rd.next = self.rq.do_rd.val();
         self.rs.do_wr.next = self.rq.do_wr.val();
-        self.rs.gnt.next = self.gnt.val();
-        self.rs.r_valid.next = self.r_valid.val();
-        self.rs.r_rdata.next = self.r_rdata.val();
+        self.rs.gnt.next = self.tcdm.gnt.val();
+        self.rs.r_valid.next = self.tcdm.r_valid.val();
+        self.rs.r_rdata.next = self.tcdm.r_rdata.val();
         self.held_rd.next = self.rs.held_rd.val();
         self.held_wr.next = self.rs.held_wr.val();
         self.rd_done.next = self.rs.rd_done.val();
@@ -167,10 +164,11 @@ impl Logic for Port {
         self.resp_valid.next = self.rs.resp_valid.val();
         self.resp_data.next = self.rs.resp_data.val();
         self.inflight.next = self.rs.inflight.val();
-        self.req.next = self.rq.req.val();
-        self.addr.next = self.rq.addr.val();
-        self.we.next = self.rq.we.val();
-        self.be.next = self.rq.be.val();
-        self.wdata.next = self.rq.wdata.val();
+        self.tcdm.req.next = self.rq.req.val();
+        self.tcdm.addr.next = self.rq.addr.val();
+        self.tcdm.we.next = self.rq.we.val();
+        self.tcdm.be.next = self.rq.be.val();
+        self.tcdm.wdata.next = self.rq.wdata.val();
+        self.tcdm.urgent.next = self.urgent.val();
     }
 }

@@ -9,6 +9,7 @@
 //! committed staging area + command into it (the controller copies the
 //! outputs), which frees the staging area.
 
+use crate::bus::RegSlave;
 use crate::params::cmd::{AUX_WIDTH, INIT_SEL_WIDTH, IRQ_CFG_WIDTH, LEVEL_WIDTH, OPCODE_WIDTH};
 use crate::params::*;
 use rust_hdl::prelude::*;
@@ -16,13 +17,8 @@ use rust_hdl::prelude::*;
 #[derive(LogicBlock, Default)]
 pub struct RegIf {
     pub clock: Signal<In, Clock>,
-    // slave port
-    pub req: Signal<In, Bit>,
-    pub we: Signal<In, Bit>,
-    pub addr: Signal<In, Bits<REG_ADDR_WIDTH>>,
-    pub wdata: Signal<In, Bits<32>>,
-    pub gnt: Signal<Out, Bit>,
-    pub rdata: Signal<Out, Bits<32>>,
+    /// The register slave port (the NTX's `regs`).
+    pub regs: RegSlave<REG_ADDR_WIDTH>,
     pub irq: Signal<Out, Bit>,
     pub tcdm_prio: Signal<Out, Bits<2>>,
     /// Soft clear this cycle: CTRL written with bit 0 set (combinational from
@@ -87,10 +83,10 @@ impl Logic for RegIf {
             r_invalid,
             r_rdata
         );
-        self.soft_clear.next = self.req.val()
-            & self.we.val()
-            & (self.addr.val() == bits::<REG_ADDR_WIDTH>(1))
-            & self.wdata.val().get_bit(0);
+        self.soft_clear.next = self.regs.req.val()
+            & self.regs.we.val()
+            & (self.regs.addr.val() == bits::<REG_ADDR_WIDTH>(1))
+            & self.regs.wdata.val().get_bit(0);
         for k in 0..5 {
             self.r_loop_end[k].clock.next = self.clock.val();
             self.r_loop_end[k].d.next = self.r_loop_end[k].q.val();
@@ -103,40 +99,41 @@ impl Logic for RegIf {
             self.r_stride[s].clock.next = self.clock.val();
             self.r_stride[s].d.next = self.r_stride[s].q.val();
         }
-        self.sel.next = bits::<32>(1) << bit_cast::<32, REG_ADDR_WIDTH>(self.addr.val());
-        if self.addr.val().get_bit(6) | self.addr.val().get_bit(5) {
+        self.sel.next = bits::<32>(1) << bit_cast::<32, REG_ADDR_WIDTH>(self.regs.addr.val());
+        if self.regs.addr.val().get_bit(6) | self.regs.addr.val().get_bit(5) {
             self.sel.next = bits::<32>(0);
         }
         // Staging area (0x04-0x1A) and CMD (0x02) freeze while a job is committed.
         self.frozen_target.next = (self.sel.val() & bits::<32>(0x07FF_FFF4)).any();
-        self.gnt.next =
-            self.req.val() & !(self.we.val() & self.frozen_target.val() & self.r_committed.q.val());
-        self.wr.next = self.req.val() & self.we.val() & self.gnt.val();
-        self.clr.next = self.wr.val() & self.sel.val().get_bit(1) & self.wdata.val().get_bit(0);
+        self.regs.gnt.next = self.regs.req.val()
+            & !(self.regs.we.val() & self.frozen_target.val() & self.r_committed.q.val());
+        self.wr.next = self.regs.req.val() & self.regs.we.val() & self.regs.gnt.val();
+        self.clr.next =
+            self.wr.val() & self.sel.val().get_bit(1) & self.regs.wdata.val().get_bit(0);
         // writes
         if self.wr.val() {
             if self.sel.val().get_bit(1) {
-                self.r_ctrl.d.next = self.wdata.val().get_bits::<4>(0);
+                self.r_ctrl.d.next = self.regs.wdata.val().get_bits::<4>(0);
             }
             if self.sel.val().get_bit(2) {
-                self.r_cmd.d.next = self.wdata.val();
+                self.r_cmd.d.next = self.regs.wdata.val();
                 self.r_cmd_ieee.d.next = self.r_ctrl.q.val().get_bit(3);
                 self.r_committed.d.next = true;
             }
             for k in 0..5 {
                 if self.sel.val().get_bit(k + 4) {
-                    self.r_loop_end[k].d.next = self.wdata.val().get_bits::<16>(0);
+                    self.r_loop_end[k].d.next = self.regs.wdata.val().get_bits::<16>(0);
                 }
             }
             for a in 0..3 {
                 if self.sel.val().get_bit(a * 6 + 9) {
-                    self.r_base[a].d.next = self.wdata.val().get_bits::<18>(2);
+                    self.r_base[a].d.next = self.regs.wdata.val().get_bits::<18>(2);
                 }
             }
             for a in 0..3 {
                 for k in 0..5 {
                     if self.sel.val().get_bit(a * 6 + k + 10) {
-                        self.r_stride[a * 5 + k].d.next = self.wdata.val().get_bits::<18>(2);
+                        self.r_stride[a * 5 + k].d.next = self.regs.wdata.val().get_bits::<18>(2);
                     }
                 }
             }
@@ -149,7 +146,7 @@ impl Logic for RegIf {
         }
         self.irq_w.next = self.r_irq.q.val();
         if self.wr.val() & self.sel.val().get_bit(3) {
-            self.irq_w.next = self.r_irq.q.val() & !self.wdata.val().get_bits::<2>(0);
+            self.irq_w.next = self.r_irq.q.val() & !self.regs.wdata.val().get_bits::<2>(0);
         }
         self.r_irq.d.next = self.irq_w.val() | self.set_irq.val();
         if self.set_invalid.val() {
@@ -158,7 +155,7 @@ impl Logic for RegIf {
         // FLAGS: write 1 to clear, raised flags set (set wins)
         self.flags_w.next = self.r_flags.q.val();
         if self.wr.val() & self.sel.val().get_bit(27) {
-            self.flags_w.next = self.r_flags.q.val() & !self.wdata.val().get_bits::<5>(0);
+            self.flags_w.next = self.r_flags.q.val() & !self.regs.wdata.val().get_bits::<5>(0);
         }
         self.r_flags.d.next = self.flags_w.val() | (self.set_flags.val() & bits::<5>(0x17));
         if self.clr.val() {
@@ -264,10 +261,10 @@ impl Logic for RegIf {
         if self.sel.val().get_bit(27) {
             self.rd.next = bit_cast::<32, 5>(self.r_flags.q.val());
         }
-        if self.req.val() & !self.we.val() {
+        if self.regs.req.val() & !self.regs.we.val() {
             self.r_rdata.d.next = self.rd.val();
         }
-        self.rdata.next = self.r_rdata.q.val();
+        self.regs.rdata.next = self.r_rdata.q.val();
         self.irq.next = self.r_irq.q.val().any();
         self.tcdm_prio.next = self.r_ctrl.q.val().get_bits::<2>(1);
         for k in 0..5 {

@@ -31,6 +31,10 @@ pub struct Scoreboard {
     /// output depends combinationally on an input).
     pub ent: [Signal<Out, Bits<AGU_ADDR_WIDTH>>; SB_DEPTH],
     pub ent_v: [Signal<Out, Bit>; SB_DEPTH],
+    /// Sticky: pushed while full (without a pop) or popped while empty
+    /// since the last `clear` (a check that fires in simulation).
+    pub err: Signal<Out, Bit>,
+    err_r: DFF<Bit>,
     e: [DFF<Bits<AGU_ADDR_WIDTH>>; SB_DEPTH],
     v: [DFF<Bit>; SB_DEPTH],
     vs: [Signal<Local, Bit>; SB_DEPTH],
@@ -40,6 +44,7 @@ pub struct Scoreboard {
 impl Logic for Scoreboard {
     #[hdl_gen]
     fn update(&mut self) {
+        dff_setup!(self, clock, err_r);
         for i in 0..SB_DEPTH {
             self.e[i].clock.next = self.clock.val();
             self.e[i].d.next = self.e[i].q.val();
@@ -71,7 +76,11 @@ impl Logic for Scoreboard {
                 }
             }
         }
+        if (self.push.val() & self.vs[15].val()) | (self.pop.val() & !self.popv.val()) {
+            self.err_r.d.next = true;
+        }
         if self.clear.val() {
+            self.err_r.d.next = false;
             for i in 0..SB_DEPTH {
                 self.v[i].d.next = false;
             }
@@ -83,5 +92,6 @@ impl Logic for Scoreboard {
         self.head.next = self.e[0].q.val();
         self.valid.next = self.v[0].q.val();
         self.full.next = self.v[15].q.val();
+        self.err.next = self.err_r.q.val();
     }
 }

@@ -81,6 +81,8 @@ pub struct ClusterSystem<const B: usize, const N: usize> {
     pub minstret_lo: Signal<Out, Bits<32>>,
     pub minstret_hi: Signal<Out, Bits<32>>,
     /// IRQ_PENDING as the core would read it (for waveforms and tests).
+    /// The FIFO checks of all NTX, ORed (`Cluster::ntx_err`).
+    pub ntx_err: Signal<Out, Bit>,
     pub irq_lines: Signal<Out, Bits<IRQ_W>>,
     pub soc: Soc,
     pub cluster: Cluster<B, N>,
@@ -129,6 +131,7 @@ impl<const B: usize, const N: usize> Default for ClusterSystem<B, N> {
             mcycle_hi: Default::default(),
             minstret_lo: Default::default(),
             minstret_hi: Default::default(),
+            ntx_err: Default::default(),
             irq_lines: Default::default(),
             soc: Default::default(),
             cluster: Default::default(),
@@ -185,6 +188,7 @@ impl<const B: usize, const N: usize> Logic for ClusterSystem<B, N> {
         self.lines.next = self.lines.val().replace_bit(8, self.cluster.dma_irq.val());
         self.regs.lines.next = self.lines.val();
         self.irq_lines.next = self.lines.val();
+        self.ntx_err.next = self.cluster.ntx_err.val();
         self.soc.irq.next = self.regs.irq.val();
         // responses
         self.resp.tb_sel.next = self.tb_sel.val();

@@ -17,8 +17,10 @@ use crate::backend::{Backend, BackendError};
 use crate::cosim::RustHdlDut;
 use crate::model::mem::Tcdm;
 use crate::verilator::{Dir, VerilatedModel};
-use ntx_hw::params::regs;
+use ntx_hw::bus::{port_name, RegSlave, TcdmMaster, REG_FIELDS, TCDM_FIELDS};
+use ntx_hw::params::{regs, REG_ADDR_WIDTH};
 use rust_hdl::core::prelude::Block;
+use rust_hdl::core::prelude::{Clock, In, Signal};
 use std::collections::HashMap;
 
 /// One TCDM port in one cycle as the NTX sees it: the master's request
@@ -37,6 +39,8 @@ pub struct TcdmPort {
     pub be: u8,
     /// Write data.
     pub wdata: u32,
+    /// The master's interconnect hint (the harness's memory ignores it).
+    pub urgent: bool,
     /// Grant (memory side).
     pub gnt: bool,
     /// Read data valid (memory side).
@@ -58,6 +62,9 @@ pub trait NtxBus {
     fn reg_gnt(&mut self) -> bool;
     /// Register-port read data (valid in the cycle after the grant).
     fn reg_rdata(&mut self) -> u32;
+    /// The NTX's FIFO check (`err`: a FIFO was pushed while full or popped
+    /// while empty since the last soft clear); false for a design without it.
+    fn err(&mut self) -> bool;
     /// Propagate input changes.
     fn settle(&mut self);
     /// One clock cycle (rising and falling edge, settled afterwards).
@@ -182,56 +189,165 @@ impl<B: Block> Pins for RustHdlPins<B> {
     }
 }
 
-/// Port names of an NTX top. Each field lists candidates; the first one the
-/// design has is used (`{k}` is the TCDM port number).
-#[derive(Debug, Clone)]
-pub struct NtxPinNames {
-    /// Register port: req, we, addr (word), wdata (inputs), gnt, rdata (outputs).
-    pub reg: [Vec<String>; 6],
-    /// TCDM port k: req, addr, we, be, wdata (outputs), gnt, r_valid, r_rdata (inputs).
-    pub tcdm: [Vec<String>; 8],
-    /// Synchronous clear input, pulsed at start-up if present.
-    pub clear: Vec<String>,
+/// Index of `name` in the bundle field list `fields` (compile time: a name
+/// that is not in the list of `ntx_hw::bus` fails the build).
+const fn field(fields: &[&str], name: &str) -> usize {
+    let mut i = 0;
+    while i < fields.len() {
+        let (a, b) = (fields[i].as_bytes(), name.as_bytes());
+        let mut same = a.len() == b.len();
+        let mut j = 0;
+        while same && j < a.len() {
+            same = a[j] == b[j];
+            j += 1;
+        }
+        if same {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("not a field of the bundle")
 }
 
-const REG_SIGS: [&str; 6] = ["req", "we", "addr", "wdata", "gnt", "rdata"];
-const TCDM_SIGS: [&str; 8] = [
-    "req", "addr", "we", "be", "wdata", "gnt", "r_valid", "r_rdata",
-];
+/// Register-port fields the harness uses (indices into [`REG_FIELDS`]).
+pub const R_REQ: usize = field(&REG_FIELDS, "req");
+pub const R_WE: usize = field(&REG_FIELDS, "we");
+pub const R_ADDR: usize = field(&REG_FIELDS, "addr");
+pub const R_WDATA: usize = field(&REG_FIELDS, "wdata");
+pub const R_GNT: usize = field(&REG_FIELDS, "gnt");
+pub const R_RDATA: usize = field(&REG_FIELDS, "rdata");
+/// TCDM-port fields (indices into [`TCDM_FIELDS`]).
+pub const T_REQ: usize = field(&TCDM_FIELDS, "req");
+pub const T_ADDR: usize = field(&TCDM_FIELDS, "addr");
+pub const T_WE: usize = field(&TCDM_FIELDS, "we");
+pub const T_BE: usize = field(&TCDM_FIELDS, "be");
+pub const T_WDATA: usize = field(&TCDM_FIELDS, "wdata");
+pub const T_URGENT: usize = field(&TCDM_FIELDS, "urgent");
+pub const T_GNT: usize = field(&TCDM_FIELDS, "gnt");
+pub const T_R_VALID: usize = field(&TCDM_FIELDS, "r_valid");
+pub const T_R_RDATA: usize = field(&TCDM_FIELDS, "r_rdata");
+/// The slave's inputs of the register port, the master's inputs of a TCDM port.
+const REG_INPUTS: [usize; 4] = [R_REQ, R_WE, R_ADDR, R_WDATA];
+const TCDM_INPUTS: [usize; 3] = [T_GNT, T_R_VALID, T_R_RDATA];
+
+/// The NTX's register slave port (a [`ntx_hw::bus::RegSlave`] field).
+pub const NTX_REGS: &str = "regs";
+/// The NTX's TCDM master ports (a `[TcdmMaster; 2]` field).
+pub const NTX_TCDM: &str = "tcdm";
+
+/// The Verilog name of field `REG_FIELDS[j]` of the NTX's register port.
+pub fn ntx_reg_pin(j: usize) -> String {
+    port_name(NTX_REGS, REG_FIELDS[j])
+}
+
+/// The Verilog name of field `TCDM_FIELDS[j]` of the NTX's TCDM port `k`.
+pub fn ntx_tcdm_pin(k: usize, j: usize) -> String {
+    port_name(&format!("{NTX_TCDM}${k}"), TCDM_FIELDS[j])
+}
+
+/// Port names of an NTX top: its bundles `regs` and `tcdm[k]` by their
+/// Verilog names, built from the field lists of `ntx_hw::bus`.
+#[derive(Debug, Clone)]
+pub struct NtxPinNames {
+    /// Register port, in [`REG_FIELDS`] order.
+    pub reg: Vec<String>,
+    /// TCDM port `k` (`k` = 0, 1), in [`TCDM_FIELDS`] order.
+    pub tcdm: [Vec<String>; 2],
+    /// Synchronous clear input candidates, pulsed at start-up if present.
+    pub clear: Vec<String>,
+    /// The FIFO check output (`Ntx::err`), checked every cycle if present.
+    pub err: String,
+}
 
 impl Default for NtxPinNames {
     fn default() -> Self {
-        let reg = REG_SIGS.map(|s| {
-            ["reg_", "reg$", "regs$", "slave$", "cfg_"]
-                .iter()
-                .map(|p| format!("{p}{s}"))
-                .collect()
-        });
-        let tcdm = TCDM_SIGS.map(|s| {
-            ["tcdm{k}_", "tcdm{k}$", "tcdm${k}$", "port{k}$", "port${k}$"]
-                .iter()
-                .map(|p| format!("{p}{s}"))
-                .collect()
-        });
         NtxPinNames {
-            reg,
-            tcdm,
+            reg: (0..REG_FIELDS.len()).map(ntx_reg_pin).collect(),
+            tcdm: [0, 1].map(|k| (0..TCDM_FIELDS.len()).map(|j| ntx_tcdm_pin(k, j)).collect()),
             clear: vec!["clear".into(), "rst".into()],
+            err: "err".into(),
         }
     }
 }
 
-fn resolve<P: Pins>(pins: &P, cands: &[String], k: usize) -> Result<usize, BackendError> {
-    for c in cands {
-        if let Some(i) = pins.port(&c.replace("{k}", &k.to_string())) {
-            return Ok(i);
+/// [`NtxPinNames::default`], built once (names as `&'static str`).
+pub fn ntx_pins() -> &'static NtxPinNames {
+    static NAMES: std::sync::OnceLock<NtxPinNames> = std::sync::OnceLock::new();
+    NAMES.get_or_init(NtxPinNames::default)
+}
+
+fn resolve<P: Pins>(pins: &P, name: &str) -> Result<usize, BackendError> {
+    pins.port(name).ok_or_else(|| {
+        BackendError(format!(
+            "the NTX design has no port {name:?}; its ports: {:?}",
+            pins.port_names()
+        ))
+    })
+}
+
+/// Which NTX input a Verilog port name is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NtxInput {
+    /// `clock`.
+    Clock,
+    /// Register-port field `REG_FIELDS[j]`.
+    Reg(usize),
+    /// Field `TCDM_FIELDS[j]` of TCDM port `k`: `Tcdm(k, j)`.
+    Tcdm(usize, usize),
+}
+
+impl NtxInput {
+    /// Parse a Verilog port name of the NTX top.
+    pub fn parse(port: &str) -> Option<Self> {
+        if port == "clock" {
+            return Some(NtxInput::Clock);
         }
+        let pos = |fields: &[&str], f: &str| fields.iter().position(|x| *x == f);
+        if let Some(f) = port.strip_prefix(&port_name(NTX_REGS, "")) {
+            return pos(&REG_FIELDS, f).map(NtxInput::Reg);
+        }
+        let (k, f) = port
+            .strip_prefix(&port_name(NTX_TCDM, ""))?
+            .split_once('$')?;
+        Some(NtxInput::Tcdm(k.parse().ok()?, pos(&TCDM_FIELDS, f)?))
     }
-    Err(BackendError(format!(
-        "the NTX design has none of the ports {:?} (k = {k}); its ports: {:?}",
-        cands,
-        pins.port_names()
-    )))
+}
+
+/// Apply input `port` (Verilog name, see [`NtxInput`]) of an NTX-like top
+/// (its `clock`, `regs` and `tcdm` fields) to `w`; false if `port` is none
+/// of these inputs.
+pub fn drive_ntx_input(
+    clock: &mut Signal<In, Clock>,
+    regs: &mut RegSlave<REG_ADDR_WIDTH>,
+    tcdm: &mut [TcdmMaster; 2],
+    port: &str,
+    w: &[u32],
+) -> bool {
+    use crate::cosim::FromWords;
+    match NtxInput::parse(port) {
+        Some(NtxInput::Clock) => clock.next = FromWords::from_words(w),
+        Some(NtxInput::Reg(R_REQ)) => regs.req.next = FromWords::from_words(w),
+        Some(NtxInput::Reg(R_WE)) => regs.we.next = FromWords::from_words(w),
+        Some(NtxInput::Reg(R_ADDR)) => regs.addr.next = FromWords::from_words(w),
+        Some(NtxInput::Reg(R_WDATA)) => regs.wdata.next = FromWords::from_words(w),
+        Some(NtxInput::Tcdm(k, T_GNT)) if k < 2 => tcdm[k].gnt.next = FromWords::from_words(w),
+        Some(NtxInput::Tcdm(k, T_R_VALID)) if k < 2 => {
+            tcdm[k].r_valid.next = FromWords::from_words(w)
+        }
+        Some(NtxInput::Tcdm(k, T_R_RDATA)) if k < 2 => {
+            tcdm[k].r_rdata.next = FromWords::from_words(w)
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// [`crate::cosim::Drive`] of the rust-hdl NTX (see [`drive_ntx_input`]).
+/// Panics on a name that is not an input.
+pub fn drive_ntx(u: &mut ntx_hw::ntx::Ntx, port: &str, w: &[u32]) {
+    if !drive_ntx_input(&mut u.clock, &mut u.regs, &mut u.tcdm, port, w) {
+        panic!("Ntx: no input port `{port}`");
+    }
 }
 
 /// [`NtxBus`] over numbered ports: the NTX's ports resolved once by name
@@ -239,25 +355,26 @@ fn resolve<P: Pins>(pins: &P, cands: &[String], k: usize) -> Result<usize, Backe
 pub struct PinBus<P: Pins> {
     /// The simulator.
     pub pins: P,
-    reg: [usize; 6],
-    tcdm: [[usize; 8]; 2],
+    reg: [usize; REG_FIELDS.len()],
+    tcdm: [[usize; TCDM_FIELDS.len()]; 2],
+    err: Option<usize>,
 }
 
 impl<P: Pins> PinBus<P> {
     /// Resolve the ports of `pins`; pulse `clear` (if the design has one)
     /// for two cycles.
     pub fn new(mut pins: P, names: &NtxPinNames) -> Result<Self, BackendError> {
-        let mut reg = [0; 6];
-        for (j, c) in names.reg.iter().enumerate() {
-            reg[j] = resolve(&pins, c, 0)?;
+        let mut reg = [0; REG_FIELDS.len()];
+        for (r, n) in reg.iter_mut().zip(&names.reg) {
+            *r = resolve(&pins, n)?;
         }
-        let mut tcdm = [[0; 8]; 2];
-        for (k, t) in tcdm.iter_mut().enumerate() {
-            for (j, c) in names.tcdm.iter().enumerate() {
-                t[j] = resolve(&pins, c, k)?;
+        let mut tcdm = [[0; TCDM_FIELDS.len()]; 2];
+        for (t, ns) in tcdm.iter_mut().zip(&names.tcdm) {
+            for (i, n) in t.iter_mut().zip(ns) {
+                *i = resolve(&pins, n)?;
             }
         }
-        if let Ok(c) = resolve(&pins, &names.clear, 0) {
+        if let Some(c) = names.clear.iter().find_map(|n| pins.port(n)) {
             pins.set(c, 1);
             for _ in 0..2 {
                 pins.settle();
@@ -265,43 +382,53 @@ impl<P: Pins> PinBus<P> {
             }
             pins.set(c, 0);
         }
-        Ok(PinBus { pins, reg, tcdm })
+        let err = pins.port(&names.err);
+        Ok(PinBus {
+            pins,
+            reg,
+            tcdm,
+            err,
+        })
     }
 }
 
 impl<P: Pins> NtxBus for PinBus<P> {
     fn drive_tcdm(&mut self, k: usize, gnt: bool, r_valid: bool, r_rdata: u32) {
         let t = self.tcdm[k];
-        self.pins.set(t[5], gnt as u64);
-        self.pins.set(t[6], r_valid as u64);
-        self.pins.set(t[7], r_rdata as u64);
+        self.pins.set(t[T_GNT], gnt as u64);
+        self.pins.set(t[T_R_VALID], r_valid as u64);
+        self.pins.set(t[T_R_RDATA], r_rdata as u64);
     }
     fn tcdm(&mut self, k: usize) -> TcdmPort {
         let t = self.tcdm[k];
         let p = &mut self.pins;
         TcdmPort {
-            req: p.get(t[0]) & 1 == 1,
-            addr: p.get(t[1]) as u32,
-            we: p.get(t[2]) & 1 == 1,
-            be: p.get(t[3]) as u8 & 0xF,
-            wdata: p.get(t[4]) as u32,
-            gnt: p.get(t[5]) & 1 == 1,
-            r_valid: p.get(t[6]) & 1 == 1,
-            r_rdata: p.get(t[7]) as u32,
+            req: p.get(t[T_REQ]) & 1 == 1,
+            addr: p.get(t[T_ADDR]) as u32,
+            we: p.get(t[T_WE]) & 1 == 1,
+            be: p.get(t[T_BE]) as u8 & 0xF,
+            wdata: p.get(t[T_WDATA]) as u32,
+            urgent: p.get(t[T_URGENT]) & 1 == 1,
+            gnt: p.get(t[T_GNT]) & 1 == 1,
+            r_valid: p.get(t[T_R_VALID]) & 1 == 1,
+            r_rdata: p.get(t[T_R_RDATA]) as u32,
         }
     }
     fn drive_reg(&mut self, req: bool, we: bool, word: u32, wdata: u32) {
         let r = self.reg;
-        self.pins.set(r[0], req as u64);
-        self.pins.set(r[1], we as u64);
-        self.pins.set(r[2], word as u64);
-        self.pins.set(r[3], wdata as u64);
+        self.pins.set(r[R_REQ], req as u64);
+        self.pins.set(r[R_WE], we as u64);
+        self.pins.set(r[R_ADDR], word as u64);
+        self.pins.set(r[R_WDATA], wdata as u64);
     }
     fn reg_gnt(&mut self) -> bool {
-        self.pins.get(self.reg[4]) & 1 == 1
+        self.pins.get(self.reg[R_GNT]) & 1 == 1
     }
     fn reg_rdata(&mut self) -> u32 {
-        self.pins.get(self.reg[5]) as u32
+        self.pins.get(self.reg[R_RDATA]) as u32
+    }
+    fn err(&mut self) -> bool {
+        self.err.is_some_and(|i| self.pins.get(i) & 1 == 1)
     }
     fn settle(&mut self) {
         self.pins.settle()
@@ -453,6 +580,8 @@ pub struct BusHarness<B: NtxBus> {
     req_grant: Option<ReqGrantFn>,
     checker: BusChecker,
     violation: Option<BackendError>,
+    /// Check the NTX's `err` (from the end of the power-up soft clear on).
+    check_err: bool,
     name: &'static str,
     accesses: u64,
 }
@@ -491,6 +620,7 @@ impl<B: NtxBus> BusHarness<B> {
             req_grant: None,
             checker: BusChecker::default(),
             violation: None,
+            check_err: false,
             name,
             accesses: 0,
         };
@@ -499,6 +629,7 @@ impl<B: NtxBus> BusHarness<B> {
         h.cycles = 0;
         h.pending = [None; 2];
         h.checker = BusChecker::default();
+        h.check_err = true;
         Ok(h)
     }
 
@@ -544,6 +675,13 @@ impl<B: NtxBus> BusHarness<B> {
         if self.violation.is_none() {
             if let Err(e) = self.checker.check(self.cycles, &ports, self.pending) {
                 self.violation = Some(BackendError(format!("{} harness: {e}", self.name)));
+            } else if self.check_err && self.uut.err() {
+                self.violation = Some(BackendError(format!(
+                    "{} harness: the NTX's FIFO check (err) fired in cycle {}: one of its FIFOs \
+                     or queues was pushed while full or popped while empty in an earlier cycle \
+                     (since the last soft clear)",
+                    self.name, self.cycles
+                )));
             }
         }
         // Serve what the NTX sees granted; reads before this cycle's writes.
@@ -685,30 +823,22 @@ impl<B: NtxBus> Backend for BusHarness<B> {
 
 /// Check that a Verilator model's port directions fit the harness.
 pub fn check_directions(m: &VerilatedModel, names: &NtxPinNames) -> Result<(), BackendError> {
-    let dir_of = |cands: &[String], k: usize| -> Option<Dir> {
-        cands
-            .iter()
-            .find_map(|c| m.port(&c.replace("{k}", &k.to_string())))
-            .map(|i| m.ports()[i].dir)
-    };
-    for (j, c) in names.reg.iter().enumerate() {
-        let want = if j < 4 { Dir::Input } else { Dir::Output };
-        if dir_of(c, 0).is_some_and(|d| d != want) {
+    let dir_of = |n: &str| m.port(n).map(|i| m.ports()[i].dir);
+    let ports = names.reg.iter().enumerate().map(|(j, n)| {
+        let input = REG_INPUTS.contains(&j);
+        (n, input)
+    });
+    let tcdm = names.tcdm.iter().flat_map(|t| {
+        t.iter()
+            .enumerate()
+            .map(|(j, n)| (n, TCDM_INPUTS.contains(&j)))
+    });
+    for (n, input) in ports.chain(tcdm) {
+        let want = if input { Dir::Input } else { Dir::Output };
+        if dir_of(n).is_some_and(|d| d != want) {
             return Err(BackendError(format!(
-                "register port {:?} has the wrong direction",
-                REG_SIGS[j]
+                "NTX port {n:?} has the wrong direction (want {want:?})"
             )));
-        }
-    }
-    for k in 0..2 {
-        for (j, c) in names.tcdm.iter().enumerate() {
-            let want = if j < 5 { Dir::Output } else { Dir::Input };
-            if dir_of(c, k).is_some_and(|d| d != want) {
-                return Err(BackendError(format!(
-                    "TCDM port {k} {:?} has the wrong direction",
-                    TCDM_SIGS[j]
-                )));
-            }
         }
     }
     Ok(())

@@ -28,76 +28,45 @@ fn settle(uut: &mut Ntx) {
 impl NtxBus for Ntx {
     #[inline]
     fn drive_tcdm(&mut self, k: usize, gnt: bool, r_valid: bool, r_rdata: u32) {
-        let (g, v, d) = match k {
-            0 => (
-                &mut self.tcdm0_gnt,
-                &mut self.tcdm0_r_valid,
-                &mut self.tcdm0_r_rdata,
-            ),
-            _ => (
-                &mut self.tcdm1_gnt,
-                &mut self.tcdm1_r_valid,
-                &mut self.tcdm1_r_rdata,
-            ),
-        };
-        g.next = gnt;
-        v.next = r_valid;
-        d.next = (r_rdata as u64).into();
+        let t = &mut self.tcdm[k];
+        t.gnt.next = gnt;
+        t.r_valid.next = r_valid;
+        t.r_rdata.next = (r_rdata as u64).into();
     }
     #[inline]
     fn tcdm(&mut self, k: usize) -> TcdmPort {
-        macro_rules! port {
-            ($req:ident, $addr:ident, $we:ident, $be:ident, $wdata:ident, $gnt:ident,
-             $valid:ident, $rdata:ident) => {
-                TcdmPort {
-                    req: self.$req.val(),
-                    addr: self.$addr.val().to_u32(),
-                    we: self.$we.val(),
-                    be: self.$be.val().to_u32() as u8,
-                    wdata: self.$wdata.val().to_u32(),
-                    gnt: self.$gnt.val(),
-                    r_valid: self.$valid.val(),
-                    r_rdata: self.$rdata.val().to_u32(),
-                }
-            };
-        }
-        match k {
-            0 => port!(
-                tcdm0_req,
-                tcdm0_addr,
-                tcdm0_we,
-                tcdm0_be,
-                tcdm0_wdata,
-                tcdm0_gnt,
-                tcdm0_r_valid,
-                tcdm0_r_rdata
-            ),
-            _ => port!(
-                tcdm1_req,
-                tcdm1_addr,
-                tcdm1_we,
-                tcdm1_be,
-                tcdm1_wdata,
-                tcdm1_gnt,
-                tcdm1_r_valid,
-                tcdm1_r_rdata
-            ),
+        let t = &self.tcdm[k];
+        TcdmPort {
+            req: t.req.val(),
+            addr: t.addr.val().to_u32(),
+            we: t.we.val(),
+            be: t.be.val().to_u32() as u8,
+            wdata: t.wdata.val().to_u32(),
+            urgent: t.urgent.val(),
+            gnt: t.gnt.val(),
+            r_valid: t.r_valid.val(),
+            r_rdata: t.r_rdata.val().to_u32(),
         }
     }
     #[inline]
     fn drive_reg(&mut self, req: bool, we: bool, word: u32, wdata: u32) {
-        self.reg_req.next = req;
-        self.reg_we.next = we;
-        self.reg_addr.next = (word as u64).into();
-        self.reg_wdata.next = (wdata as u64).into();
+        let r = &mut self.regs;
+        r.req.next = req;
+        r.we.next = we;
+        r.addr.next = (word as u64).into();
+        r.wdata.next = (wdata as u64).into();
     }
     #[inline]
     fn reg_gnt(&mut self) -> bool {
-        self.reg_gnt.val()
+        self.regs.gnt.val()
     }
     #[inline]
     fn reg_rdata(&mut self) -> u32 {
-        self.reg_rdata.val().to_u32()
+        self.regs.rdata.val().to_u32()
+    }
+    #[inline]
+    fn err(&mut self) -> bool {
+        self.err.val()
     }
     fn settle(&mut self) {
         settle(self)
