@@ -74,6 +74,9 @@ pub struct ClusterFabric<const B: usize, const N: usize> {
     /// The DMA's external port.
     pub ext: ExtMaster,
     pub dma_irq: Signal<Out, Bit>,
+    /// Sticky: the interconnect once granted more than one access to a
+    /// bank in one cycle (the TCDM's `err`; cleared by `clear`).
+    pub err: Signal<Out, Bit>,
     pub tcdm: Tcdm<N_MASTERS, B, N>,
     pub dma: Dma<FIFO_DEPTH>,
     /// Decoding and requests.
@@ -111,6 +114,7 @@ impl<const B: usize, const N: usize> Default for ClusterFabric<B, N> {
             ntx_tcdm: arr(),
             ext: Default::default(),
             dma_irq: Default::default(),
+            err: Default::default(),
             tcdm: Default::default(),
             dma: Dma::new(tcdm_bytes as u32, crate::params::dma::EXT_BYTES),
             req: FabricReq::new(tcdm_bytes),
@@ -146,6 +150,7 @@ impl<const B: usize, const N: usize> Logic for ClusterFabric<B, N> {
         dff_setup!(self, clock, src, ack);
         clock!(self, clock, tcdm, dma, req);
         self.tcdm.clear.next = self.clear.val();
+        self.err.next = self.tcdm.err.val();
         self.dma.clear.next = self.clear.val();
         self.req.clear.next = self.clear.val();
         // ---- requests (FabricReq reads no grant)
@@ -318,6 +323,9 @@ pub struct Cluster<const B: usize, const N: usize> {
     pub ntx_irq: [Signal<Out, Bit>; N_NTX],
     /// The FIFO checks of all NTX, ORed ([`Ntx::err`]; simulation check).
     pub ntx_err: Signal<Out, Bit>,
+    /// Sticky: the interconnect once granted more than one access to a
+    /// bank in one cycle (the fabric's `err`; cleared by `clear`).
+    pub err: Signal<Out, Bit>,
     pub fabric: ClusterFabric<B, N>,
     pub ntx: [ClusterNtx; N_NTX],
 }
@@ -332,6 +340,7 @@ impl<const B: usize, const N: usize> Default for Cluster<B, N> {
             dma_irq: Default::default(),
             ntx_irq: arr(),
             ntx_err: Default::default(),
+            err: Default::default(),
             fabric: Default::default(),
             ntx: arr(),
         }
@@ -347,6 +356,7 @@ impl<const B: usize, const N: usize> Logic for Cluster<B, N> {
         ExtMaster::link(&mut self.ext, &mut self.fabric.ext);
         self.dma_irq.next = self.fabric.dma_irq.val();
         self.ntx_err.next = false;
+        self.err.next = self.fabric.err.val();
         for i in 0..N_NTX {
             self.ntx_err.next = self.ntx_err.val() | self.ntx[i].err.val();
             self.ntx[i].clock.next = self.clock.val();

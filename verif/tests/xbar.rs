@@ -7,7 +7,7 @@
 //! hints, and the tool flow.
 
 use ntx_hw::bus::port_name;
-use ntx_hw::tcdm::{bank::Bank, xbar::Xbar, Tcdm};
+use ntx_hw::tcdm::{bank::Bank, check::OneAccess, xbar::Xbar, Tcdm};
 use ntx_verif::model::xbar::{merge_be, Req, XbarModel, AGE_LIMIT};
 use ntx_verif::traffic::{Master, Pattern, PATTERNS};
 use proptest::prelude::*;
@@ -131,6 +131,12 @@ fn run<const M: usize, const B: usize, const N: usize>(
             uut.m[m].urgent.next = urgent[m];
         }
         assert!(simulate(&mut *uut, 1000), "no convergence");
+        if uut.err.val() {
+            return Err(format!(
+                "seed {seed:#x} {pattern:?} {levels:?} cycle {t}: the one-access-per-bank \
+                 check (err) fired: some bank granted two accesses in the last cycle"
+            ));
+        }
         let exp = model.cycle_urgent(&reqs, &lv, &urgent);
         let ctx = |m: usize| {
             format!(
@@ -228,6 +234,11 @@ fn run<const M: usize, const B: usize, const N: usize>(
         if uut.m[m].r_valid.val() {
             answered[m] += 1;
         }
+    }
+    if uut.err.val() {
+        return Err(format!(
+            "seed {seed:#x}: the one-access-per-bank check (err) fired"
+        ));
     }
     if issued != answered {
         return Err(format!(
@@ -495,6 +506,11 @@ fn random_initial_state_is_cleared_on_verilator() {
         x.set("clear", 1);
         x.tick();
         x.set("clear", 0);
+        assert_eq!(
+            x.get("err"),
+            0,
+            "seed {rs}: the one-access flag not cleared by clear"
+        );
         let mut max_wait = 0;
         for t in 0..3 * AGE_LIMIT as u64 {
             let reqs: Vec<Option<Req>> = masters.iter_mut().map(|m| m.request()).collect();
@@ -544,4 +560,82 @@ fn random_initial_state_is_cleared_on_verilator() {
     }
     assert!(aged_runs > 0, "aging never fired");
     assert!(stray > 0, "random initial state not applied");
+}
+
+/// The one-access-per-bank check on its own, driven with illegal grants
+/// (no arbitration grants these): two writes to one bank, reads of two
+/// words of one bank, a write with a read; the flag is sticky until
+/// `clear`. Legal: reads of one word (broadcast), accesses to different
+/// banks, a lone write.
+#[test]
+fn one_access_check_fires_on_illegal_grants() {
+    const M: usize = 4;
+    let mut c = OneAccess::<M>::default();
+    c.connect_all();
+    // (granted, we, bank, word) per master; returns err after the edge
+    fn step(c: &mut OneAccess<M>, g: [(bool, bool, u32, u32); M], clear: bool) -> bool {
+        for (m, &(gnt, we, bank, word)) in g.iter().enumerate() {
+            c.gnt[m].next = gnt;
+            c.we[m].next = we;
+            c.bank[m].next = (bank as u64).into();
+            c.word[m].next = (word as u64).into();
+        }
+        c.clear.next = clear;
+        c.clock.next = Clock { clk: false };
+        assert!(simulate(c, 100));
+        c.clock.next = Clock { clk: true };
+        assert!(simulate(c, 100));
+        c.err.val()
+    }
+    let idle = (false, false, 0, 0);
+    assert!(!step(&mut c, [idle; M], true), "clear");
+    let legal: [[(bool, bool, u32, u32); M]; 4] = [
+        // broadcast: three reads of word 9 in bank 1
+        [
+            (true, false, 1, 9),
+            (true, false, 1, 9),
+            idle,
+            (true, false, 1, 9),
+        ],
+        // one access per bank: a write to bank 0, reads in banks 1 and 2
+        [
+            (true, true, 0, 8),
+            (true, false, 1, 5),
+            (true, false, 2, 6),
+            idle,
+        ],
+        // two writes to one bank, only one of them granted
+        [(true, true, 3, 3), (false, true, 3, 7), idle, idle],
+        [idle; M],
+    ];
+    for (k, g) in legal.iter().enumerate() {
+        assert!(!step(&mut c, *g, false), "legal case {k} flagged");
+    }
+    let illegal: [[(bool, bool, u32, u32); M]; 4] = [
+        // two granted writes to bank 2
+        [idle, (true, true, 2, 2), idle, (true, true, 2, 6)],
+        // granted reads of different words of bank 1
+        [(true, false, 1, 1), (true, false, 1, 5), idle, idle],
+        // a granted write and a granted read of the same word
+        [(true, false, 0, 4), idle, (true, true, 0, 4), idle],
+        // two writes to the same word
+        [(true, true, 3, 7), (true, true, 3, 7), idle, idle],
+    ];
+    for (k, g) in illegal.iter().enumerate() {
+        assert!(
+            !step(&mut c, [idle; M], true),
+            "clear before illegal case {k}"
+        );
+        assert!(step(&mut c, *g, false), "illegal case {k} not flagged");
+        // sticky over legal cycles, until clear
+        assert!(
+            step(&mut c, [idle; M], false),
+            "illegal case {k}: flag not sticky"
+        );
+        assert!(
+            step(&mut c, legal[0], false),
+            "illegal case {k}: flag not sticky"
+        );
+    }
+    assert!(!step(&mut c, [idle; M], true), "clear");
 }

@@ -8,6 +8,7 @@ pub mod alu;
 pub mod csr;
 pub mod csr_read;
 pub mod decode;
+pub mod ext_req;
 pub mod l2;
 pub mod lsu;
 pub mod mul16;

@@ -3,8 +3,8 @@
 //! SIMCTRL_BASE + SIMCTRL_BYTES`, `off` = its offset there. A block of its
 //! own so that the Soc's bus request and its grant steering read the
 //! decode as a sub-block output instead of sharing an always-block
-//! variable (which would make Verilator see a false loop `bus_gnt` ->
-//! `bus_req`, UNOPTFLAT).
+//! variable (which would make Verilator see a false loop `bus.gnt` ->
+//! `bus.req`, UNOPTFLAT).
 
 use crate::params::core::{SIMCTRL_BASE, SIMCTRL_BYTES};
 use rust_hdl::prelude::*;

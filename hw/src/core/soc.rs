@@ -3,9 +3,9 @@
 //!
 //! Data accesses of the core outside L2 go to the simulation control window
 //! (`SIM_CTRL_BASE`: `EXIT` and `PUTC` writes, granted at once, reads 0) or
-//! else to the `bus_*` PULP master port (the cluster's control port in the
-//! cluster; a testbench memory otherwise): `bus_req` is the core's request
-//! outside the window, which never depends on `bus_gnt`.
+//! else to the `bus` PULP master port ([`BusMaster`]; the cluster's control
+//! port in the cluster, a testbench memory otherwise): `bus.req` is the
+//! core's request outside the window, which never depends on `bus.gnt`.
 //!
 //! `exit_valid` rises (and stays) the cycle after the core writes `EXIT`,
 //! with the value on `exit_code`; `putc_valid` pulses for one cycle after a
@@ -16,6 +16,7 @@
 //! instead of serving the core; use it while `clear` holds the core.
 
 use super::{l2::L2, sim_window::SimWindow, top::Core};
+use crate::bus::BusMaster;
 use crate::params::core::{SIMCTRL_EXIT, SIMCTRL_PUTC};
 use crate::params::rv::L2_WORDS_LOG2;
 use rust_hdl::prelude::*;
@@ -25,14 +26,9 @@ pub struct Soc {
     pub clock: Signal<In, Clock>,
     pub clear: Signal<In, Bit>,
     pub irq: Signal<In, Bit>,
-    pub bus_req: Signal<Out, Bit>,
-    pub bus_we: Signal<Out, Bit>,
-    pub bus_be: Signal<Out, Bits<4>>,
-    pub bus_addr: Signal<Out, Bits<32>>,
-    pub bus_wdata: Signal<Out, Bits<32>>,
-    pub bus_gnt: Signal<In, Bit>,
-    pub bus_rvalid: Signal<In, Bit>,
-    pub bus_rdata: Signal<In, Bits<32>>,
+    /// The core's data port outside L2 and the simulation-control window
+    /// (accepts `r_valid` any number of cycles after the grant).
+    pub bus: BusMaster,
     pub tb_we: Signal<In, Bit>,
     pub tb_re: Signal<In, Bit>,
     pub tb_addr: Signal<In, Bits<L2_WORDS_LOG2>>,
@@ -76,14 +72,7 @@ impl Default for Soc {
             clock: Default::default(),
             clear: Default::default(),
             irq: Default::default(),
-            bus_req: Default::default(),
-            bus_we: Default::default(),
-            bus_be: Default::default(),
-            bus_addr: Default::default(),
-            bus_wdata: Default::default(),
-            bus_gnt: Default::default(),
-            bus_rvalid: Default::default(),
-            bus_rdata: Default::default(),
+            bus: Default::default(),
             tb_we: Default::default(),
             tb_re: Default::default(),
             tb_addr: Default::default(),
@@ -144,31 +133,31 @@ impl Logic for Soc {
         self.core.dmem_rdata.next = self.l2.d_rdata.val();
         self.tb_rdata.next = self.l2.d_rdata.val();
         // ---- external data: simulation control or the bus
-        self.sim.addr.next = self.core.ext_addr.val();
-        self.bus_req.next = self.core.ext_req.val() & !self.sim.hit.val();
-        self.bus_we.next = self.core.ext_we.val();
-        self.bus_be.next = self.core.ext_be.val();
-        self.bus_addr.next = self.core.ext_addr.val();
-        self.bus_wdata.next = self.core.ext_wdata.val();
-        self.core.ext_gnt.next = self.bus_gnt.val();
+        self.sim.addr.next = self.core.ext.addr.val();
+        self.bus.req.next = self.core.ext.req.val() & !self.sim.hit.val();
+        self.bus.we.next = self.core.ext.we.val();
+        self.bus.be.next = self.core.ext.be.val();
+        self.bus.addr.next = self.core.ext.addr.val();
+        self.bus.wdata.next = self.core.ext.wdata.val();
+        self.core.ext.gnt.next = self.bus.gnt.val();
         if self.sim.hit.val() {
-            self.core.ext_gnt.next = true;
+            self.core.ext.gnt.next = true;
         }
-        self.sim_ack.d.next = self.core.ext_req.val() & self.sim.hit.val() & !self.clear.val();
-        self.core.ext_rvalid.next = self.bus_rvalid.val() | self.sim_ack.q.val();
-        self.core.ext_rdata.next = self.bus_rdata.val();
+        self.sim_ack.d.next = self.core.ext.req.val() & self.sim.hit.val() & !self.clear.val();
+        self.core.ext.r_valid.next = self.bus.r_valid.val() | self.sim_ack.q.val();
+        self.core.ext.r_rdata.next = self.bus.r_rdata.val();
         if self.sim_ack.q.val() {
-            self.core.ext_rdata.next = 0.into();
+            self.core.ext.r_rdata.next = 0.into();
         }
         self.putc_v.d.next = false;
-        if self.core.ext_req.val() & self.sim.hit.val() & self.core.ext_we.val() {
+        if self.core.ext.req.val() & self.sim.hit.val() & self.core.ext.we.val() {
             if self.sim.off.val() == self.sim_exit.val() {
                 self.exit_v.d.next = true;
-                self.exit_c.d.next = self.core.ext_wdata.val();
+                self.exit_c.d.next = self.core.ext.wdata.val();
             }
             if self.sim.off.val() == self.sim_putc.val() {
                 self.putc_v.d.next = true;
-                self.putc_c.d.next = self.core.ext_wdata.val().get_bits::<8>(0);
+                self.putc_c.d.next = self.core.ext.wdata.val().get_bits::<8>(0);
             }
         }
         if self.clear.val() {

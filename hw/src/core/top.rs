@@ -8,19 +8,20 @@
 //! the register file, computes and writes back in one cycle for ALU, jump,
 //! branch, CSR, store-to-L2 and system instructions. Loads from L2 take 2
 //! cycles (data port read, then writeback), multiplications 4, divisions 34,
-//! external accesses as long as the bus takes (request until `ext_gnt`, then
-//! `ext_rvalid` for loads; stores complete at the grant). While X waits, F
-//! holds. A taken branch, a jump, `mret`, `fence.i` and a trap redirect F
+//! external accesses as long as the bus takes (request until `ext.gnt`,
+//! then `ext.r_valid` for loads; stores complete at the grant). While X
+//! waits, F holds. A taken branch, a jump, `mret`, `fence.i` and a trap redirect F
 //! and kill the word being fetched: one bubble. Since a store writes L2 at
 //! the end of its X cycle and `fence.i` refetches from `pc+4`, stored code
 //! is executed after `fence.i`.
 //!
 //! **Ports.** `imem_*`/`dmem_*`: the two ports of the 128 KiB L2 (word
-//! addresses inside L2). `ext_*`: PULP master port (`req` with `addr`
-//! (word-aligned byte address), `we`, `be`, `wdata` held until `gnt` in the
-//! same cycle; read data with `rvalid` later) for data outside L2: cluster
-//! control port and simulation control. `ext_req` is computed from the
-//! decode and the registered state only, never from `ext_gnt`. `irq`: the
+//! addresses inside L2). `ext`: PULP master port ([`BusMaster`]: `req` with
+//! `addr` (word-aligned byte address), `we`, `be`, `wdata` held until `gnt`
+//! in the same cycle; read data with `r_valid` any number of cycles later)
+//! for data outside L2: cluster control port and simulation control.
+//! `ext.req` is computed in a block of its own ([`ExtReq`]) from the decode
+//! and the registered state only, never from `ext.gnt`. `irq`: the
 //! machine external interrupt (mip.MEIP).
 //!
 //! **Traps** (mcause), as the ISS (`ntx_verif::model::rv32`): fetch outside
@@ -42,7 +43,10 @@
 //! CPI: 1 for ALU/CSR/store/not-taken branch, 2 for taken branches, jumps
 //! and L2 loads (see README "Control core RTL").
 
-use super::{alu::Alu, csr::Csr, decode::Decode, lsu::Lsu, muldiv::MulDiv, regfile::RegFile};
+use super::{
+    alu::Alu, csr::Csr, decode::Decode, ext_req::ExtReq, lsu::Lsu, muldiv::MulDiv, regfile::RegFile,
+};
+use crate::bus::BusMaster;
 use crate::params::core::{cause, L2_BASE, L2_BYTES, RESET_PC};
 use crate::params::rv::L2_WORDS_LOG2;
 use crate::params::{BE_WIDTH, DATA_WIDTH};
@@ -70,14 +74,9 @@ pub struct Core {
     pub dmem_addr: Signal<Out, Bits<L2_WORDS_LOG2>>,
     pub dmem_wdata: Signal<Out, Bits<DATA_WIDTH>>,
     pub dmem_rdata: Signal<In, Bits<DATA_WIDTH>>,
-    pub ext_req: Signal<Out, Bit>,
-    pub ext_we: Signal<Out, Bit>,
-    pub ext_be: Signal<Out, Bits<BE_WIDTH>>,
-    pub ext_addr: Signal<Out, Bits<32>>,
-    pub ext_wdata: Signal<Out, Bits<DATA_WIDTH>>,
-    pub ext_gnt: Signal<In, Bit>,
-    pub ext_rvalid: Signal<In, Bit>,
-    pub ext_rdata: Signal<In, Bits<DATA_WIDTH>>,
+    /// External data port (see the module doc): a [`BusMaster`] that
+    /// accepts `r_valid` any number of cycles after the grant.
+    pub ext: BusMaster,
     pub irq: Signal<In, Bit>,
     pub trace_valid: Signal<Out, Bit>,
     pub trace_pc: Signal<Out, Bits<32>>,
@@ -96,6 +95,8 @@ pub struct Core {
     pub md: MulDiv,
     pub csr: Csr,
     pub lsu: Lsu,
+    /// The external request (grant-free, see [`ExtReq`]).
+    pub xreq: ExtReq,
     // F and X state
     fpc: DFF<Bits<32>>,
     x_valid: DFF<Bit>,
@@ -164,14 +165,7 @@ impl Default for Core {
             dmem_addr: Default::default(),
             dmem_wdata: Default::default(),
             dmem_rdata: Default::default(),
-            ext_req: Default::default(),
-            ext_we: Default::default(),
-            ext_be: Default::default(),
-            ext_addr: Default::default(),
-            ext_wdata: Default::default(),
-            ext_gnt: Default::default(),
-            ext_rvalid: Default::default(),
-            ext_rdata: Default::default(),
+            ext: Default::default(),
             irq: Default::default(),
             trace_valid: Default::default(),
             trace_pc: Default::default(),
@@ -190,6 +184,7 @@ impl Default for Core {
             md: Default::default(),
             csr: Default::default(),
             lsu: Default::default(),
+            xreq: ExtReq::new(ST_IDLE, ST_EXT),
             fpc: Default::default(),
             x_valid: Default::default(),
             x_pc: Default::default(),
@@ -295,7 +290,7 @@ impl Logic for Core {
         self.lsu.store_data.next = self.rf.rdata2.val();
         self.lsu.rdata.next = self.dmem_rdata.val();
         if self.st.q.val() == self.s_extr.val() {
-            self.lsu.rdata.next = self.ext_rdata.val();
+            self.lsu.rdata.next = self.ext.r_rdata.val();
         }
         // CSR unit
         self.csr.irq.next = self.irq.val();
@@ -355,8 +350,17 @@ impl Logic for Core {
         // from a grant; each is its own statement so Verilator orders them
         // apart from the grant-dependent sequencing below)
         self.dmem_req.next = self.ok.val() & self.mem.val() & self.lsu.in_l2.val();
-        self.ext_req.next = (self.ok.val() & self.mem.val() & !self.lsu.in_l2.val())
-            | (self.x_valid.q.val() & (self.st.q.val() == self.s_ext.val()));
+        // the external request in a block of its own (see `ExtReq`)
+        self.xreq.x_valid.next = self.x_valid.q.val();
+        self.xreq.st.next = self.st.q.val();
+        self.xreq.x_ifault.next = self.x_ifault.q.val();
+        self.xreq.irq_take.next = self.csr.irq_take.val();
+        self.xreq.is_load.next = self.dec.is_load.val();
+        self.xreq.is_store.next = self.dec.is_store.val();
+        self.xreq.misaligned.next = self.lsu.misaligned.val();
+        self.xreq.fault.next = self.lsu.fault.val();
+        self.xreq.in_l2.next = self.lsu.in_l2.val();
+        self.ext.req.next = self.xreq.req.val();
         self.md.start.next = self.ok.val() & self.dec.is_muldiv.val();
         // ---- sequencing
         self.done.next = false;
@@ -370,7 +374,7 @@ impl Logic for Core {
                     }
                 } else {
                     self.st.d.next = self.s_ext.val();
-                    if self.ext_gnt.val() {
+                    if self.ext.gnt.val() {
                         if self.dec.is_store.val() {
                             self.done.next = true;
                             self.st.d.next = self.s_idle.val();
@@ -395,7 +399,7 @@ impl Logic for Core {
             self.done.next = true;
             self.st.d.next = self.s_idle.val();
         }
-        if self.x_valid.q.val() & (self.st.q.val() == self.s_ext.val()) & self.ext_gnt.val() {
+        if self.x_valid.q.val() & (self.st.q.val() == self.s_ext.val()) & self.ext.gnt.val() {
             if self.dec.is_store.val() {
                 self.done.next = true;
                 self.st.d.next = self.s_idle.val();
@@ -403,7 +407,7 @@ impl Logic for Core {
                 self.st.d.next = self.s_extr.val();
             }
         }
-        if self.x_valid.q.val() & (self.st.q.val() == self.s_extr.val()) & self.ext_rvalid.val() {
+        if self.x_valid.q.val() & (self.st.q.val() == self.s_extr.val()) & self.ext.r_valid.val() {
             self.done.next = true;
             self.st.d.next = self.s_idle.val();
         }
@@ -424,10 +428,10 @@ impl Logic for Core {
         self.dmem_be.next = self.lsu.be.val();
         self.dmem_addr.next = self.lsu.addr.val().get_bits::<L2_WORDS_LOG2>(2);
         self.dmem_wdata.next = self.lsu.wdata.val();
-        self.ext_we.next = self.dec.is_store.val();
-        self.ext_be.next = self.lsu.be.val();
-        self.ext_addr.next = self.lsu.aligned.val();
-        self.ext_wdata.next = self.lsu.wdata.val();
+        self.ext.we.next = self.dec.is_store.val();
+        self.ext.be.next = self.lsu.be.val();
+        self.ext.addr.next = self.lsu.aligned.val();
+        self.ext.wdata.next = self.lsu.wdata.val();
         // ---- writeback
         self.rd_val.next = self.alu.result.val();
         if self.dec.is_lui.val() {

@@ -83,6 +83,8 @@ pub struct ClusterSystem<const B: usize, const N: usize> {
     /// IRQ_PENDING as the core would read it (for waveforms and tests).
     /// The FIFO checks of all NTX, ORed (`Cluster::ntx_err`).
     pub ntx_err: Signal<Out, Bit>,
+    /// The interconnect's one-access-per-bank check (`Cluster::err`).
+    pub err: Signal<Out, Bit>,
     pub irq_lines: Signal<Out, Bits<IRQ_W>>,
     pub soc: Soc,
     pub cluster: Cluster<B, N>,
@@ -132,6 +134,7 @@ impl<const B: usize, const N: usize> Default for ClusterSystem<B, N> {
             minstret_lo: Default::default(),
             minstret_hi: Default::default(),
             ntx_err: Default::default(),
+            err: Default::default(),
             irq_lines: Default::default(),
             soc: Default::default(),
             cluster: Default::default(),
@@ -158,11 +161,11 @@ impl<const B: usize, const N: usize> Logic for ClusterSystem<B, N> {
         self.tb_l2_rdata.next = self.soc.tb_rdata.val();
         // requests: core (or testbench) -> split -> cluster / registers
         self.req.tb_sel.next = self.tb_sel.val();
-        self.req.core_req.next = self.soc.bus_req.val();
-        self.req.core_addr.next = self.soc.bus_addr.val();
-        self.req.core_we.next = self.soc.bus_we.val();
-        self.req.core_be.next = self.soc.bus_be.val();
-        self.req.core_wdata.next = self.soc.bus_wdata.val();
+        self.req.core_req.next = self.soc.bus.req.val();
+        self.req.core_addr.next = self.soc.bus.addr.val();
+        self.req.core_we.next = self.soc.bus.we.val();
+        self.req.core_be.next = self.soc.bus.be.val();
+        self.req.core_wdata.next = self.soc.bus.wdata.val();
         self.req.tb_req.next = self.tb_req.val();
         self.req.tb_addr.next = self.tb_addr.val();
         self.req.tb_we.next = self.tb_we.val();
@@ -175,7 +178,7 @@ impl<const B: usize, const N: usize> Logic for ClusterSystem<B, N> {
         self.regs.req.next = self.req.hit.val();
         self.regs.we.next = self.req.core_we.val();
         self.regs.off.next = self.req.off.val();
-        self.regs.wdata.next = self.soc.bus_wdata.val().get_bits::<IRQ_W>(0);
+        self.regs.wdata.next = self.soc.bus.wdata.val().get_bits::<IRQ_W>(0);
         // interrupt lines
         self.lines.next = 0.into();
         for i in 0..N_NTX {
@@ -189,6 +192,7 @@ impl<const B: usize, const N: usize> Logic for ClusterSystem<B, N> {
         self.regs.lines.next = self.lines.val();
         self.irq_lines.next = self.lines.val();
         self.ntx_err.next = self.cluster.ntx_err.val();
+        self.err.next = self.cluster.err.val();
         self.soc.irq.next = self.regs.irq.val();
         // responses
         self.resp.tb_sel.next = self.tb_sel.val();
@@ -198,9 +202,9 @@ impl<const B: usize, const N: usize> Logic for ClusterSystem<B, N> {
         self.resp.cl_rdata.next = self.cluster.core.r_rdata.val();
         self.resp.regs_rvalid.next = self.regs.rvalid.val();
         self.resp.regs_rdata.next = self.regs.rdata.val();
-        self.soc.bus_gnt.next = self.resp.core_gnt.val();
-        self.soc.bus_rvalid.next = self.resp.core_rvalid.val();
-        self.soc.bus_rdata.next = self.resp.core_rdata.val();
+        self.soc.bus.gnt.next = self.resp.core_gnt.val();
+        self.soc.bus.r_valid.next = self.resp.core_rvalid.val();
+        self.soc.bus.r_rdata.next = self.resp.core_rdata.val();
         self.tb_gnt.next = self.resp.tb_gnt.val();
         self.tb_rvalid.next = self.resp.tb_rvalid.val();
         self.tb_rdata.next = self.resp.tb_rdata.val();

@@ -2,6 +2,7 @@
 //! (with its per-bank round-robin arbiters), plus [`Tcdm`], the interconnect with its banks.
 
 pub mod bank;
+pub mod check;
 pub mod xbar;
 
 use crate::bus::TcdmSlave;
@@ -19,6 +20,9 @@ pub struct Tcdm<const M: usize, const B: usize, const N: usize> {
     pub m: [TcdmSlave; M],
     /// Arbitration level of each master (see [`Xbar`]).
     pub m_level: [Signal<In, Bits<PRIO_LEVEL_WIDTH>>; M],
+    /// Sticky: the interconnect once granted more than one access to a
+    /// bank in one cycle (see [`check::OneAccess`]); cleared by `clear`.
+    pub err: Signal<Out, Bit>,
     pub xbar: Xbar<M, B>,
     pub banks: [Bank<N>; B],
 }
@@ -30,6 +34,7 @@ impl<const M: usize, const B: usize, const N: usize> Default for Tcdm<M, B, N> {
             clear: Default::default(),
             m: arr(),
             m_level: arr(),
+            err: Default::default(),
             xbar: Default::default(),
             banks: arr(),
         }
@@ -54,6 +59,7 @@ impl<const M: usize, const B: usize, const N: usize> Logic for Tcdm<M, B, N> {
     fn update(&mut self) {
         self.xbar.clock.next = self.clock.val();
         self.xbar.clear.next = self.clear.val();
+        self.err.next = self.xbar.err.val();
         for m in 0..M {
             TcdmSlave::link(&mut self.m[m], &mut self.xbar.m[m]);
             self.xbar.m_level[m].next = self.m_level[m].val();

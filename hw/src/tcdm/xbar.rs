@@ -48,6 +48,7 @@
 //! `M` request bits into a vector in a loop, so a per-bank arbiter block with
 //! a vector or array input cannot be wired up generically.
 
+use super::check::OneAccess;
 use crate::bus::TcdmSlave;
 use crate::params::{cluster::PRIO_LEVEL_WIDTH, ADDR_WIDTH, BE_WIDTH, DATA_WIDTH};
 
@@ -82,6 +83,12 @@ pub struct Xbar<const M: usize, const B: usize> {
     pub b_be: [Signal<Out, Bits<BE_WIDTH>>; B],
     pub b_wdata: [Signal<Out, Bits<DATA_WIDTH>>; B],
     pub b_rdata: [Signal<In, Bits<DATA_WIDTH>>; B],
+    /// Sticky: some cycle granted more than one access to one bank (two
+    /// writes, or reads of different words); never set by a correct
+    /// arbitration. Cleared by `clear`.
+    pub err: Signal<Out, Bit>,
+    /// The one-access-per-bank check behind `err`.
+    pub chk: OneAccess<M>,
     /// Arbiter state: master granted last by each bank.
     last: [DFF<Bits<IDX_WIDTH>>; B],
     /// Response routing: each master was granted last cycle, by which bank.
@@ -142,6 +149,8 @@ impl<const M: usize, const B: usize> Default for Xbar<M, B> {
             b_be: arr(),
             b_wdata: arr(),
             b_rdata: arr(),
+            err: Default::default(),
+            chk: Default::default(),
             last: arr(),
             rv_q: arr(),
             rb_q: arr(),
@@ -177,6 +186,9 @@ impl<const M: usize, const B: usize> Default for Xbar<M, B> {
 impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
     #[hdl_gen]
     fn update(&mut self) {
+        self.chk.clock.next = self.clock.val();
+        self.chk.clear.next = self.clear.val();
+        self.err.next = self.chk.err.val();
         for m in 0..M {
             self.mbank[m].next = (self.m[m].addr.val() >> 2) & self.bank_mask.val();
             self.mbaddr[m].next = self.m[m].addr.val() >> self.bank_shift.val();
@@ -313,6 +325,10 @@ impl<const M: usize, const B: usize> Logic for Xbar<M, B> {
                 }
             }
             self.m[m].gnt.next = self.mg[m].val();
+            self.chk.gnt[m].next = self.mg[m].val();
+            self.chk.we[m].next = self.m[m].we.val();
+            self.chk.bank[m].next = self.mbank[m].val();
+            self.chk.word[m].next = self.mword[m].val();
             // Wait counter: +1 per refused cycle (saturating), else 0.
             self.age[m].clock.next = self.clock.val();
             self.age[m].d.next = 0.into();

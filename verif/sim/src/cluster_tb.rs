@@ -185,6 +185,12 @@ impl<const B: usize, const N: usize> ClusterTb<B, N> {
         self.uut.clock.next = Clock { clk: false };
         self.settle();
         self.cycles += 1;
+        assert!(
+            !self.uut.err.val(),
+            "cluster (rust-hdl): the TCDM interconnect granted more than one access \
+             to one bank in one cycle (sticky `err`, seen after cycle {})",
+            self.cycles
+        );
     }
 
     /// Synchronous clear of the fabric held two cycles (the DMA's

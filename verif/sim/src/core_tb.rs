@@ -10,6 +10,7 @@
 use crate::cluster_tb::big_stack;
 use crate::flow::FlowError;
 use crate::verilator::VerilatedModel;
+use ntx_hw::bus::port_name;
 use ntx_hw::core::soc::Soc;
 use ntx_hw::params::core::L2_BASE;
 use rand::{rngs::StdRng, Rng, SeedableRng};
@@ -124,9 +125,9 @@ impl SocDrive for RtlSoc {
     fn eval(&mut self, inp: &SocIn) -> SocOut {
         let u = &mut self.uut;
         u.irq.next = inp.irq;
-        u.bus_gnt.next = inp.gnt;
-        u.bus_rvalid.next = inp.rvalid;
-        u.bus_rdata.next = inp.rdata.to_bits();
+        u.bus.gnt.next = inp.gnt;
+        u.bus.r_valid.next = inp.rvalid;
+        u.bus.r_rdata.next = inp.rdata.to_bits();
         self.settle();
         let u = &self.uut;
         let trace = u.trace_valid.val().then(|| TraceRec {
@@ -136,11 +137,11 @@ impl SocDrive for RtlSoc {
             rd_val: u.trace_rd_val.val().to_u32(),
             trap: u.trace_trap.val().then(|| u.trace_cause.val().to_u32()),
         });
-        let req = u.bus_req.val().then(|| BusReq {
-            addr: u.bus_addr.val().to_u32(),
-            we: u.bus_we.val(),
-            be: u.bus_be.val().to_u32() as u8,
-            wdata: u.bus_wdata.val().to_u32(),
+        let req = u.bus.req.val().then(|| BusReq {
+            addr: u.bus.addr.val().to_u32(),
+            we: u.bus.we.val(),
+            be: u.bus.be.val().to_u32() as u8,
+            wdata: u.bus.wdata.val().to_u32(),
         });
         SocOut {
             trace,
@@ -224,14 +225,14 @@ impl VerilatedSoc {
         let idx = Idx {
             clear: p("clear")?,
             irq: p("irq")?,
-            gnt: p("bus_gnt")?,
-            rvalid: p("bus_rvalid")?,
-            rdata: p("bus_rdata")?,
-            req: p("bus_req")?,
-            we: p("bus_we")?,
-            be: p("bus_be")?,
-            addr: p("bus_addr")?,
-            wdata: p("bus_wdata")?,
+            gnt: p(&port_name("bus", "gnt"))?,
+            rvalid: p(&port_name("bus", "r_valid"))?,
+            rdata: p(&port_name("bus", "r_rdata"))?,
+            req: p(&port_name("bus", "req"))?,
+            we: p(&port_name("bus", "we"))?,
+            be: p(&port_name("bus", "be"))?,
+            addr: p(&port_name("bus", "addr"))?,
+            wdata: p(&port_name("bus", "wdata"))?,
             tb_we: p("tb_we")?,
             tb_re: p("tb_re")?,
             tb_addr: p("tb_addr")?,

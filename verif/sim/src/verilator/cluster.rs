@@ -56,6 +56,7 @@ struct Idx {
     ext_rdata: usize,
     clear: usize,
     dma_irq: usize,
+    err: usize,
     ntx_irq: [usize; N_NTX],
 }
 
@@ -113,6 +114,7 @@ impl Idx {
             ext_rdata: ext("rdata")?,
             clear: p("clear")?,
             dma_irq: p("dma_irq")?,
+            err: p("err")?,
             ntx_irq,
         })
     }
@@ -164,6 +166,12 @@ impl<const B: usize, const N: usize> VerilatedCluster<B, N> {
     fn edge(&mut self) {
         self.model.tick();
         self.cycles += 1;
+        assert!(
+            self.model.get_idx(self.idx.err) == 0,
+            "cluster (Verilator): the TCDM interconnect granted more than one access \
+             to one bank in one cycle (sticky `err`, seen after cycle {})",
+            self.cycles
+        );
     }
 
     /// Control-port burst: write `data` (if `Some`) or read `n` words from
