@@ -104,7 +104,8 @@ impl Logic for NtxTcdmTop {
         self.tcdm.clear.next = false;
         RegSlave::<REG_ADDR_WIDTH>::link(&mut self.regs, &mut self.ntx.regs);
         self.irq.next = self.ntx.irq.val();
-        self.err.next = self.ntx.err.val();
+        // the NTX's FIFO checks and the interconnect's one-access check
+        self.err.next = self.ntx.err.val() | self.tcdm.err.val();
         for k in 0..2 {
             self.tcdm.m_level[k].next = self.ntx.tcdm_prio.val();
         }
