@@ -86,6 +86,16 @@ pub fn share_identical_modules(verilog: &str) -> String {
     if index.len() != mods.len() {
         return verilog.to_string(); // a name declared twice
     }
+    // Modules each module instantiates (in order), found once.
+    let kids: Vec<Vec<usize>> = mods
+        .iter()
+        .map(|m| {
+            m.lines
+                .iter()
+                .filter_map(|l| instance(l, &index).map(|(c, _)| index[c]))
+                .collect()
+        })
+        .collect();
     // Canonical class of every module, children before parents.
     let mut class: Vec<Option<usize>> = vec![None; mods.len()];
     let mut classes: HashMap<String, usize> = HashMap::new();
@@ -98,14 +108,9 @@ pub fn share_identical_modules(verilog: &str) -> String {
             if class[i].is_some() {
                 continue;
             }
-            let children: Vec<usize> = mods[i]
-                .lines
-                .iter()
-                .filter_map(|l| instance(l, &index).map(|(m, _)| index[m]))
-                .collect();
             if !expanded {
                 stack.push((i, true));
-                for c in children {
+                for &c in &kids[i] {
                     if class[c].is_none() {
                         if c == i || stack.iter().any(|&(s, e)| s == c && e) {
                             return verilog.to_string(); // recursive: not Verilog
@@ -145,12 +150,10 @@ pub fn share_identical_modules(verilog: &str) -> String {
     let mut sites = vec![0usize; rep.len()];
     let mut children_of: Vec<Vec<usize>> = vec![Vec::new(); rep.len()];
     for (c, &r) in rep.iter().enumerate() {
-        for l in &mods[r].lines {
-            if let Some((m, _)) = instance(l, &index) {
-                let cc = class[index[m]].unwrap();
-                sites[cc] += 1;
-                children_of[c].push(cc);
-            }
+        for &k in &kids[r] {
+            let cc = class[k].unwrap();
+            sites[cc] += 1;
+            children_of[c].push(cc);
         }
     }
     let mut subtree: Vec<Option<usize>> = vec![None; rep.len()];
