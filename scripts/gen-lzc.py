@@ -6,7 +6,7 @@ through a log2(W)-level mux tree).
 
     scripts/gen-lzc.py [W] > hw/src/fmac/lzc.rs      (W = 32, a power of two)
 
-The test verif/tests/lzc.rs checks the block against u32::leading_zeros and
+The test verif/tests/suite/lzc.rs checks the block against u32::leading_zeros and
 that the committed file is this script's output.
 """
 import sys

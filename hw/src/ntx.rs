@@ -20,7 +20,7 @@
 //! Glue statements here read sub-block outputs directly (the soft clear
 //! comes from [`regif::RegIf`]), so Verilator splits this block and no
 //! part of it both reads a grant-derived signal (`wr_done`, `rd_done`)
-//! and computes a request (`verif/tests/ntx_structure.rs`
+//! and computes a request (`verif/tests/suite/ntx_structure.rs`
 //! checks the composition with a combinational grant).
 
 pub mod execute;

@@ -76,7 +76,7 @@ pub fn blocks() -> Vec<(&'static str, VerilogGen)> {
 }
 
 /// Verilog of the control core top (`ntx_hw::core::Core`; composed, so
-/// lints strictly, see `verif/tests/core_flow.rs`).
+/// lints strictly, see `verif/tests/suite/core_flow.rs`).
 pub fn core_verilog() -> String {
     verilog_of::<ntx_hw::core::Core>()
 }

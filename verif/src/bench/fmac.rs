@@ -1,5 +1,5 @@
 //! FMAC: direct-drive harness of the rust-hdl model (shared with
-//! `tests/fmac.rs`), the golden-model checker of op streams, and the
+//! `tests/suite/fmac.rs`), the golden-model checker of op streams, and the
 //! benchmark (`ntx bench fmac`): pipeline latency, simulated cycles/s and the
 //! Yosys figures of the FMAC next to a plain 284-bit adder.
 

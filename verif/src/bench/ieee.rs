@@ -4,7 +4,7 @@
 //! fused multiply-add chain (`f32::mul_add`, one rounding per element),
 //! each against the exact rational result (`crate::exact`), in units in the
 //! last place of the exact result. Deterministic (fixed seed); the figures
-//! in the README are asserted by `verif/tests/model_ieee.rs`.
+//! in the README are asserted by `verif/tests/suite/model_ieee.rs`.
 
 use crate::exact::{ulp_error, ExactSum};
 use crate::model::arith::Accumulator;

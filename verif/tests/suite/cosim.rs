@@ -1,7 +1,7 @@
 //! Lock-step co-simulation: rust-hdl against the Verilator model of the
 //! Verilog it generates, compared on every output port every cycle.
 //!
-//! Run: `cargo test --release -p ntx-verif --test cosim`
+//! Run: `cargo test --release -p ntx-verif --test suite cosim::`
 //! (seeds: `NTX_COSIM_SEED`; cycles per block: `NTX_COSIM_CYCLES`).
 
 use ntx_verif::cosim::{cosim, CosimError, RustHdlDut, Sampled, Stim, Testbench};

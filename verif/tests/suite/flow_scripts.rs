@@ -3,7 +3,7 @@
 //! (Yosys table; no latches) on every block, and both fail loudly when a
 //! tool is missing.
 //!
-//! Run: `cargo test --release -p ntx-verif --test flow_scripts`
+//! Run: `cargo test --release -p ntx-verif --test suite flow_scripts::`
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -64,7 +64,7 @@ fn random(d: &mut dyn SocDrive) {
             }
             Err(e) => panic!(
                 "[{}] {e}\nreproduce: CORE_SEED={seed} cargo test --release -p ntx-verif \
-                 --test core_lockstep random",
+                 --test suite core_lockstep::random",
                 d.name()
             ),
         }

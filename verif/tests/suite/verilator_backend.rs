@@ -3,7 +3,7 @@
 //! hand-written stand-in NTX that implements a one-element COPY job: the
 //! result must equal the golden model's, under any grant pattern.
 //!
-//! Run: `cargo test --release -p ntx-verif --test verilator_backend`
+//! Run: `cargo test --release -p ntx-verif --test suite verilator_backend::`
 
 use ntx_hw::bus::{RegSlave, TcdmMaster, REG_FIELDS, TCDM_FIELDS};
 use ntx_hw::params::REG_ADDR_WIDTH;

@@ -168,7 +168,7 @@ fn fused_ops_match_softfloat() {
             same(got, want),
             "seed {seed} op {k}: a={a:#010x} b={b:#010x} c={c:#010x} sub={sub}: model \
              {:#010x} flags {:#x}, SoftFloat f32_mulAdd {:#010x} flags {:#x} \
-             (rerun: NTX_IEEE_SEED={seed} cargo test --release -p ntx-verif --test model_ieee)",
+             (rerun: NTX_IEEE_SEED={seed} cargo test --release -p ntx-verif --test suite model_ieee::)",
             got.0,
             got.1,
             want.0,
@@ -328,7 +328,7 @@ fn long_reductions_match_exact_sums() {
                 assert_eq!(
                     got, want,
                     "seed {seed} reduction {r} after {} terms: model {:#010x?} exact {:#010x?} \
-                     (rerun: NTX_IEEE_SEED={seed} cargo test --release -p ntx-verif --test model_ieee)",
+                     (rerun: NTX_IEEE_SEED={seed} cargo test --release -p ntx-verif --test suite model_ieee::)",
                     i + 1,
                     got,
                     want

@@ -5,7 +5,7 @@
 //! by `check-cases`, the hang detector, `--timeout`, Ctrl-C with a
 //! resumable soak, and run-time cache/flow locations.
 //!
-//! Run: `cargo test --release -p ntx-verif --test reliability`
+//! Run: `cargo test --release -p ntx-verif --test suite reliability::`
 
 use ntx_hw::params::regs;
 use ntx_verif::backend::{run_job, Backend, RunLimits, HANG_CYCLES};

@@ -5,7 +5,7 @@
 //! started at once while the stale responses still arrive, equals the
 //! model.
 //!
-//! Run: `cargo test --release -p ntx-verif --test dma_clear`
+//! Run: `cargo test --release -p ntx-verif --test suite dma_clear::`
 //! (`NTX_DMA_CLEAR_SEED`).
 
 use ntx_hw::dma::Dma;

@@ -5,7 +5,7 @@
 //! exactly `FMAC_LATENCY` cycles after its op, bit-exact with the model and
 //! with its tag; nothing else may come out.
 //!
-//! Run: `cargo test --release -p ntx-verif --test fmac`
+//! Run: `cargo test --release -p ntx-verif --test suite fmac::`
 //! A proptest failure prints the shrunk op stream (and proptest records the
 //! seed under `verif/tests/proptest-regressions/`).
 

@@ -15,7 +15,7 @@
 //! kernels (ReLU, max pool, masks) must be bit-exact.
 //!
 //! Reproduce a failure with `DNN_SEED=<seed> cargo test --release -p
-//! ntx-verif --test dnn <test>` (the seed is printed).
+//! ntx-verif --test suite dnn::<test>` (the seed is printed).
 
 use ntx_verif::dnn::exec::Executor;
 use ntx_verif::dnn::kernels::*;

@@ -6,7 +6,7 @@
 //! cycle count in both modes for every job; FLAGS (RW1C, soft clear), CTRL
 //! bit 3 and MAXMIN with NaN at register level.
 //!
-//! Run: `cargo test --release -p ntx-verif --test ntx_ieee`
+//! Run: `cargo test --release -p ntx-verif --test suite ntx_ieee::`
 
 use ntx_hw::params::regs;
 use ntx_verif::backend::{create_backend, create_backend_with, Backend, ModelBackend, Stall};

@@ -7,7 +7,7 @@
 //! the README. Its leaf blocks (`core_*`) are in `flow_blocks` and go
 //! through `scripts/lint` and `scripts/synth` strictly.
 //!
-//! Run: `cargo test --release -p ntx-verif --test core_flow -- --nocapture`
+//! Run: `cargo test --release -p ntx-verif --test suite core_flow:: -- --nocapture`
 
 use ntx_verif::cluster_tb::lint_composed;
 use ntx_verif::flow::yosys_synth;

@@ -8,7 +8,7 @@
 //! depth and stalls correlated with requests, clear at a random cycle) on
 //! Verilator and rust-hdl, plus the model's abort operation.
 //!
-//! Run: `cargo test --release -p ntx-verif --test soft_clear`
+//! Run: `cargo test --release -p ntx-verif --test suite soft_clear::`
 //! (`NTX_SOFTCLEAR_SEED`, `NTX_SOFTCLEAR_TRIALS`; a failing trial prints
 //! its `ntx soak ... --from i --jobs i+1` reproducer).
 

@@ -152,7 +152,7 @@ fn run_scenario<D: ClusterDrive>(tb: &mut D, seed: u64, rng: &mut StdRng) -> Res
     let cycles = tb.cycles() - t_issue;
     let ctx = format!(
         "seed {seed:#x} (reproduce: CLUSTER_VL_SEED={seed:#x} cargo test --release -p ntx-verif \
-         --test cluster_verilator fixed_or_env_seed) jobs {:?} prio {prio:?} dma {d:?}",
+         --test suite cluster_verilator::verilator_scenario_fixed_or_env_seed) jobs {:?} prio {prio:?} dma {d:?}",
         jobs.iter().map(|j| j.command()).collect::<Vec<_>>()
     );
     for (i, m) in models.iter().enumerate() {
@@ -277,7 +277,7 @@ impl Lockstep {
         assert_eq!(
             a, b,
             "seed {:#x} (rerun with CLUSTER_VL_SEED=<seed> cargo test --release -p ntx-verif \
-             --test cluster_verilator lockstep) cycle {}: rust-hdl (left) and Verilator (right) differ",
+             --test suite cluster_verilator::lockstep) cycle {}: rust-hdl (left) and Verilator (right) differ",
             self.seed, self.checked
         );
         ClusterDrive::tick(&mut self.hdl);

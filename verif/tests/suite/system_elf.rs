@@ -8,7 +8,7 @@
 //! which the firmware keeps 8 NTX >= 90 % busy; from `conv3x3`: the
 //! convolution driven by the core against the testbench-driven cluster run.
 //!
-//! Run: `cargo test --release -p ntx-verif --test system_elf -- --nocapture`
+//! Run: `cargo test --release -p ntx-verif --test suite system_elf:: -- --nocapture`
 
 use ntx_verif::firmware;
 use ntx_verif::run_elf::{create_elf_backend, load_elf_for, ElfRunOpts, ElfRunReport, MemImage};

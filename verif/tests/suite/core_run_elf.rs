@@ -6,7 +6,7 @@
 //! Prints the CPI of hello (a mixed program: picolibc printf with ALU,
 //! loads, stores, branches, calls, divisions) for the README.
 //!
-//! Run: `cargo test --release -p ntx-verif --test core_run_elf -- --nocapture`
+//! Run: `cargo test --release -p ntx-verif --test suite core_run_elf:: -- --nocapture`
 
 use ntx_verif::core_tb::RtlSoc;
 use ntx_verif::corecheck::{elf_program, lockstep};
