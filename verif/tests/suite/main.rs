@@ -35,7 +35,6 @@ mod model_ntx;
 mod ntx_ieee;
 mod ntx_rtl;
 mod ntx_structure;
-mod reliability;
 mod soft_clear;
 mod system;
 mod system_elf;

@@ -5,7 +5,14 @@
 //! by `check-cases`, the hang detector, `--timeout`, Ctrl-C with a
 //! resumable soak, and run-time cache/flow locations.
 //!
-//! Run: `cargo test --release -p ntx-verif --test suite reliability::`
+//! Run: `cargo test --release -p ntx-verif --test reliability`
+//!
+//! A test binary of its own, not a module of `tests/suite`: the memory
+//! bounds are `ru_maxrss` of the `ntx` child, and Linux starts a child's
+//! high-water mark at its parent's (the mm that `exec` replaces is the
+//! parent's under `vfork`/`posix_spawn`), so the parent must stay small.
+//! Inside the suite binary, whose other tests hold models of hundreds of
+//! MB, every child read about 215 MB.
 
 use ntx_hw::params::regs;
 use ntx_verif::backend::{run_job, Backend, RunLimits, HANG_CYCLES};
@@ -112,7 +119,8 @@ fn run_measured(args: &[&str], limit: Duration) -> (Option<i32>, String, String,
         std::thread::sleep(Duration::from_millis(10));
     }
     let code = (st & 0x7f == 0).then_some((st >> 8) & 0xff);
-    // ru_maxrss (KiB) follows two struct timevals.
+    // ru_maxrss (KiB) follows two struct timevals. It is at least this
+    // process's own high-water mark (see the module doc).
     (
         code,
         text(&ro.join().unwrap()),
