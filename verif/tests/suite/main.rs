@@ -1,7 +1,9 @@
 //! The integration tests of the whole framework, one module per area, in one
-//! test binary: each design's simulation code is compiled and linked once
-//! (36 binaries took most of the build), and libtest keeps both cores busy
-//! across areas instead of running one binary after another.
+//! test binary: the designs' simulation code is compiled and linked once
+//! (36 binaries did it per binary), and libtest spreads the tests of every
+//! area over both cores instead of running one binary after another (see
+//! the README's suite-time table). `tests/reliability.rs` stays a binary of
+//! its own (its module doc says why).
 //!
 //! Run one area: `cargo test --release -p ntx-verif --test suite fmac::`.
 
