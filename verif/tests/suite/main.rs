@@ -37,6 +37,7 @@ mod model_ntx;
 mod ntx_ieee;
 mod ntx_rtl;
 mod ntx_structure;
+mod random_jobs;
 mod soft_clear;
 mod system;
 mod system_elf;
