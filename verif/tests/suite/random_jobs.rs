@@ -1,7 +1,8 @@
 //! Random single-NTX jobs shared by the NTX-level tests (`ntx_rtl`,
-//! `ntx_ieee`): every opcode and level combination the command word allows
-//! (invalid ones included), up to 64 steps, operands from a caller's word
-//! strategy in a 1 MiB TCDM.
+//! `ntx_ieee`): every opcode (0-8), any aux, polarity, init_sel and
+//! irq_cfg, valid levels (inner <= init <= outer <= 5), up to 4 iterations
+//! per loop and 64 steps, operands from the caller's word strategy in a
+//! 1 MiB TCDM.
 
 use ntx_verif::model::job::{Command, Job};
 use ntx_verif::model::mem::Tcdm;
