@@ -5,29 +5,27 @@
 //! Verilog spends 1-5 minutes building it (depending on the machine's load),
 //! later runs about 20 s for the whole file):
 //!
-//! (a) the scenario of `cluster_ntx.rs` scaled to 128 KiB: 8 NTX run
-//!     different random jobs at once (each in its own 16 KiB region, random
-//!     priority modes) while the DMA moves data between the HMC vault model
-//!     and a spare area; final TCDM (read back through the control port),
-//!     external memory, NTX STATUS/IRQ registers and interrupt lines equal
-//!     the golden models;
+//! (a) the scenario of [`crate::cluster_scenario`] (also run on rust-hdl
+//!     by `cluster_ntx`) at 128 KiB: 8 NTX run different random jobs at
+//!     once (each in its own 16 KiB region, random priority modes) while
+//!     the DMA moves data between the HMC vault model and a spare area;
+//!     final TCDM, external memory, NTX STATUS/IRQ registers and interrupt
+//!     lines equal the golden models;
 //! (b) co-simulation: the rust-hdl testbench `ClusterTb` and the Verilator
 //!     model driven in lock step with identical stimulus (control-port
 //!     writes and reads, DMA, 8 short random jobs, status polling) give
 //!     identical outputs (control port, external port, interrupts) in
 //!     every cycle.
 
+use crate::cluster_scenario::{dma_writes, random_descriptor, run_scenario, vault, Layout};
 use ntx_hw::params::cluster::{DMA_BASE, N_NTX, TCDM_BASE};
 use ntx_hw::params::dma::regs as dregs;
 use ntx_hw::params::{ntx_base_addr, regs, NTX_BROADCAST_ADDR};
 use ntx_verif::cluster_tb::{
     big_stack, random_region_job, random_value, ClusterDrive, ClusterPins, ClusterTb,
 };
-use ntx_verif::model::dma::{execute, validate, Descriptor, DmaLimits};
 use ntx_verif::model::hmc::HmcConfig;
 use ntx_verif::model::job::Job;
-use ntx_verif::model::mem::Tcdm as MemModel;
-use ntx_verif::model::ntx::NtxModel;
 use ntx_verif::verilator::cluster::VerilatedCluster;
 use proptest::prelude::*;
 use rand::rngs::StdRng;
@@ -38,7 +36,10 @@ const N: usize = 10;
 const WORDS: usize = B << N; // 32 Ki words, 128 KiB
 const REGION: u32 = 0x4000; // bytes per NTX: areas A, B, C (+ a spare one)
 const AREA: u32 = 0x1000;
-const DMA_REGION: u32 = REGION * (N_NTX as u32 - 1) + 3 * AREA; // the last region's spare area
+const LAYOUT: Layout = Layout {
+    region: REGION,
+    area: AREA,
+};
 const EXT_BYTES: usize = 1 << 16;
 
 type Vc = VerilatedCluster<B, N>;
@@ -47,161 +48,15 @@ fn model(cfg: HmcConfig, seed: u64) -> Vc {
     Vc::new(cfg, EXT_BYTES, seed).unwrap_or_else(|e| panic!("Verilator cluster model: {}", e.0))
 }
 
-fn random_descriptor(rng: &mut StdRng) -> Descriptor {
-    Descriptor {
-        ext_addr: 4 * rng.gen_range(0..1024),
-        tcdm_addr: TCDM_BASE + DMA_REGION + 4 * rng.gen_range(0..256),
-        row_bytes: 4 * rng.gen_range(1..64),
-        rows: rng.gen_range(1..6),
-        ext_stride: 4 * rng.gen_range(64..128),
-        tcdm_stride: 4 * rng.gen_range(64..128),
-        to_ext: rng.gen_bool(0.5),
-    }
-}
-
-fn dma_writes(d: &Descriptor) -> [(u32, u32); 7] {
-    [
-        (dregs::EXT_ADDR, d.ext_addr),
-        (dregs::TCDM_ADDR, d.tcdm_addr),
-        (dregs::ROW_BYTES, d.row_bytes),
-        (dregs::ROWS, d.rows),
-        (dregs::EXT_STRIDE, d.ext_stride),
-        (dregs::TCDM_STRIDE, d.tcdm_stride),
-        (dregs::CMD, d.to_ext as u32 | 2),
-    ]
-}
-
-fn limits() -> DmaLimits {
-    DmaLimits {
-        tcdm_base: TCDM_BASE,
-        tcdm_bytes: (WORDS * 4) as u32,
-        ext_bytes: ntx_hw::params::dma::EXT_BYTES,
-    }
-}
-
-/// (a) on any cluster simulator; returns the cycles from issue to idle.
-fn run_scenario<D: ClusterDrive>(tb: &mut D, seed: u64, rng: &mut StdRng) -> Result<u64, String> {
-    tb.hmc().mem.iter_mut().for_each(|w| *w = rng.gen());
-    let mut mem = MemModel::new(WORDS * 4, 0);
-    let init: Vec<u32> = (0..WORDS).map(|_| random_value(rng)).collect();
-    for (w, &v) in init.iter().enumerate() {
-        mem.write(w as u32, v);
-    }
-    let jobs: Vec<Job> = (0..N_NTX as u32)
-        .map(|i| random_region_job(rng, i * REGION, AREA, 10))
-        .collect();
-    let prio: Vec<u32> = (0..N_NTX).map(|_| rng.gen_range(0..3)).collect();
-    let d = random_descriptor(rng);
-    // Golden models.
-    let mut models: Vec<NtxModel> = (0..N_NTX).map(|_| NtxModel::new()).collect();
-    for (i, m) in models.iter_mut().enumerate() {
-        assert!(m.write_reg(&mut mem, regs::CTRL, 1));
-        assert!(m.write_reg(&mut mem, regs::CTRL, prio[i] << 1));
-        for (w, v) in jobs[i].staging_writes() {
-            assert!(m.write_reg(&mut mem, w, v));
-        }
-        assert!(m.write_reg(&mut mem, regs::CMD, jobs[i].cmd));
-    }
-    if let Some(f) = mem.fault {
-        return Err(format!(
-            "seed {seed:#x}: a model job left the TCDM (word {f:#x})"
-        ));
-    }
-    let lim = limits();
-    assert!(validate(&d, &lim).is_ok());
-    let mut tcdm_words: Vec<u32> = mem.words().to_vec();
-    let mut ext_model = tb.hmc().mem.clone();
-    execute(&d, &lim, &mut tcdm_words, &mut ext_model);
-    // The cluster: memory loaded through the control port, then as the
-    // rust-hdl test.
-    tb.clear();
-    tb.load(0, &init);
-    tb.access(NTX_BROADCAST_ADDR + 4 * regs::CTRL, true, 1);
-    for (i, p) in prio.iter().enumerate() {
-        tb.access(ntx_base_addr(i as u32) + 4 * regs::CTRL, true, p << 1);
-    }
-    for (r, v) in dma_writes(&d) {
-        tb.access(DMA_BASE + 4 * r, true, v);
-    }
-    for (i, job) in jobs.iter().enumerate() {
-        let base = ntx_base_addr(i as u32);
-        for (w, v) in job.staging_writes() {
-            tb.access(base + 4 * w, true, v);
-        }
-    }
-    for (i, job) in jobs.iter().enumerate() {
-        tb.access(ntx_base_addr(i as u32) + 4 * regs::CMD, true, job.cmd);
-    }
-    let t_issue = tb.cycles();
-    let mut busy = true;
-    while busy {
-        busy = false;
-        for i in 0..N_NTX {
-            let s = tb.access(ntx_base_addr(i as u32) + 4 * regs::STATUS, false, 0);
-            if s & 0x1f != regs::STATUS_IDLE {
-                busy = true;
-            }
-        }
-        if tb.access(DMA_BASE + 4 * dregs::STATUS, false, 0) & 1 != 0 {
-            busy = true;
-        }
-        if tb.cycles() - t_issue > 200_000 {
-            return Err(format!("seed {seed:#x}: cluster still busy"));
-        }
-    }
-    let cycles = tb.cycles() - t_issue;
-    let ctx = format!(
-        "seed {seed:#x} (reproduce: CLUSTER_VL_SEED={seed:#x} cargo test --release -p ntx-verif \
-         --test suite cluster_verilator::verilator_scenario_fixed_or_env_seed) jobs {:?} prio {prio:?} dma {d:?}",
-        jobs.iter().map(|j| j.command()).collect::<Vec<_>>()
-    );
-    for (i, m) in models.iter().enumerate() {
-        let base = ntx_base_addr(i as u32);
-        let st = tb.access(base + 4 * regs::STATUS, false, 0);
-        let irq = tb.access(base + 4 * regs::IRQ, false, 0);
-        if st != m.read_reg(regs::STATUS) || irq != m.read_reg(regs::IRQ) {
-            return Err(format!(
-                "{ctx}: NTX {i} STATUS {st:#b} IRQ {irq:#b}, model {:#b} {:#b}",
-                m.read_reg(regs::STATUS),
-                m.read_reg(regs::IRQ)
-            ));
-        }
-        if tb.ntx_irq(i) != m.irq_line() {
-            return Err(format!("{ctx}: NTX {i} interrupt line"));
-        }
-    }
-    if tb.access(DMA_BASE + 4 * dregs::STATUS, false, 0) != 0b010 || !tb.dma_irq() {
-        return Err(format!("{ctx}: DMA did not finish cleanly"));
-    }
-    let got = tb.read_words(0, WORDS);
-    for (w, (&g, &e)) in got.iter().zip(&tcdm_words).enumerate() {
-        if g != e {
-            let region = w * 4 / REGION as usize;
-            return Err(format!(
-                "{ctx}: TCDM word {w:#x} (region {region}, job {:?}): {g:#x}, model {e:#x}",
-                jobs.get(region).map(|j| j.command())
-            ));
-        }
-    }
-    if tb.hmc().mem != ext_model {
-        return Err(format!("{ctx}: external memory differs from the DMA twin"));
-    }
-    Ok(cycles)
-}
-
-fn vault(rng: &mut StdRng) -> HmcConfig {
-    HmcConfig {
-        latency: rng.gen_range(5..60),
-        jitter: 2,
-        bytes_per_cycle: 8,
-    }
-}
-
 fn scenario_on_verilator(seed: u64) -> Result<u64, String> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut tb = model(vault(&mut rng), seed);
     let t0 = std::time::Instant::now();
-    let r = run_scenario(&mut tb, seed, &mut rng);
+    let rerun = format!(
+        "reproduce: CLUSTER_VL_SEED={seed:#x} cargo test --release -p ntx-verif --test suite \
+         cluster_verilator::verilator_scenario_fixed_or_env_seed"
+    );
+    let r = run_scenario(&mut tb, seed, &mut rng, LAYOUT, &rerun);
     eprintln!(
         "seed {seed:#x}: {} cycles in {:.2} s ({:.0} cycles/s), build/load {:.1} s (cached: {})",
         tb.cycles,
@@ -346,7 +201,7 @@ fn lockstep(seed: u64, cycles: u64) {
         let p = rng.gen_range(0..3);
         ls.access(ntx_base_addr(i as u32) + 4 * regs::CTRL, true, p << 1, 0);
     }
-    let d = random_descriptor(&mut rng);
+    let d = random_descriptor(&mut rng, LAYOUT);
     for (r, v) in dma_writes(&d) {
         ls.access(DMA_BASE + 4 * r, true, v, 0);
     }
@@ -387,7 +242,7 @@ fn lockstep(seed: u64, cycles: u64) {
     let mut busy = true;
     for second in [false, true] {
         if second {
-            let mut d2 = random_descriptor(&mut rng);
+            let mut d2 = random_descriptor(&mut rng, LAYOUT);
             d2.to_ext = !d.to_ext;
             for (r, v) in dma_writes(&d2) {
                 ls.access(DMA_BASE + 4 * r, true, v, 0);

@@ -10,6 +10,7 @@
 mod cli;
 mod cluster;
 mod cluster_ntx;
+mod cluster_scenario;
 mod cluster_verilator;
 mod core_flow;
 mod core_lockstep;
