@@ -71,20 +71,10 @@ impl NtxBus for Ntx {
     fn settle(&mut self) {
         settle(self)
     }
-    /// The rising edge, settled; the falling edge is left to the next
-    /// settle. No register of the NTX acts on the falling edge, so the
-    /// outputs after the rising edge are the cycle's outputs, and the
-    /// harness's settle after it drives the next cycle's inputs takes the
-    /// falling edge along: one settle of the whole design less per cycle
-    /// (rust-hdl evaluates everything until nothing changes), 20-25 %
-    /// faster. A tick with the falling edge still pending settles it first.
+    /// [`ntx_sim::clock::rising_edge`]: the falling edge is settled with
+    /// the harness's next settle (after it drives the next inputs).
     fn tick(&mut self) {
-        if self.clock.val().clk {
-            settle(self);
-        }
-        self.clock.next = Clock { clk: true };
-        settle(self);
-        self.clock.next = Clock { clk: false };
+        ntx_sim::clock::rising_edge(self, |s| &mut s.clock, settle);
     }
 }
 

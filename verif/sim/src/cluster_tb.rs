@@ -180,13 +180,8 @@ impl<const B: usize, const N: usize> ClusterTb<B, N> {
             wdata: u.ext.wdata.val().to_u32(),
         });
         self.hmc.edge(req);
-        self.uut.clock.next = Clock { clk: true };
-        self.settle();
-        // The falling edge is settled with the next cycle's inputs (the
-        // settle above): no register acts on it, and the outputs after the
-        // rising edge are the cycle's. One settle of the cluster less per
-        // cycle.
-        self.uut.clock.next = Clock { clk: false };
+        // the falling edge is settled with the next cycle's inputs (above)
+        crate::clock::rising_edge(self, |s| &mut s.uut.clock, Self::settle);
         self.cycles += 1;
         assert!(
             !self.uut.err.val(),

@@ -92,18 +92,10 @@ impl RtlSoc {
     fn settle(&mut self) {
         assert!(simulate(&mut *self.uut, 1000), "SoC logic did not converge");
     }
-    /// The rising edge, settled; the falling edge is left to the next
-    /// settle (no register acts on it, so the outputs after the rising
-    /// edge are the cycle's): one settle of the whole design less per
-    /// cycle when the caller settles after driving the next inputs. A tick
-    /// with the falling edge still pending settles it first.
+    /// [`crate::clock::rising_edge`]: the falling edge is settled with
+    /// the next cycle's inputs.
     fn tick(&mut self) {
-        if self.uut.clock.val().clk {
-            self.settle();
-        }
-        self.uut.clock.next = Clock { clk: true };
-        self.settle();
-        self.uut.clock.next = Clock { clk: false };
+        crate::clock::rising_edge(self, |s| &mut s.uut.clock, Self::settle);
     }
 }
 

@@ -7,6 +7,7 @@
 //! ([`firmware`]). It may depend on `ntx-model`, `ntx-flow`, `ntx-hw` and
 //! rust-hdl: never on the NTX pin harness, the backends or anything above.
 
+pub mod clock;
 pub mod cluster_tb;
 pub mod core_tb;
 pub mod corecheck;
